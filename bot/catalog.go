@@ -1,0 +1,153 @@
+package bot
+
+import (
+	"fmt"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// lang picks one side of the message catalogue. Every sentence a user reads
+// comes from catalog, so English and Chinese never drift into two code paths.
+type lang int
+
+const (
+	en lang = iota
+	zh
+)
+
+// langOf returns the language of a shop's messages.
+func langOf(s *storage.Shop) lang {
+	if s != nil && s.Lang == storage.LangChinese {
+		return zh
+	}
+	return en
+}
+
+// t formats the catalogue entry key in language l. A missing key is a bug
+// caught by TestCatalogComplete, so it shows loudly rather than silently.
+func (l lang) t(key string, args ...any) string {
+	e, ok := catalog[key]
+	if !ok {
+		return "!" + key
+	}
+	return fmt.Sprintf(e[l], args...)
+}
+
+// catalog holds every user-facing sentence: key -> {English, Chinese}.
+var catalog = map[string][2]string{
+	// Score card.
+	"card.title":        {"%s · %s · %s", "%s · %s · %s"},
+	"platform.douyin":   {"Douyin", "抖音"},
+	"platform.taobao":   {"Taobao", "淘宝"},
+	"card.score":        {"Score", "评分"},
+	"card.overall":      {"商家体验分 %s (shows %s★)", "商家体验分 %s（展示 %s★）"},
+	"card.changes":      {"%s vs previous day · %s vs 7 days before", "较前一日 %s · 较7日前 %s"},
+	"card.noprev":       {"no score for %s to compare", "%s 无评分可比"},
+	"card.gate.above":   {"%s above the %s line (%s)", "高于 %[2]s 分线（%[3]s）%[1]s"},
+	"card.gate.below":   {"%s below the %s line (%s)", "低于 %[2]s 分线（%[3]s）%[1]s"},
+	"card.dimension":    {"%s %d%%: %s", "%s %d%%：%s"},
+	"card.dsr":          {"%s: %s", "%s：%s"},
+	"card.mover":        {"%s moved most: %s vs previous day, %s of the overall.", "变化最大的是%s：较前一日 %s，影响总分 %s。"},
+	"card.mover.dsr":    {"%s moved most: %s vs previous day.", "变化最大的是%s：较前一日 %s。"},
+	"card.mover.none":   {"No dimension moved since the previous day.", "各项与前一日相比没有变化。"},
+	"card.growth":       {"Growth stage: %d paid orders in 30 days (%d make the score formal), so the platform shows a flat %s and there is no trend yet.", "成长期：近30天支付订单 %d 笔（满 %d 笔进入正式期），平台统一展示 %s 分，暂无趋势。"},
+	"card.noscore":      {"No score imported yet. Import one with: dsrbot import scores FILE", "尚未导入评分。导入：dsrbot import scores FILE"},
+	"card.stale":        {"No score imported for today; last is from %s.", "今天的评分尚未导入；最近一次是 %s。"},
+	"card.reviews":      {"Bad reviews", "差评"},
+	"card.reviews.new":  {"%d new since yesterday · %d older still open", "昨日以来新增 %d 条 · 更早未处理 %d 条"},
+	"card.reviews.none": {"No new bad reviews since yesterday · %d older still open", "昨日以来无新增差评 · 更早未处理 %d 条"},
+	"card.shipping":     {"Shipping", "发货"},
+	"card.shipping.sum": {"%d late now · %d at risk (due within %d h)", "已超时 %d 单 · 即将超时 %d 单（%d 小时内到期）"},
+	"card.late":         {"Late: %s", "已超时：%s"},
+	"card.atrisk":       {"At risk: %s", "即将超时：%s"},
+	"card.footer":       {"More: /dsr reviews %[1]s · /dsr late %[1]s", "更多：/dsr reviews %[1]s · /dsr late %[1]s"},
+
+	"dim.douyin.product":   {"商品体验 product", "商品体验"},
+	"dim.douyin.logistics": {"物流体验 logistics", "物流体验"},
+	"dim.douyin.service":   {"服务体验 service", "服务体验"},
+	"dim.taobao.product":   {"描述相符 description", "描述相符"},
+	"dim.taobao.logistics": {"物流服务 logistics", "物流服务"},
+	"dim.taobao.service":   {"服务态度 service", "服务态度"},
+
+	"aspect.size":        {"size", "尺码"},
+	"aspect.material":    {"material", "材质"},
+	"aspect.style":       {"style", "款式"},
+	"aspect.quality":     {"quality", "质量"},
+	"aspect.packaging":   {"packaging", "包装"},
+	"aspect.logistics":   {"logistics", "物流"},
+	"aspect.service":     {"service", "客服"},
+	"aspect.description": {"description", "描述不符"},
+	"aspect.other":       {"other", "其他"},
+
+	"unassigned":  {"unassigned", "未分配"},
+	"age.minutes": {"%dm ago", "%d分钟前"},
+	"age.hours":   {"%dh ago", "%d小时前"},
+	"age.days":    {"%dd ago", "%d天前"},
+	"due.in":      {"due in %s", "%s后到期"},
+	"due.ago":     {"due %s ago", "已超时 %s"},
+	"more":        {"and %d more", "还有 %d 条"},
+	"list.sep":    {", ", "、"},
+
+	// All shops.
+	"all.title":   {"All shops · %s", "全部店铺 · %s"},
+	"all.noshops": {"No shops yet. Add one with: dsrbot shop add ID --name NAME --platform douyin|taobao", "还没有店铺。添加：dsrbot shop add ID --name NAME --platform douyin|taobao"},
+	"all.line":    {"%d new bad · %d late · %d at risk", "新差评 %d · 超时 %d · 即将超时 %d"},
+	"all.footer":  {"Details: /dsr today SHOP", "详情：/dsr today 店铺ID"},
+	"all.noscore": {"no score yet", "暂无评分"},
+	"all.growth":  {"growth stage", "成长期"},
+
+	"scope.all": {"all shops", "全部店铺"},
+
+	// Review list.
+	"reviews.title.open": {"Open bad reviews · %s", "未处理差评 · %s"},
+	"reviews.title.mine": {"Your open follow-ups · %s", "我的待处理 · %s"},
+	"reviews.title.all":  {"Bad reviews · %s", "全部差评 · %s"},
+	"reviews.none":       {"Nothing here. 👍", "没有记录。👍"},
+	"reviews.count":      {"%d in all, newest first", "共 %d 条，最新在前"},
+	"reviews.done":       {"done: %s", "已完成：%s"},
+
+	// Late list.
+	"late.title":  {"Late and at-risk orders · %s", "超时与即将超时订单 · %s"},
+	"late.late":   {"Late now (%d)", "已超时（%d）"},
+	"late.atrisk": {"At risk, due within %d h (%d)", "即将超时，%d 小时内到期（%d）"},
+	"late.none":   {"No order is late or at risk. 👍", "没有超时或即将超时的订单。👍"},
+	"late.line":   {"%s · %s · ¥%s · due %s (%s) · %s", "%s · %s · ¥%s · 应发 %s（%s）· %s"},
+
+	// Follow-ups.
+	"assign.ok":          {"%s is now followed up by %s.", "%s 已分配给 %s 跟进。"},
+	"done.ok":            {"%s closed: %s.", "%s 已完成：%s。"},
+	"done.already":       {"%s was already closed (%s); nothing changed.", "%s 已经完成（%s），未做改动。"},
+	"notbad":             {"%s is rated %d★: only bad reviews (1-2★) have a follow-up.", "%s 是 %d 星评价：只有差评（1-2 星）需要跟进。"},
+	"bind.ok":            {"This channel now gets the digests and warnings of %s.", "本频道将接收 %s 的日报和预警。"},
+	"bind.local":         {"There is no channel to bind in the local shell; in Slack, run /dsr bind %s in the shop's channel.", "本地终端没有频道可绑定；请在 Slack 的店铺频道中运行 /dsr bind %s。"},
+	"outcome.refund":     {"refund", "退款"},
+	"outcome.resend":     {"resend", "补发"},
+	"outcome.compensate": {"compensate", "补偿"},
+	"outcome.gift":       {"gift", "赠品/优惠券"},
+	"outcome.explained":  {"explained", "已解释"},
+	"outcome.no_action":  {"no action", "无需处理"},
+
+	// Errors and hints.
+	"err.noshop":    {"There is no shop %q. Shops: %s.", "没有店铺 %q。现有店铺：%s。"},
+	"err.whichshop": {"Which shop? Say %s SHOP (shops: %s).", "请指定店铺：%s 店铺ID（现有：%s）。"},
+	"err.noreview":  {"There is no review %q. Review IDs look like R1234: see /dsr reviews.", "没有评价 %q。评价编号形如 R1234：见 /dsr reviews。"},
+	"err.internal":  {"Something went wrong on our side; it is logged. Please try again in a minute.", "系统出错了，已记录。请稍后再试。"},
+	"err.unknown":   {"I don't know %q. Try /dsr help.", "不认识命令 %q。试试 /dsr help。"},
+	"err.usage":     {"Usage: %s", "用法：%s"},
+	"err.outcome":   {"%q is not an outcome. Use one of: refund, resend, compensate, gift, explained, no_action (退款 补发 补偿 赠品 已解释 无需处理).", "%q 不是处理结果。可用：退款 补发 补偿 赠品 已解释 无需处理（refund resend compensate gift explained no_action）。"},
+	"shell.hint":    {"Commands start with /dsr or @dsrbot: try /dsr help (Ctrl-D leaves).", "命令以 /dsr 或 @dsrbot 开头：试试 /dsr help（Ctrl-D 退出）。"},
+
+	"help.title":    {"dsrbot: scores, bad reviews and late orders", "dsrbot：评分、差评与发货预警"},
+	"help.look":     {"Look", "查看"},
+	"help.follow":   {"Follow up bad reviews", "跟进差评"},
+	"help.setup":    {"Set up", "设置"},
+	"help.today":    {"/dsr today [SHOP]: the score card; outside a shop's channel, one line per shop", "/dsr today [店铺ID]：评分卡；不在店铺频道时每个店铺一行"},
+	"help.reviews":  {"/dsr reviews [open|mine|all] [SHOP]: bad reviews, newest first", "/dsr reviews [open|mine|all] [店铺ID]：差评列表，最新在前"},
+	"help.late":     {"/dsr late [SHOP]: orders late now and at risk of shipping late", "/dsr late [店铺ID]：已超时和即将超时的订单"},
+	"help.assign":   {"/dsr assign R123 @alice, or @dsrbot assign R123 to @alice (分配 R123 给 @alice)", "/dsr assign R123 @alice，或 @dsrbot 分配 R123 给 @alice"},
+	"help.done":     {"/dsr done R123 refund [note], or @dsrbot done R123 refund called back (完成 R123 退款)", "/dsr done R123 退款 [备注]，或 @dsrbot 完成 R123 退款"},
+	"help.mine":     {"@dsrbot mine (我的): your open follow-ups", "@dsrbot 我的：我的待处理差评"},
+	"help.outcomes": {"Outcomes: refund 退款, resend 补发, compensate 补偿, gift 赠品/优惠券, explained 已解释, no_action 无需处理", "处理结果：退款、补发、补偿、赠品/优惠券、已解释、无需处理"},
+	"help.bind":     {"/dsr bind SHOP: this channel gets the shop's digests and warnings", "/dsr bind 店铺ID：本频道接收该店铺的日报和预警"},
+	"help.footer":   {"Keywords work in English and Chinese: today 今天, reviews 差评, late 超时, help 帮助.", "中英文关键字都可以：today 今天、reviews 差评、late 超时、help 帮助。"},
+}

@@ -1,0 +1,128 @@
+package bot
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// reviews is `/dsr reviews [open|mine|all] [SHOP]`: bad reviews, newest
+// first, for one shop or across all of them.
+func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter, user string) (*doc, error) {
+	shops, err := b.shopsFor(ctx, shop)
+	if err != nil {
+		return nil, err
+	}
+	l := langOf(shop)
+	f := storage.ReviewFilter{OpenOnly: filter != "all", Limit: listLimit}
+	if filter == "mine" {
+		f.Owner = user
+	}
+	var all []storage.Review
+	total := 0
+	for _, s := range shops {
+		f.ShopID = s.ID
+		rows, n, err := b.Store.BadReviews(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, rows...)
+		total += n
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].CreatedAt.After(all[j].CreatedAt) })
+	if len(all) > listLimit {
+		all = all[:listLimit]
+	}
+	d := &doc{lang: l, title: l.t("reviews.title."+filter, scope(l, shop))}
+	s := section{heading: l.t("reviews.count", total)}
+	if total == 0 {
+		s.heading = ""
+		s.lines = []line{{txt(l.t("reviews.none"))}}
+	}
+	now := b.now()
+	for i := range all {
+		ln := reviewLine(l, &all[i], now, true)
+		if shop == nil {
+			ln = append(line{txt(all[i].ShopID + " · ")}, ln...)
+		}
+		s.lines = append(s.lines, ln)
+	}
+	if n := total - len(all); n > 0 {
+		s.more = l.t("more", n)
+	}
+	d.sections = []section{s}
+	return d, nil
+}
+
+// late is `/dsr late [SHOP]`: late orders, then those at risk, oldest
+// deadline first, with due times in the shop's zone.
+func (b *Bot) late(ctx context.Context, shop *storage.Shop) (*doc, error) {
+	shops, err := b.shopsFor(ctx, shop)
+	if err != nil {
+		return nil, err
+	}
+	l := langOf(shop)
+	now := b.now()
+	type row struct {
+		o    storage.Order
+		shop *storage.Shop
+	}
+	var late, risk []row
+	lateN, riskN := 0, 0
+	for i := range shops {
+		s := &shops[i]
+		rows, n, err := b.Store.OpenOrders(ctx, s.ID, time.Time{}, now, listLimit)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range rows {
+			late = append(late, row{o, s})
+		}
+		lateN += n
+		if rows, n, err = b.Store.OpenOrders(ctx, s.ID, now, now.Add(storage.AtRiskWindow), listLimit); err != nil {
+			return nil, err
+		}
+		for _, o := range rows {
+			risk = append(risk, row{o, s})
+		}
+		riskN += n
+	}
+	d := &doc{lang: l, title: l.t("late.title", scope(l, shop))}
+	if lateN+riskN == 0 {
+		d.sections = []section{{lines: []line{{txt(l.t("late.none"))}}}}
+		return d, nil
+	}
+	build := func(heading string, rows []row, total int) section {
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].o.ShipBy.Before(rows[j].o.ShipBy) })
+		if len(rows) > listLimit {
+			rows = rows[:listLimit]
+		}
+		s := section{heading: heading}
+		for _, r := range rows {
+			o := r.o
+			ln := line{bold(o.OrderID), txt(" · " + l.t("late.line", o.Product, string(o.Promise), yuan(o.AmountFen), o.ShipBy.In(r.shop.Location()).Format("01-02 15:04"), due(l, now, o.ShipBy), r.shop.ID))}
+			s.lines = append(s.lines, ln)
+		}
+		if n := total - len(rows); n > 0 {
+			s.more = l.t("more", n)
+		}
+		return s
+	}
+	if lateN > 0 {
+		d.sections = append(d.sections, build(l.t("late.late", lateN), late, lateN))
+	}
+	if riskN > 0 {
+		d.sections = append(d.sections, build(l.t("late.atrisk", int(storage.AtRiskWindow.Hours()), riskN), risk, riskN))
+	}
+	return d, nil
+}
+
+// scope names what a list covers: a shop, or all shops.
+func scope(l lang, shop *storage.Shop) string {
+	if shop == nil {
+		return l.t("scope.all")
+	}
+	return shop.Name + " (" + shop.ID + ")"
+}

@@ -1,0 +1,72 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Shell is the local chat: it reads lines as a person would type them in
+// Slack ("/dsr today", "@dsrbot assign R123 to @alice"), runs them through
+// the same grammar and handlers, and prints each answer's plain-text
+// fallback. It lets a team try dsrbot, and an admin check the data, with no
+// Slack app at all.
+type Shell struct {
+	Bot *Bot
+	In  io.Reader
+	Out io.Writer
+	// User is who is typing; "@dsrbot mine" lists this person's follow-ups.
+	User string
+	// Prompt is printed before each line; empty when input is not a terminal.
+	Prompt string
+}
+
+// Run reads commands until end of input (Ctrl-D), "exit" or ctx is done.
+func (s *Shell) Run(ctx context.Context) error {
+	sc := bufio.NewScanner(s.In)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		fmt.Fprint(s.Out, s.Prompt)
+		if !sc.Scan() {
+			if s.Prompt != "" {
+				fmt.Fprintln(s.Out)
+			}
+			return sc.Err()
+		}
+		input := strings.TrimSpace(sc.Text())
+		switch strings.ToLower(input) {
+		case "":
+			continue
+		case "exit", "quit", `\q`:
+			return nil
+		}
+		text, ok := commandText(input)
+		if !ok {
+			fmt.Fprintln(s.Out, en.t("shell.hint"))
+			continue
+		}
+		m := s.Bot.Handle(ctx, Request{Text: text, User: s.User})
+		fmt.Fprintln(s.Out, strings.TrimRight(m.Text, "\n"))
+		fmt.Fprintln(s.Out)
+	}
+}
+
+// commandText strips what Slack strips before the bot sees a command: the
+// "/dsr" of a slash command or the bot's own mention.
+func commandText(input string) (string, bool) {
+	lower := strings.ToLower(input)
+	for _, prefix := range []string{"/dsr", "@dsrbot", "＠dsrbot"} {
+		if strings.HasPrefix(lower, prefix) {
+			rest := input[len(prefix):]
+			if rest == "" || rest[0] == ' ' || strings.HasPrefix(rest, "\u3000") {
+				return strings.TrimSpace(rest), true
+			}
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+// Config is dsrbot's configuration, read from the environment (DESIGN.md's
+// contract). Secrets live here and nowhere else; they are never logged.
+type Config struct {
+	DB            string // DSRBOT_DB
+	Addr          string // DSRBOT_ADDR
+	TZ            string // DSRBOT_TZ: default zone of new shops
+	BotToken      string // SLACK_BOT_TOKEN
+	SigningSecret string // SLACK_SIGNING_SECRET
+	AppToken      string // SLACK_APP_TOKEN
+	APIURL        string // SLACK_API_URL
+}
+
+// ConfigFromEnv reads the configuration with the contract's defaults.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		DB:            get("DSRBOT_DB", "./dsrbot.db"),
+		Addr:          get("DSRBOT_ADDR", ":8080"),
+		TZ:            get("DSRBOT_TZ", "Asia/Shanghai"),
+		BotToken:      getenv("SLACK_BOT_TOKEN"),
+		SigningSecret: getenv("SLACK_SIGNING_SECRET"),
+		AppToken:      getenv("SLACK_APP_TOKEN"),
+		APIURL:        get("SLACK_API_URL", "https://slack.com/api/"),
+	}
+	if _, err := time.LoadLocation(c.TZ); err != nil {
+		return c, fmt.Errorf("DSRBOT_TZ=%q is not a time zone (use an IANA name such as Asia/Shanghai)", c.TZ)
+	}
+	return c, nil
+}
+
+// defaultGetenv is os.Getenv, named so tests can see what Main reads.
+var defaultGetenv = os.Getenv

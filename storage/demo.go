@@ -1,0 +1,326 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// DemoOptions size the demo. The defaults make a small agency: four shops
+// and a few months of business; benchmarks scale it to 30 shops and 200k
+// orders.
+type DemoOptions struct {
+	Seed   uint64
+	Shops  int // at least 4; shops past the first four are generated
+	Orders int // orders over 90 days across all shops
+	TZ     string
+}
+
+// DefaultDemo is what `dsrbot demo` and the first start of the shell load.
+var DefaultDemo = DemoOptions{Seed: 1, Shops: 4, Orders: 20000, TZ: "Asia/Shanghai"}
+
+// DemoDays is how many days of history the demo holds.
+const DemoDays = 90
+
+// DemoResult counts what the demo wrote.
+type DemoResult struct {
+	Shops, Scores, Reviews, Orders int
+}
+
+// demoShop is a demo shop with the story its data tells.
+type demoShop struct {
+	Shop
+	products []demoProduct
+	weight   float64 // share of orders
+	growth   bool    // in the growth stage: a handful of orders
+	// drop is the dimension that falls over the last days (the story the
+	// score card has to explain), and staleDays how many recent days have
+	// no score imported.
+	drop       Dimension
+	dropPerDay float64
+	staleDays  int
+	// offset moves the shop's whole score, so shops sit at different
+	// distances from the gates.
+	offset float64
+}
+
+type demoProduct struct {
+	id, name string
+	price    int64 // fen
+}
+
+var demoBaseShops = []demoShop{
+	{
+		Shop: Shop{ID: "dy-fashion", Name: "潮衣馆 Trend Closet", Platform: Douyin, Lang: LangEnglish},
+		products: []demoProduct{
+			{"3581001", "连衣裙 L 黑色", 15900}, {"3581002", "连衣裙 M 白色", 15900},
+			{"3581003", "针织开衫 米色", 12900}, {"3581004", "牛仔阔腿裤", 9900}, {"3581005", "羊毛大衣 驼色", 49900},
+		},
+		weight: 3, drop: DimLogistics, dropPerDay: 3.2, offset: -2.5,
+	},
+	{
+		Shop: Shop{ID: "dy-home", Name: "家居小铺 Cozy Home", Platform: Douyin, Lang: LangChinese},
+		products: []demoProduct{
+			{"4620001", "珊瑚绒四件套", 19900}, {"4620002", "记忆棉枕头", 8900}, {"4620003", "收纳箱三件装", 4900},
+		},
+		growth: true,
+	},
+	{
+		Shop: Shop{ID: "tb-tea", Name: "茶香阁 Tea House", Platform: Taobao, Lang: LangEnglish},
+		products: []demoProduct{
+			{"6120001", "西湖龙井 250g", 26800}, {"6120002", "正山小种 礼盒", 19800}, {"6120003", "白茶饼 357g", 15800},
+		},
+		weight: 1.5, drop: DimService, dropPerDay: 0.03, staleDays: 2,
+	},
+	{
+		Shop: Shop{ID: "dy-beauty", Name: "美妆馆 Glow Lab", Platform: Douyin, Lang: LangEnglish, WeightProduct: 55, WeightLogistics: 15, WeightService: 30},
+		products: []demoProduct{
+			{"7730001", "保湿精华 30ml", 19900}, {"7730002", "氨基酸洗面奶", 6900}, {"7730003", "防晒霜 SPF50", 12900}, {"7730004", "口红 #520", 9900},
+		},
+		weight: 2, drop: DimProduct, dropPerDay: 0.5, offset: 6,
+	},
+}
+
+// demoBad are bad-review texts covering every aspect, so the sorting and the
+// owners' routing have something real to work on.
+var demoBad = []string{
+	"尺码偏小，平时穿M这次L都紧", "面料起球，洗一次就不行了", "色差太大了，和图片不一样",
+	"质量太差，穿了两天就开线", "包装压坏了，盒子都扁了", "物流太慢了，等了一个星期",
+	"快递破损，少件，联系客服也不回复", "客服态度很差，问什么都敷衍", "描述不符，货不对板",
+	"版型很奇怪，不显瘦", "做工粗糙，线头很多", "发货太慢，催了三次", "不好用，失望",
+	"物流很快但是质量差", "手感很硬，扎人",
+}
+
+var demoNeutral = []string{"还行吧，一般般", "中规中矩，价格还可以", "和预期差不多"}
+
+var demoGood = []string{
+	"质量很好，很满意", "物流很快，包装完好", "颜色很正，和图片一样", "客服很耐心，推荐",
+	"第二次回购了，一如既往的好", "尺码标准，上身效果不错", "性价比高，好评", "送人很体面，朋友很喜欢",
+}
+
+// Demo fills the database with a realistic, deterministic demo relative to
+// now: shops on both platforms (one Douyin shop in the growth stage), 90 days
+// of scores with a visible drop, Chinese reviews about 5% bad across all
+// aspects, and orders of every promise type with a few late and at risk.
+// Shops that already exist keep their settings; their demo rows are upserted.
+func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoResult, error) {
+	if opt.Shops < len(demoBaseShops) {
+		opt.Shops = len(demoBaseShops)
+	}
+	if opt.TZ == "" {
+		opt.TZ = DefaultDemo.TZ
+	}
+	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x5eed))
+	shops := demoShops(opt.Shops, opt.TZ)
+
+	res := &DemoResult{}
+	for i := range shops {
+		s := &shops[i]
+		if _, err := db.FindShop(ctx, s.ID); ErrorCode(err) == ENOTFOUND {
+			if _, err := db.CreateShop(ctx, s.Shop, opt.TZ, now); err != nil {
+				return nil, err
+			}
+			res.Shops++
+		} else if err != nil {
+			return nil, err
+		}
+		s.Shop = s.Shop.withDefaults(opt.TZ)
+	}
+
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	scores := newBatcher(ctx, tx, &scoresTable)
+	reviews := newBatcher(ctx, tx, &reviewsTable)
+	orders := newBatcher(ctx, tx, &ordersTable)
+	defer scores.close()
+	defer reviews.close()
+	defer orders.close()
+
+	var totalWeight float64
+	for _, s := range shops {
+		totalWeight += s.weight
+	}
+	reviewSeq := 1000
+	for si := range shops {
+		s := &shops[si]
+		loc := s.Location()
+		for _, sc := range demoScores(rng, s, now.In(loc)) {
+			if err := scores.add(scoreValues(&sc)...); err != nil {
+				return nil, err
+			}
+		}
+		n := int(float64(opt.Orders) * s.weight / totalWeight)
+		if s.growth {
+			n = 50 // about 17 in the last 30 days: below the formal stage
+		}
+		for i := 0; i < n; i++ {
+			o, rv := demoOrder(rng, s, si, i, n, now, loc)
+			if err := orders.add(orderValues(&o)...); err != nil {
+				return nil, err
+			}
+			if rv != nil {
+				reviewSeq++
+				rv.ReviewID = fmt.Sprintf("R%d", reviewSeq)
+				if err := reviews.add(reviewValues(rv)...); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for _, b := range []*batcher{scores, reviews, orders} {
+		if err := b.close(); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	res.Scores, res.Reviews, res.Orders = scores.written, reviews.written, orders.written
+	return res, nil
+}
+
+// demoShops returns the base shops and, past them, generated ones.
+func demoShops(n int, tz string) []demoShop {
+	shops := make([]demoShop, 0, n)
+	for _, s := range demoBaseShops {
+		s.TZ = tz
+		shops = append(shops, s)
+	}
+	for i := len(shops); i < n; i++ {
+		base := demoBaseShops[i%len(demoBaseShops)]
+		s := base
+		s.Shop = Shop{
+			ID:       fmt.Sprintf("%s-%02d", base.ID, i+1),
+			Name:     fmt.Sprintf("%s %d", base.Name, i+1),
+			Platform: base.Platform,
+			Lang:     base.Lang,
+			TZ:       tz,
+		}
+		s.growth = false
+		if s.weight == 0 {
+			s.weight = 1
+		}
+		shops = append(shops, s)
+	}
+	return shops
+}
+
+// demoScores makes DemoDays of scores ending today (less the stale days):
+// steady with noise, then the shop's drop dimension falls over the last five
+// days, enough to take a Douyin shop across the 70 line.
+func demoScores(rng *rand.Rand, s *demoShop, today time.Time) []Score {
+	var out []Score
+	base := map[Dimension]float64{DimProduct: 74, DimLogistics: 78, DimService: 72}
+	if s.Platform == Taobao {
+		base = map[Dimension]float64{DimProduct: 4.82, DimLogistics: 4.78, DimService: 4.85}
+	}
+	for d := DemoDays - 1; d >= s.staleDays; d-- {
+		day := today.AddDate(0, 0, -d)
+		vals := map[Dimension]float64{}
+		for _, dim := range Dimensions {
+			v := base[dim]
+			if s.Platform == Taobao {
+				v += (rng.Float64() - 0.5) * 0.02
+				if dim == s.drop && d < 5 {
+					v -= s.dropPerDay * float64(5-d)
+				}
+				vals[dim] = math.Round(v*100) / 100
+				continue
+			}
+			v += s.offset + math.Sin(float64(d)/9)*1.5 + (rng.Float64()-0.5)*0.8
+			if dim == s.drop && d < 5 {
+				v -= s.dropPerDay * float64(5-d)
+			}
+			vals[dim] = math.Round(math.Min(100, math.Max(50, v))*100) / 100
+		}
+		sc := Score{ShopID: s.ID, Date: day.Format(DateLayout), Product: vals[DimProduct], Logistics: vals[DimLogistics], Service: vals[DimService]}
+		if s.Platform == Douyin {
+			o := GrowthStageScore
+			if !s.growth {
+				o = (vals[DimProduct]*float64(s.WeightProduct) + vals[DimLogistics]*float64(s.WeightLogistics) + vals[DimService]*float64(s.WeightService)) / 100
+				o = math.Round(o*100) / 100
+			}
+			sc.Overall = &o
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+// demoPromises is the mix of promise types, 48h the most common.
+var demoPromises = []Promise{Promise48h, Promise48h, Promise48h, Promise48h, PromiseSameDay, PromiseSameDay, PromiseNextDay, PromiseNextDay, PromiseCustom, PromisePresale}
+
+// demoOrder makes the i-th of n orders of a shop, paid evenly over DemoDays
+// up to now, and maybe its review.
+func demoOrder(rng *rand.Rand, s *demoShop, si, i, n int, now time.Time, loc *time.Location) (Order, *Review) {
+	span := time.Duration(DemoDays) * 24 * time.Hour
+	// Spread payments over the period, then pull each to a daytime hour.
+	paid := now.Add(-span + time.Duration(float64(span)*(float64(i)+rng.Float64())/float64(n)))
+	local := paid.In(loc)
+	if h := local.Hour(); h < 8 {
+		paid = paid.Add(time.Duration(8+rng.IntN(4)) * time.Hour)
+	}
+	if paid.After(now) {
+		paid = now.Add(-time.Duration(1+rng.IntN(50)) * time.Minute)
+	}
+	paid = paid.Truncate(time.Second)
+	p := s.products[rng.IntN(len(s.products))]
+	o := Order{
+		ShopID:    s.ID,
+		OrderID:   fmt.Sprintf("%d%02d%07d", 69+si%30, si, i),
+		Product:   p.name,
+		AmountFen: p.price * int64(1+rng.IntN(2)),
+		PaidAt:    paid,
+		Promise:   demoPromises[rng.IntN(len(demoPromises))],
+	}
+	var given time.Time
+	switch o.Promise {
+	case PromiseCustom:
+		given = paid.Add(time.Duration(24+rng.IntN(48)) * time.Hour)
+	case PromisePresale:
+		given = paid.AddDate(0, 0, 2+rng.IntN(14))
+	}
+	o.ShipBy = ShipBy(o.Promise, paid, loc, given)
+	// Most orders ship well inside the promise; some ship late, more of
+	// them in the shop whose logistics score is falling.
+	lateRate := 0.02
+	if s.drop == DimLogistics && now.Sub(paid) < 6*24*time.Hour {
+		lateRate = 0.25
+	}
+	window := o.ShipBy.Sub(paid)
+	shipped := paid.Add(time.Hour + time.Duration(rng.Float64()*0.8*float64(window)))
+	if rng.Float64() < lateRate {
+		shipped = o.ShipBy.Add(time.Duration(1+rng.IntN(40)) * time.Hour)
+	}
+	if !shipped.After(now) {
+		shipped = shipped.Truncate(time.Second)
+		o.ShippedAt = &shipped
+		o.TrackingNo = fmt.Sprintf("SF%012d", rng.Int64N(1e12))
+	}
+	if o.ShippedAt == nil || rng.Float64() > 0.3 {
+		return o, nil
+	}
+	created := o.ShippedAt.Add(time.Duration(36+rng.IntN(120)) * time.Hour)
+	if created.After(now) {
+		return o, nil
+	}
+	rv := &Review{ShopID: s.ID, OrderID: o.OrderID, ProductID: p.id, Product: p.name, CreatedAt: created.Truncate(time.Second)}
+	switch r := rng.Float64(); {
+	case r < 0.05:
+		rv.Rating = 1 + rng.IntN(2)
+		rv.Content = demoBad[rng.IntN(len(demoBad))]
+		rv.Aspects = joinAspects(Classify(rv.Content))
+	case r < 0.10:
+		rv.Rating = 3
+		rv.Content = demoNeutral[rng.IntN(len(demoNeutral))]
+	default:
+		rv.Rating = 4 + rng.IntN(2)
+		rv.Content = demoGood[rng.IntN(len(demoGood))]
+	}
+	return o, rv
+}

@@ -1,0 +1,417 @@
+package storage
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Kind is what a file imports: scores, reviews or orders.
+type Kind string
+
+// The kinds of import.
+const (
+	KindScores  Kind = "scores"
+	KindReviews Kind = "reviews"
+	KindOrders  Kind = "orders"
+)
+
+// ParseKind reads an import kind.
+func ParseKind(s string) (Kind, error) {
+	switch k := Kind(s); k {
+	case KindScores, KindReviews, KindOrders:
+		return k, nil
+	}
+	return "", Errorf(EINVALID, "unknown import kind %q: use scores, reviews or orders", s)
+}
+
+// Columns returns the canonical CSV header of a kind.
+func (k Kind) Columns() []string {
+	switch k {
+	case KindScores:
+		return []string{"shop", "date", "overall", "product", "logistics", "service"}
+	case KindReviews:
+		return []string{"shop", "review_id", "order_id", "product_id", "product", "rating", "created_at", "content"}
+	default:
+		return []string{"shop", "order_id", "product", "amount", "paid_at", "promise", "promised_ship_by", "shipped_at", "tracking_no"}
+	}
+}
+
+// required returns the columns a file of this kind must have; the others may
+// be left out of the header entirely.
+func (k Kind) required() []string {
+	switch k {
+	case KindScores:
+		return []string{"shop", "date", "product", "logistics", "service"}
+	case KindReviews:
+		return []string{"shop", "review_id", "rating", "created_at"}
+	default:
+		return []string{"shop", "order_id", "amount", "paid_at"}
+	}
+}
+
+func (k Kind) table() *table {
+	switch k {
+	case KindScores:
+		return &scoresTable
+	case KindReviews:
+		return &reviewsTable
+	default:
+		return &ordersTable
+	}
+}
+
+// ImportError is a bad row: where it is and why it was refused. Its text is
+// the contract's FILE:LINE: column: reason.
+type ImportError struct {
+	File   string
+	Line   int
+	Column string
+	Reason string
+}
+
+func (e *ImportError) Error() string {
+	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Column, e.Reason)
+}
+
+// ImportResult summarises a finished import.
+type ImportResult struct {
+	Kind    Kind
+	Rows    int
+	Elapsed time.Duration
+}
+
+// Import reads a canonical CSV file of the given kind and upserts its rows in
+// one transaction: a bad row stops it with an *ImportError and nothing of the
+// file is written. Rows stream through batched multi-row statements, so
+// memory stays flat however long the file is. name is used in errors.
+func (db *DB) Import(ctx context.Context, kind Kind, name string, r io.Reader) (*ImportResult, error) {
+	start := time.Now()
+	shops, err := db.ListShops(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*Shop, len(shops))
+	for i := range shops {
+		byID[shops[i].ID] = &shops[i]
+	}
+
+	cr := csv.NewReader(skipBOM(r))
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, &ImportError{File: name, Line: 1, Column: "header", Reason: "the file is empty; the first line must be: " + strings.Join(kind.Columns(), ",")}
+	}
+	if err != nil {
+		return nil, csvError(name, err)
+	}
+	row := &csvRow{file: name, index: make(map[string]int)}
+	for i, h := range header {
+		row.index[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	for _, c := range kind.required() {
+		if _, ok := row.index[c]; !ok {
+			return nil, &ImportError{File: name, Line: 1, Column: c, Reason: "missing column; the header must be: " + strings.Join(kind.Columns(), ",")}
+		}
+	}
+	parse := rowParsers[kind]
+
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	b := newBatcher(ctx, tx, kind.table())
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.close()
+			return nil, csvError(name, err)
+		}
+		row.record = rec
+		row.line, _ = cr.FieldPos(0)
+		if row.blank() {
+			continue
+		}
+		shopID := row.get("shop")
+		shop, ok := byID[shopID]
+		if !ok {
+			b.close()
+			if shopID == "" {
+				return nil, row.fail("shop", "required")
+			}
+			return nil, row.fail("shop", fmt.Sprintf("unknown shop %q (add it first: dsrbot shop add %s --name NAME --platform douyin|taobao)", shopID, shopID))
+		}
+		values, err := parse(row, shop)
+		if err != nil {
+			b.close()
+			return nil, err
+		}
+		if err := b.add(values...); err != nil {
+			b.close()
+			return nil, fmt.Errorf("%s:%d: write: %w", name, row.line, err)
+		}
+	}
+	if err := b.close(); err != nil {
+		return nil, fmt.Errorf("%s: write: %w", name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("%s: commit: %w", name, err)
+	}
+	return &ImportResult{Kind: kind, Rows: b.written, Elapsed: time.Since(start)}, nil
+}
+
+// csvError turns an encoding/csv error into the contract's form.
+func csvError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &ImportError{File: name, Line: pe.Line, Column: "csv", Reason: pe.Err.Error()}
+	}
+	return fmt.Errorf("%s: read: %w", name, err)
+}
+
+// skipBOM drops a UTF-8 byte order mark, which Excel writes at the start of
+// a CSV saved as UTF-8.
+func skipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
+		br.Discard(3)
+	}
+	return br
+}
+
+// csvRow is the current record with its header, so parsers ask for columns
+// by name and report errors with the file, line and column.
+type csvRow struct {
+	file   string
+	line   int
+	index  map[string]int
+	record []string
+}
+
+// get returns the trimmed value of a column; absent columns are empty.
+func (r *csvRow) get(col string) string {
+	i, ok := r.index[col]
+	if !ok || i >= len(r.record) {
+		return ""
+	}
+	return strings.TrimSpace(r.record[i])
+}
+
+func (r *csvRow) blank() bool {
+	for _, f := range r.record {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *csvRow) fail(col, reason string) *ImportError {
+	return &ImportError{File: r.file, Line: r.line, Column: col, Reason: reason}
+}
+
+// required returns a column's value or the error for its absence.
+func (r *csvRow) required(col string) (string, error) {
+	v := r.get(col)
+	if v == "" {
+		return "", r.fail(col, "required")
+	}
+	return v, nil
+}
+
+// time parses a time column in the shop's zone; empty is the zero time.
+func (r *csvRow) time(col string, loc *time.Location) (time.Time, error) {
+	v := r.get(col)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := ParseTime(v, loc)
+	if err != nil {
+		return time.Time{}, r.fail(col, err.Error())
+	}
+	return t, nil
+}
+
+// float parses a number column within [lo, hi].
+func (r *csvRow) float(col string, lo, hi float64) (float64, error) {
+	v, err := r.required(col)
+	if err != nil {
+		return 0, err
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return 0, r.fail(col, fmt.Sprintf("%q is not a number", v))
+	}
+	if f < lo || f > hi {
+		return 0, r.fail(col, fmt.Sprintf("%s is outside %g-%g", v, lo, hi))
+	}
+	return f, nil
+}
+
+// timeLayouts are the local forms a time may take besides RFC 3339.
+var timeLayouts = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006/01/02 15:04:05", "2006-01-02 15:04", "2006/01/02 15:04"}
+
+// ParseTime reads RFC 3339 or a local "YYYY-MM-DD HH:MM:SS" in loc.
+func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time (use RFC 3339 or YYYY-MM-DD HH:MM:SS)", s)
+}
+
+// ParseAmount reads a money amount in yuan ("129.9", "¥1,299.00") as fen,
+// without going through floating point.
+func ParseAmount(s string) (int64, error) {
+	v := strings.NewReplacer("¥", "", "￥", "", ",", "", " ", "").Replace(s)
+	neg := strings.HasPrefix(v, "-")
+	v = strings.TrimPrefix(v, "-")
+	whole, frac, _ := strings.Cut(v, ".")
+	if whole == "" && frac == "" || len(frac) > 2 {
+		return 0, fmt.Errorf("%q is not an amount in yuan with at most two decimals", s)
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	if whole == "" {
+		whole = "0"
+	}
+	w, err1 := strconv.ParseUint(whole, 10, 40)
+	f, err2 := strconv.ParseUint(frac, 10, 8)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("%q is not an amount in yuan with at most two decimals", s)
+	}
+	if neg {
+		return 0, fmt.Errorf("%s must not be negative", s)
+	}
+	return int64(w)*100 + int64(f), nil
+}
+
+// rowParsers turn a validated row into its table's column values.
+var rowParsers = map[Kind]func(*csvRow, *Shop) ([]any, error){
+	KindScores:  parseScoreRow,
+	KindReviews: parseReviewRow,
+	KindOrders:  parseOrderRow,
+}
+
+func parseScoreRow(r *csvRow, shop *Shop) ([]any, error) {
+	s := Score{ShopID: shop.ID}
+	date, err := r.required("date")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := time.Parse(DateLayout, date); err != nil {
+		return nil, r.fail("date", fmt.Sprintf("%q is not a date (use YYYY-MM-DD)", date))
+	}
+	s.Date = date
+	lo, hi := 0.0, 100.0
+	if shop.Platform == Taobao {
+		lo, hi = 1, 5
+	}
+	if v := r.get("overall"); v != "" || shop.Platform == Douyin {
+		o, err := r.float("overall", 0, 100)
+		if err != nil {
+			return nil, err
+		}
+		s.Overall = &o
+	}
+	if s.Product, err = r.float("product", lo, hi); err != nil {
+		return nil, err
+	}
+	if s.Logistics, err = r.float("logistics", lo, hi); err != nil {
+		return nil, err
+	}
+	if s.Service, err = r.float("service", lo, hi); err != nil {
+		return nil, err
+	}
+	return scoreValues(&s), nil
+}
+
+func parseReviewRow(r *csvRow, shop *Shop) ([]any, error) {
+	rv := Review{ShopID: shop.ID, OrderID: r.get("order_id"), ProductID: r.get("product_id"), Product: r.get("product"), Content: r.get("content")}
+	var err error
+	if rv.ReviewID, err = r.required("review_id"); err != nil {
+		return nil, err
+	}
+	rating, err := r.required("rating")
+	if err != nil {
+		return nil, err
+	}
+	if rv.Rating, err = strconv.Atoi(rating); err != nil || rv.Rating < 1 || rv.Rating > 5 {
+		return nil, r.fail("rating", fmt.Sprintf("%q is not a whole number of stars from 1 to 5", rating))
+	}
+	if _, err := r.required("created_at"); err != nil {
+		return nil, err
+	}
+	if rv.CreatedAt, err = r.time("created_at", shop.Location()); err != nil {
+		return nil, err
+	}
+	if rv.Bad() {
+		rv.Aspects = joinAspects(Classify(rv.Content))
+	}
+	return reviewValues(&rv), nil
+}
+
+func parseOrderRow(r *csvRow, shop *Shop) ([]any, error) {
+	o := Order{ShopID: shop.ID, Product: r.get("product"), TrackingNo: r.get("tracking_no")}
+	loc := shop.Location()
+	var err error
+	if o.OrderID, err = r.required("order_id"); err != nil {
+		return nil, err
+	}
+	amount, err := r.required("amount")
+	if err != nil {
+		return nil, err
+	}
+	if o.AmountFen, err = ParseAmount(amount); err != nil {
+		return nil, r.fail("amount", err.Error())
+	}
+	if _, err := r.required("paid_at"); err != nil {
+		return nil, err
+	}
+	if o.PaidAt, err = r.time("paid_at", loc); err != nil {
+		return nil, err
+	}
+	if o.Promise, err = ParsePromise(r.get("promise")); err != nil {
+		return nil, r.fail("promise", err.Error())
+	}
+	given, err := r.time("promised_ship_by", loc)
+	if err != nil {
+		return nil, err
+	}
+	if o.Promise.NeedsShipBy() {
+		if given.IsZero() {
+			return nil, r.fail("promised_ship_by", fmt.Sprintf("required for a %s promise", o.Promise))
+		}
+		if given.Before(o.PaidAt) {
+			return nil, r.fail("promised_ship_by", "is before paid_at")
+		}
+	}
+	o.ShipBy = ShipBy(o.Promise, o.PaidAt, loc, given)
+	shipped, err := r.time("shipped_at", loc)
+	if err != nil {
+		return nil, err
+	}
+	if !shipped.IsZero() {
+		if shipped.Before(o.PaidAt) {
+			return nil, r.fail("shipped_at", "is before paid_at")
+		}
+		o.ShippedAt = &shipped
+	}
+	return orderValues(&o), nil
+}

@@ -1,0 +1,111 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+)
+
+// migrations are applied in order, each once; PRAGMA user_version records how
+// many have run. Append only: never edit a migration that has shipped.
+//
+// The schema is written out rather than derived by AutoMigrate because the
+// queries that must stay fast rely on partial indexes (open orders, open bad
+// reviews) and on the unique keys that make re-imports idempotent.
+var migrations = []string{
+	`CREATE TABLE shops (
+		id               TEXT PRIMARY KEY,
+		name             TEXT NOT NULL,
+		platform         TEXT NOT NULL CHECK (platform IN ('douyin', 'taobao')),
+		channel          TEXT NOT NULL DEFAULT '',
+		tz               TEXT NOT NULL,
+		lang             TEXT NOT NULL DEFAULT 'en',
+		weight_product   INTEGER NOT NULL DEFAULT 50,
+		weight_logistics INTEGER NOT NULL DEFAULT 15,
+		weight_service   INTEGER NOT NULL DEFAULT 35,
+		digest_cron      TEXT NOT NULL DEFAULT '0 9 * * *',
+		created_at       DATETIME NOT NULL
+	);
+	CREATE INDEX idx_shops_channel ON shops(channel) WHERE channel <> '';
+
+	CREATE TABLE scores (
+		shop_id   TEXT NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+		date      TEXT NOT NULL,
+		overall   REAL,
+		product   REAL NOT NULL,
+		logistics REAL NOT NULL,
+		service   REAL NOT NULL,
+		PRIMARY KEY (shop_id, date)
+	) WITHOUT ROWID;
+
+	CREATE TABLE reviews (
+		id         INTEGER PRIMARY KEY,
+		shop_id    TEXT NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+		review_id  TEXT NOT NULL,
+		order_id   TEXT NOT NULL DEFAULT '',
+		product_id TEXT NOT NULL DEFAULT '',
+		product    TEXT NOT NULL DEFAULT '',
+		rating     INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+		created_at DATETIME NOT NULL,
+		content    TEXT NOT NULL DEFAULT '',
+		aspects    TEXT NOT NULL DEFAULT '',
+		owner      TEXT NOT NULL DEFAULT '',
+		status     TEXT NOT NULL DEFAULT '',
+		outcome    TEXT NOT NULL DEFAULT '',
+		note       TEXT NOT NULL DEFAULT '',
+		closed_at  DATETIME,
+		UNIQUE (shop_id, review_id)
+	);
+	CREATE INDEX idx_reviews_shop_created ON reviews(shop_id, created_at);
+	CREATE INDEX idx_reviews_open_bad ON reviews(shop_id, created_at) WHERE status = 'open';
+	CREATE INDEX idx_reviews_owner_open ON reviews(owner, created_at) WHERE status = 'open';
+
+	CREATE TABLE orders (
+		id          INTEGER PRIMARY KEY,
+		shop_id     TEXT NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+		order_id    TEXT NOT NULL,
+		product     TEXT NOT NULL DEFAULT '',
+		amount_fen  INTEGER NOT NULL CHECK (amount_fen >= 0),
+		paid_at     DATETIME NOT NULL,
+		promise     TEXT NOT NULL,
+		ship_by     DATETIME NOT NULL,
+		shipped_at  DATETIME,
+		tracking_no TEXT NOT NULL DEFAULT '',
+		UNIQUE (shop_id, order_id)
+	);
+	CREATE INDEX idx_orders_shop_paid ON orders(shop_id, paid_at);
+	CREATE INDEX idx_orders_open ON orders(shop_id, ship_by) WHERE shipped_at IS NULL;`,
+}
+
+// migrate brings the schema up to date inside one transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var version int
+	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return err
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this dsrbot (%d)", version, len(migrations))
+	}
+	for i := version; i < len(migrations); i++ {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, i+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	return nil
+}

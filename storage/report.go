@@ -1,0 +1,92 @@
+package storage
+
+import (
+	"context"
+	"time"
+)
+
+// ReportListLimit is how many reviews and orders a day report lists by
+// name; the rest are counted.
+const ReportListLimit = 5
+
+// DayReport is everything the score card and the digest say about one shop on
+// one day, as plain values: the rules about "today", "new" and "late" are
+// applied here once, and the chat surface only renders.
+type DayReport struct {
+	Shop Shop
+	// Now is the report time in the shop's zone; Today its local day.
+	Now   time.Time
+	Today string
+	// Latest is the newest score on or before Today (nil if none was ever
+	// imported); Prev is the score of the day before Latest and WeekAgo the
+	// score seven days before it, each nil when missing.
+	Latest  *Score
+	Prev    *Score
+	WeekAgo *Score
+	// PaidOrders30d decides the Douyin stage.
+	PaidOrders30d int
+	// NewBad are the bad reviews created since NewSince (the start of
+	// yesterday, local), newest first, cut at ReportListLimit.
+	NewSince    time.Time
+	NewBad      []Review
+	NewBadCount int
+	// OlderOpen counts open follow-ups of bad reviews from before NewSince.
+	OlderOpen int
+	// Late are unshipped orders past their ship-by time, oldest first;
+	// AtRisk are unshipped orders due within AtRiskWindow.
+	Late        []Order
+	LateCount   int
+	AtRisk      []Order
+	AtRiskCount int
+}
+
+// GrowthStage reports whether a Douyin shop is still in the growth stage,
+// where the platform shows a flat 70 and a trend would be invented.
+func (r *DayReport) GrowthStage() bool {
+	return r.Shop.Platform == Douyin && r.PaidOrders30d < FormalStageOrders
+}
+
+// Stale reports whether the newest score is older than today.
+func (r *DayReport) Stale() bool { return r.Latest != nil && r.Latest.Date != r.Today }
+
+// DayReport builds the report of a shop at now.
+func (db *DB) DayReport(ctx context.Context, shopID string, now time.Time) (*DayReport, error) {
+	shop, err := db.FindShop(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	loc := shop.Location()
+	local := now.In(loc)
+	r := &DayReport{Shop: *shop, Now: local, Today: local.Format(DateLayout)}
+
+	if r.Latest, err = db.latestScore(ctx, shopID, r.Today); err != nil {
+		return nil, err
+	}
+	if r.Latest != nil {
+		prev, week := addDays(r.Latest.Date, -1), addDays(r.Latest.Date, -7)
+		m, err := db.scoresByDates(ctx, shopID, prev, week)
+		if err != nil {
+			return nil, err
+		}
+		r.Prev, r.WeekAgo = m[prev], m[week]
+	}
+	if r.PaidOrders30d, err = db.PaidOrders(ctx, shopID, now.AddDate(0, 0, -30), now.Add(time.Second)); err != nil {
+		return nil, err
+	}
+
+	y, m, d := local.Date()
+	r.NewSince = time.Date(y, m, d-1, 0, 0, 0, 0, loc)
+	if r.NewBad, r.NewBadCount, err = db.BadReviews(ctx, ReviewFilter{ShopID: shopID, Since: r.NewSince, Limit: ReportListLimit}); err != nil {
+		return nil, err
+	}
+	if _, r.OlderOpen, err = db.BadReviews(ctx, ReviewFilter{ShopID: shopID, OpenOnly: true, Before: r.NewSince, Limit: -1}); err != nil {
+		return nil, err
+	}
+	if r.Late, r.LateCount, err = db.OpenOrders(ctx, shopID, time.Time{}, now, ReportListLimit); err != nil {
+		return nil, err
+	}
+	if r.AtRisk, r.AtRiskCount, err = db.OpenOrders(ctx, shopID, now, now.Add(AtRiskWindow), ReportListLimit); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

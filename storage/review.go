@@ -1,0 +1,106 @@
+package storage
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Follow-up states of a bad review. Reviews rated 3-5 have no follow-up and
+// an empty status.
+const (
+	StatusOpen = "open"
+	StatusDone = "done"
+)
+
+// BadRating is the highest rating that counts as a bad review (差评).
+const BadRating = 2
+
+// Review is one buyer review, and for a bad one its follow-up: who owns it,
+// whether it is closed, and how.
+type Review struct {
+	ID        int64
+	ShopID    string
+	ReviewID  string
+	OrderID   string
+	ProductID string
+	Product   string
+	Rating    int
+	CreatedAt time.Time
+	Content   string
+	// Aspects is the stored, comma-separated form of AspectList.
+	Aspects  string
+	Owner    string // Slack user ID or name; "" is unassigned
+	Status   string
+	Outcome  string
+	Note     string
+	ClosedAt *time.Time
+}
+
+// Bad reports whether the review is a 差评 (rating 1 or 2).
+func (r *Review) Bad() bool { return r.Rating <= BadRating }
+
+// AspectList returns the review's aspects in display order.
+func (r *Review) AspectList() []Aspect {
+	if r.Aspects == "" {
+		return nil
+	}
+	parts := strings.Split(r.Aspects, ",")
+	out := make([]Aspect, len(parts))
+	for i, p := range parts {
+		out[i] = Aspect(p)
+	}
+	return out
+}
+
+// ReviewFilter selects bad reviews of a shop.
+type ReviewFilter struct {
+	ShopID string
+	// OpenOnly keeps follow-ups that are not closed.
+	OpenOnly bool
+	// Owner, when set, keeps one person's follow-ups.
+	Owner string
+	// Since, when set, keeps reviews created at or after it.
+	Since time.Time
+	// Before, when set, keeps reviews created before it.
+	Before time.Time
+	// Limit cuts the list; 0 lists all, and a negative limit only counts.
+	Limit int
+}
+
+// BadReviews returns a shop's bad reviews matching f, newest first, and how
+// many match in all (the list is cut at f.Limit).
+func (db *DB) BadReviews(ctx context.Context, f ReviewFilter) ([]Review, int, error) {
+	q := db.gdb.WithContext(ctx).Model(&Review{}).Where("shop_id = ? AND rating <= ?", f.ShopID, BadRating)
+	if f.OpenOnly {
+		q = q.Where("status = ?", StatusOpen)
+	}
+	if f.Owner != "" {
+		q = q.Where("owner = ?", f.Owner)
+	}
+	if !f.Since.IsZero() {
+		q = q.Where("created_at >= ?", utc(f.Since))
+	}
+	if !f.Before.IsZero() {
+		q = q.Where("created_at < ?", utc(f.Before))
+	}
+	// A Session makes q safe to finish twice (count, then list).
+	q = q.Session(&gorm.Session{})
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []Review
+	if total > 0 && f.Limit >= 0 {
+		lq := q.Order("created_at DESC, id DESC")
+		if f.Limit > 0 {
+			lq = lq.Limit(f.Limit)
+		}
+		if err := lq.Find(&rows).Error; err != nil {
+			return nil, 0, err
+		}
+	}
+	return rows, int(total), nil
+}

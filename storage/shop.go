@@ -1,0 +1,198 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"gorm.io/gorm"
+)
+
+// Platform is the marketplace a shop sells on; it decides which scores mean
+// what (Douyin 商家体验分 or Taobao DSR).
+type Platform string
+
+// The platforms dsrbot knows.
+const (
+	Douyin Platform = "douyin"
+	Taobao Platform = "taobao"
+)
+
+// Languages a shop's messages can be written in.
+const (
+	LangEnglish = "en"
+	LangChinese = "zh"
+)
+
+// DefaultDigestCron is the morning digest schedule of a new shop, in its zone.
+const DefaultDigestCron = "0 9 * * *"
+
+// Shop is one storefront a team runs. Agencies run dozens, so every other
+// record hangs off a shop ID the team chose (such as "dy-fashion").
+type Shop struct {
+	ID       string
+	Name     string
+	Platform Platform
+	// Channel is the Slack channel bound to the shop: it gets the digest and
+	// warnings, and `/dsr today` there means this shop.
+	Channel string
+	// TZ is an IANA zone name; local days and hours of every rule use it.
+	TZ   string
+	Lang string
+	// Weights of 商品 / 物流 / 服务 in the Douyin score, in percent. They
+	// differ by industry, so they are set per shop (default 50 / 15 / 35).
+	WeightProduct   int
+	WeightLogistics int
+	WeightService   int
+	DigestCron      string
+	CreatedAt       time.Time
+}
+
+var shopIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+// Location returns the shop's time zone. Zones are checked when a shop is
+// saved, so a failure here means a zone vanished from the system's tzdata;
+// UTC is the least surprising fallback.
+func (s *Shop) Location() *time.Location {
+	loc, err := loadLocation(s.TZ)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+var locations sync.Map // zone name -> *time.Location
+
+// loadLocation is time.LoadLocation with a cache: LoadLocation reads tzdata
+// from disk on every call, and reports are built per request.
+func loadLocation(name string) (*time.Location, error) {
+	if v, ok := locations.Load(name); ok {
+		return v.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	locations.Store(name, loc)
+	return loc, nil
+}
+
+// Validate reports the first problem with a shop as an EINVALID error.
+func (s *Shop) Validate() error {
+	switch {
+	case !shopIDPattern.MatchString(s.ID):
+		return Errorf(EINVALID, "shop ID %q: use 1-64 letters, digits, '-', '_' or '.'", s.ID)
+	case strings.TrimSpace(s.Name) == "":
+		return Errorf(EINVALID, "shop %s: a name is required", s.ID)
+	case s.Platform != Douyin && s.Platform != Taobao:
+		return Errorf(EINVALID, "shop %s: platform must be douyin or taobao, not %q", s.ID, s.Platform)
+	case s.Lang != LangEnglish && s.Lang != LangChinese:
+		return Errorf(EINVALID, "shop %s: language must be en or zh, not %q", s.ID, s.Lang)
+	case s.WeightProduct < 0 || s.WeightLogistics < 0 || s.WeightService < 0 ||
+		s.WeightProduct+s.WeightLogistics+s.WeightService != 100:
+		return Errorf(EINVALID, "shop %s: weights must be non-negative and add up to 100", s.ID)
+	}
+	if _, err := loadLocation(s.TZ); err != nil || s.TZ == "" {
+		return Errorf(EINVALID, "shop %s: unknown time zone %q (use an IANA name such as Asia/Shanghai)", s.ID, s.TZ)
+	}
+	if _, err := cron.ParseStandard(s.DigestCron); err != nil {
+		return Errorf(EINVALID, "shop %s: digest schedule %q is not a 5-field cron expression", s.ID, s.DigestCron)
+	}
+	return nil
+}
+
+// withDefaults fills the fields a new shop may leave empty.
+func (s Shop) withDefaults(defaultTZ string) Shop {
+	if s.TZ == "" {
+		s.TZ = defaultTZ
+	}
+	if s.Lang == "" {
+		s.Lang = LangEnglish
+	}
+	if s.WeightProduct == 0 && s.WeightLogistics == 0 && s.WeightService == 0 {
+		s.WeightProduct, s.WeightLogistics, s.WeightService = 50, 15, 35
+	}
+	if s.DigestCron == "" {
+		s.DigestCron = DefaultDigestCron
+	}
+	return s
+}
+
+// CreateShop adds a shop, filling defaults (zone defaultTZ, English, weights
+// 50/15/35, digest at 09:00). A shop ID already taken is ECONFLICT.
+func (db *DB) CreateShop(ctx context.Context, s Shop, defaultTZ string, now time.Time) (*Shop, error) {
+	s = s.withDefaults(defaultTZ)
+	s.CreatedAt = utc(now)
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if _, err := db.FindShop(ctx, s.ID); err == nil {
+		return nil, Errorf(ECONFLICT, "shop %s already exists", s.ID)
+	} else if ErrorCode(err) != ENOTFOUND {
+		return nil, err
+	}
+	if err := db.gdb.WithContext(ctx).Create(&s).Error; err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// FindShop returns the shop with the given ID, or ENOTFOUND.
+func (db *DB) FindShop(ctx context.Context, id string) (*Shop, error) {
+	var s Shop
+	err := db.gdb.WithContext(ctx).Where("id = ?", id).Take(&s).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, Errorf(ENOTFOUND, "no shop %q", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// ShopForChannel returns the shop bound to a Slack channel, or ENOTFOUND.
+func (db *DB) ShopForChannel(ctx context.Context, channel string) (*Shop, error) {
+	if channel == "" {
+		return nil, Errorf(ENOTFOUND, "no shop is bound to this channel")
+	}
+	var s Shop
+	err := db.gdb.WithContext(ctx).Where("channel = ?", channel).Order("id").Take(&s).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, Errorf(ENOTFOUND, "no shop is bound to this channel")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// ListShops returns every shop, ordered by ID.
+func (db *DB) ListShops(ctx context.Context) ([]Shop, error) {
+	var shops []Shop
+	if err := db.gdb.WithContext(ctx).Order("id").Find(&shops).Error; err != nil {
+		return nil, err
+	}
+	return shops, nil
+}
+
+// BindChannel makes channel the shop's channel. A channel speaks for one shop,
+// so any other shop bound to it is unbound in the same transaction.
+func (db *DB) BindChannel(ctx context.Context, shopID, channel string) (*Shop, error) {
+	if _, err := db.FindShop(ctx, shopID); err != nil {
+		return nil, err
+	}
+	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&Shop{}).Where("channel = ? AND id <> ?", channel, shopID).Update("channel", "").Error; err != nil {
+			return err
+		}
+		return tx.Model(&Shop{}).Where("id = ?", shopID).Update("channel", channel).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindShop(ctx, shopID)
+}

@@ -1,0 +1,152 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+)
+
+// batchRows is how many rows one multi-row INSERT carries. SQLite allows
+// 32766 bound values; 256 rows of up to 10 columns stays well inside that
+// while cutting per-statement overhead to noise.
+const batchRows = 256
+
+// table describes how rows of one kind are upserted: which columns are
+// written and what a re-import of the same key updates. It is the single
+// place that knows a kind's columns, shared by imports and the demo.
+type table struct {
+	name    string
+	columns []string
+	// conflict is the unique key that makes re-imports idempotent.
+	conflict string
+	// update is the DO UPDATE SET clause; it must leave follow-up state that
+	// the team owns (owner, status, outcome) alone.
+	update string
+}
+
+var (
+	scoresTable = table{
+		name:     "scores",
+		columns:  []string{"shop_id", "date", "overall", "product", "logistics", "service"},
+		conflict: "shop_id, date",
+		update:   "overall = excluded.overall, product = excluded.product, logistics = excluded.logistics, service = excluded.service",
+	}
+	reviewsTable = table{
+		name:     "reviews",
+		columns:  []string{"shop_id", "review_id", "order_id", "product_id", "product", "rating", "created_at", "content", "aspects", "status"},
+		conflict: "shop_id, review_id",
+		update: `order_id = excluded.order_id, product_id = excluded.product_id, product = excluded.product,
+			rating = excluded.rating, created_at = excluded.created_at, content = excluded.content, aspects = excluded.aspects,
+			status = CASE
+				WHEN excluded.rating <= 2 AND reviews.status = '' THEN 'open'
+				WHEN excluded.rating > 2 AND reviews.status = 'open' THEN ''
+				ELSE reviews.status END`,
+	}
+	ordersTable = table{
+		name:     "orders",
+		columns:  []string{"shop_id", "order_id", "product", "amount_fen", "paid_at", "promise", "ship_by", "shipped_at", "tracking_no"},
+		conflict: "shop_id, order_id",
+		update: `product = excluded.product, amount_fen = excluded.amount_fen, paid_at = excluded.paid_at,
+			promise = excluded.promise, ship_by = excluded.ship_by, shipped_at = excluded.shipped_at, tracking_no = excluded.tracking_no`,
+	}
+)
+
+// statement returns the upsert of n rows.
+func (t *table) statement(n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(t.columns)), ",") + ")"
+	var b strings.Builder
+	b.WriteString("INSERT INTO ")
+	b.WriteString(t.name)
+	b.WriteString(" (")
+	b.WriteString(strings.Join(t.columns, ", "))
+	b.WriteString(") VALUES ")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	b.WriteString(" ON CONFLICT (")
+	b.WriteString(t.conflict)
+	b.WriteString(") DO UPDATE SET ")
+	b.WriteString(t.update)
+	return b.String()
+}
+
+// batcher upserts rows into one table inside a transaction, batchRows at a
+// time, so that a million-row import keeps only one batch in memory.
+type batcher struct {
+	ctx  context.Context
+	tx   *sql.Tx
+	t    *table
+	full *sql.Stmt // the prepared statement for a full batch
+	args []any
+	rows int
+	// written counts rows sent to the database.
+	written int
+}
+
+func newBatcher(ctx context.Context, tx *sql.Tx, t *table) *batcher {
+	return &batcher{ctx: ctx, tx: tx, t: t, args: make([]any, 0, batchRows*len(t.columns))}
+}
+
+// add queues one row, whose values follow t.columns, and flushes a full batch.
+func (b *batcher) add(values ...any) error {
+	b.args = append(b.args, values...)
+	b.rows++
+	if b.rows == batchRows {
+		return b.flush()
+	}
+	return nil
+}
+
+// flush writes the queued rows.
+func (b *batcher) flush() error {
+	if b.rows == 0 {
+		return nil
+	}
+	var err error
+	if b.rows == batchRows {
+		if b.full == nil {
+			if b.full, err = b.tx.PrepareContext(b.ctx, b.t.statement(batchRows)); err != nil {
+				return err
+			}
+		}
+		_, err = b.full.ExecContext(b.ctx, b.args...)
+	} else {
+		_, err = b.tx.ExecContext(b.ctx, b.t.statement(b.rows), b.args...)
+	}
+	if err != nil {
+		return err
+	}
+	b.written += b.rows
+	b.args, b.rows = b.args[:0], 0
+	return nil
+}
+
+// close flushes what is left and releases the prepared statement.
+func (b *batcher) close() error {
+	err := b.flush()
+	if b.full != nil {
+		b.full.Close()
+	}
+	return err
+}
+
+// scoreValues, reviewValues and orderValues put a domain value in its
+// table's column order, normalising times for storage.
+func scoreValues(s *Score) []any {
+	return []any{s.ShopID, s.Date, s.Overall, s.Product, s.Logistics, s.Service}
+}
+
+func reviewValues(r *Review) []any {
+	status := ""
+	if r.Bad() {
+		status = StatusOpen
+	}
+	return []any{r.ShopID, r.ReviewID, r.OrderID, r.ProductID, r.Product, r.Rating, utc(r.CreatedAt), r.Content, r.Aspects, status}
+}
+
+func orderValues(o *Order) []any {
+	return []any{o.ShopID, o.OrderID, o.Product, o.AmountFen, utc(o.PaidAt), string(o.Promise), utc(o.ShipBy), utcPtr(o.ShippedAt), o.TrackingNo}
+}
