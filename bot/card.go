@@ -43,7 +43,7 @@ func scoreSection(l lang, r *storage.DayReport) section {
 	}
 	p := r.Shop.Platform
 	if p == storage.Taobao {
-		for _, d := range storage.Dimensions {
+		for _, d := range taobaoOrder {
 			v := r.Latest.Value(d)
 			add(txt(l.t("card.dsr", dimName(l, p, d), "")), bold(num(p, v)), txt(" · "+changes(l, r, func(s *storage.Score) float64 { return s.Value(d) })))
 		}
@@ -142,6 +142,9 @@ func mover(l lang, r *storage.DayReport) string {
 	}
 	return l.t("card.mover", dimName(l, p, best), delta(p, bestDelta), deltaN(bestImpact, 2))
 }
+
+// taobaoOrder is the order Taobao shows its DSR in: 描述相符, 服务态度, 物流服务.
+var taobaoOrder = []storage.Dimension{storage.DimProduct, storage.DimService, storage.DimLogistics}
 
 func dimName(l lang, p storage.Platform, d storage.Dimension) string {
 	return l.t("dim." + string(p) + "." + string(d))

@@ -35,7 +35,7 @@ var aspectKeywords = []struct {
 	topics    []string
 	complaint []string
 }{
-	{AspectSize, []string{"尺码", "码数", "尺寸", "size"}, []string{"偏大", "偏小", "太大", "太小", "不合身", "too small", "too big", "too large"}},
+	{AspectSize, []string{"尺码", "码数", "尺寸", "size"}, []string{"偏大", "偏小", "不合身", "too small", "too big", "too large"}},
 	{AspectMaterial, []string{"材质", "面料", "手感", "布料", "material", "fabric"}, []string{"起球", "掉毛", "起皱", "扎人"}},
 	{AspectStyle, []string{"款式", "版型", "颜色", "style", "colour", "color"}, []string{"色差", "不上身", "显胖"}},
 	{AspectQuality, []string{"质量", "做工", "quality"}, []string{"开线", "坏了", "断了", "掉色", "有瑕疵", "线头", "broken", "defect"}},

@@ -177,12 +177,27 @@ func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoRe
 			return nil, err
 		}
 	}
+	if _, err := tx.ExecContext(ctx, demoFollowUps, utc(now.Add(-72*time.Hour))); err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	res.Scores, res.Reviews, res.Orders = scores.written, reviews.written, orders.written
 	return res, nil
 }
+
+// demoFollowUps gives the demo a team's history: most bad reviews older
+// than three days were followed up by someone and closed with an outcome,
+// a few were forgotten (the ones the digest should nag about). It is
+// deterministic: the choice rides on the row ID.
+const demoFollowUps = `UPDATE reviews SET
+	owner = CASE id % 3 WHEN 0 THEN 'alice' WHEN 1 THEN 'bo' ELSE 'mei' END,
+	status = 'done',
+	outcome = CASE id % 6 WHEN 0 THEN 'refund' WHEN 1 THEN 'resend' WHEN 2 THEN 'compensate'
+		WHEN 3 THEN 'gift' WHEN 4 THEN 'explained' ELSE 'no_action' END,
+	closed_at = datetime(created_at, '+' || (2 + id % 30) || ' hours') || '+00:00'
+	WHERE status = 'open' AND created_at < ? AND id % 10 <> 0`
 
 // demoShops returns the base shops and, past them, generated ones.
 func demoShops(n int, tz string) []demoShop {
@@ -290,7 +305,7 @@ func demoOrder(rng *rand.Rand, s *demoShop, si, i, n int, now time.Time, loc *ti
 	// them in the shop whose logistics score is falling.
 	lateRate := 0.02
 	if s.drop == DimLogistics && now.Sub(paid) < 6*24*time.Hour {
-		lateRate = 0.25
+		lateRate = 0.06
 	}
 	window := o.ShipBy.Sub(paid)
 	shipped := paid.Add(time.Hour + time.Duration(rng.Float64()*0.8*float64(window)))
