@@ -145,9 +145,7 @@ func (b *Bot) failure(ctx context.Context, req Request, shop *storage.Shop, err 
 		text = l.t("err.internal")
 	}
 	d := &doc{lang: l, sections: []section{{lines: []line{{txt(text)}}}}}
-	m := d.message()
-	m.Text = strings.TrimSpace(m.Text)
-	return m
+	return d.message()
 }
 
 func (b *Bot) log() *slog.Logger {

@@ -114,7 +114,7 @@ var catalog = map[string][2]string{
 	"late.line":   {"%s · %s · ¥%s · due %s (%s) · %s", "%s · %s · ¥%s · 应发 %s（%s）· %s"},
 
 	// Follow-ups.
-	"assign.ok":          {"%s is now followed up by %s.", "%s 已分配给 %s 跟进。"},
+	"assign.ok":          {": follow-up assigned.", "：已分配跟进。"},
 	"done.ok":            {"%s closed: %s.", "%s 已完成：%s。"},
 	"done.already":       {"%s was already closed (%s); nothing changed.", "%s 已经完成（%s），未做改动。"},
 	"notbad":             {"%s is rated %d★: only bad reviews (1-2★) have a follow-up.", "%s 是 %d 星评价：只有差评（1-2 星）需要跟进。"},

@@ -103,13 +103,15 @@ func (d *doc) message() Message {
 	return Message{Text: d.text(), Blocks: d.blocks()}
 }
 
-// text is the plain-text form.
+// text is the plain-text form: title, sections and footer separated by
+// blank lines.
 func (d *doc) text() string {
-	var b strings.Builder
-	b.WriteString(d.title)
-	b.WriteString("\n")
+	var parts []string
+	if d.title != "" {
+		parts = append(parts, d.title)
+	}
 	for _, s := range d.sections {
-		b.WriteString("\n")
+		var b strings.Builder
 		if s.heading != "" {
 			b.WriteString(s.heading + "\n")
 		}
@@ -122,11 +124,12 @@ func (d *doc) text() string {
 		if s.more != "" {
 			b.WriteString("  … " + s.more + "\n")
 		}
+		parts = append(parts, strings.TrimSuffix(b.String(), "\n"))
 	}
 	if d.footer != "" {
-		b.WriteString("\n" + d.footer + "\n")
+		parts = append(parts, d.footer)
 	}
-	return b.String()
+	return strings.Join(parts, "\n\n") + "\n"
 }
 
 // blocks is the Block Kit form, kept inside Slack's limits: a section whose

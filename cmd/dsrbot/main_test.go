@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// now is the fixed clock of these tests: 10:00 in Shanghai.
+var now = time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
+
+// run runs dsrbot with args on the database at db, feeding stdin, and
+// returns what it printed and the exit code main would use.
+func run(t *testing.T, db, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := map[string]string{"DSRBOT_DB": db, "USER": "alice"}
+	m := &Main{
+		Getenv: func(k string) string { return env[k] },
+		Stdin:  strings.NewReader(stdin),
+		Stdout: &out,
+		Stderr: &errOut,
+		Now:    func() time.Time { return now },
+	}
+	err := m.Run(context.Background(), args)
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	code = exitCode(m, err)
+	return out.String(), errOut.String(), code
+}
+
+func TestShellOnEmptyDatabaseLoadsDemo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	out, errOut, code := run(t, db, "/dsr today\n/dsr today dy-fashion\n/dsr today nope\nhello\n/dsr help\n")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		"was empty, so it now holds the demo",
+		"All shops · 2026-11-24",
+		"dy-beauty", "dy-home 家居小铺 Cozy Home · growth stage 70.0", "tb-tea",
+		"潮衣馆 Trend Closet · dy-fashion · Douyin · 2026-11-24",
+		"below the 70 line (精选联盟)",
+		`There is no shop "nope". Shops: dy-beauty, dy-fashion, dy-home, tb-tea.`,
+		"Commands start with /dsr or @dsrbot",
+		"/dsr today [SHOP]",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("shell output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "dsr> ") {
+		t.Error("prompt printed when stdin is not a terminal")
+	}
+
+	// A second start finds the data and does not load the demo again.
+	out, _, code = run(t, db, "")
+	if code != 0 || strings.Contains(out, "was empty") {
+		t.Fatalf("second start: exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestShellFollowUp(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	mustRun(t, db, "shop", "add", "s1", "--name", "Shop One", "--platform", "douyin")
+	reviews := writeFile(t, "reviews.csv", "shop,review_id,order_id,product_id,product,rating,created_at,content\n"+
+		"s1,R1,O1,P1,连衣裙,1,2026-11-24 08:00:00,尺码偏小\n")
+	mustRun(t, db, "import", "reviews", reviews)
+
+	out, _, _ := run(t, db, "@dsrbot 分配 R1 给 @alice\n@dsrbot mine\n@dsrbot done R1 refund called back\n@dsrbot done R1 refund\n")
+	for _, want := range []string{
+		"R1 → @alice: follow-up assigned.",
+		"R1 · 1★ · 连衣裙 · size · @alice",
+		"R1 closed: refund.",
+		"R1 was already closed (refund); nothing changed.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestImport(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	mustRun(t, db, "shop", "add", "s1", "--name", "Shop One", "--platform", "douyin")
+	good := writeFile(t, "orders.csv", "shop,order_id,product,amount,paid_at,promise,promised_ship_by,shipped_at,tracking_no\n"+
+		"s1,O1,连衣裙,159.00,2026-11-23 08:00:00,same_day,,,\n"+
+		"s1,O2,连衣裙,159.00,2026-11-20T08:00:00+08:00,,,2026-11-21 09:00:00,SF1\n")
+	out, _, code := run(t, db, "", "import", "orders", good)
+	if code != 0 || !strings.Contains(out, "imported 2 orders") {
+		t.Fatalf("good import: exit %d, output %q", code, out)
+	}
+
+	bad := writeFile(t, "bad.csv", "shop,order_id,product,amount,paid_at,promise,promised_ship_by,shipped_at,tracking_no\n"+
+		"s1,O3,连衣裙,159.00,2026-11-24 08:00:00,,,,\n"+
+		"s1,O4,连衣裙,159.00,2026-11-24 08:00:00,tomorrow,,,\n")
+	_, errOut, code := run(t, db, "", "import", "orders", bad)
+	if code != 1 {
+		t.Fatalf("bad import: exit %d, want 1", code)
+	}
+	want := bad + `:3: promise: "tomorrow" is not one of same_day, next_day, 48h, custom, presale`
+	if strings.TrimSpace(errOut) != want {
+		t.Fatalf("bad import stderr = %q, want %q", errOut, want)
+	}
+	// Nothing of the bad file was written: O3 is not there.
+	out, _, _ = run(t, db, "/dsr late s1\n")
+	if strings.Contains(out, "O3") || !strings.Contains(out, "O1") {
+		t.Fatalf("after a failed import the late list is:\n%s", out)
+	}
+}
+
+func TestCommandLineErrors(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"bogus"}, 2, `unknown command "bogus"`},
+		{[]string{"shop", "add", "s1", "--name", "x"}, 2, "needs an ID, --name and --platform"},
+		{[]string{"shop", "add", "s1", "--name", "x", "--platform", "amazon"}, 1, `platform must be douyin or taobao, not "amazon"`},
+		{[]string{"shop", "add", "s1", "--name", "x", "--platform", "douyin", "--tz", "Mars/Base"}, 1, "unknown time zone"},
+		{[]string{"import", "ratings", "x.csv"}, 2, `unknown import kind "ratings"`},
+		{[]string{"import", "orders", filepath.Join(t.TempDir(), "missing.csv")}, 1, "cannot read"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			_, errOut, code := run(t, db, "", tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want exit %d with %q", code, errOut, tt.code, tt.want)
+			}
+		})
+	}
+	mustRun(t, db, "shop", "add", "s1", "--name", "x", "--platform", "douyin")
+	if _, errOut, code := run(t, db, "", "shop", "add", "s1", "--name", "x", "--platform", "douyin"); code != 1 || !strings.Contains(errOut, "already exists") {
+		t.Fatalf("duplicate shop: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestDemoIsDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	mustRun(t, a, "demo", "--seed", "7", "--orders", "2000")
+	mustRun(t, b, "demo", "--seed", "7", "--orders", "2000")
+	outA, _, _ := run(t, a, "/dsr today\n/dsr today dy-fashion\n/dsr reviews all dy-fashion\n/dsr late\n")
+	outB, _, _ := run(t, b, "/dsr today\n/dsr today dy-fashion\n/dsr reviews all dy-fashion\n/dsr late\n")
+	if outA != outB {
+		t.Fatal("the same seed gave two different demos")
+	}
+}
+
+func TestConfigRejectsBadZone(t *testing.T) {
+	_, err := ConfigFromEnv(func(k string) string {
+		if k == "DSRBOT_TZ" {
+			return "Nowhere/City"
+		}
+		return ""
+	})
+	if err == nil || !strings.Contains(err.Error(), "DSRBOT_TZ") {
+		t.Fatalf("err = %v", err)
+	}
+	c, err := ConfigFromEnv(func(string) string { return "" })
+	if err != nil || c.DB != "./dsrbot.db" || c.Addr != ":8080" || c.TZ != "Asia/Shanghai" || c.APIURL != "https://slack.com/api/" {
+		t.Fatalf("defaults = %+v, %v", c, err)
+	}
+}
+
+func mustRun(t *testing.T, db string, args ...string) string {
+	t.Helper()
+	out, errOut, code := run(t, db, "", args...)
+	if code != 0 {
+		t.Fatalf("dsrbot %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
+	}
+	return out
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+var _ = errors.New
+var _ = storage.DemoDays
