@@ -30,6 +30,8 @@ var Aspects = []Aspect{AspectSize, AspectMaterial, AspectStyle, AspectQuality,
 // aspectKeywords maps each aspect to the words that name it. Topic words
 // ("物流") count only in a clause that is not praise ("物流很快" is not a
 // complaint); complaint words ("破损", "偏小") count wherever they appear.
+// Each match is removed from the clause before the next entry looks, so the
+// order of entries decides overlaps.
 var aspectKeywords = []struct {
 	aspect    Aspect
 	topics    []string
@@ -38,11 +40,13 @@ var aspectKeywords = []struct {
 	{AspectSize, []string{"尺码", "码数", "尺寸", "size"}, []string{"偏大", "偏小", "不合身", "too small", "too big", "too large"}},
 	{AspectMaterial, []string{"材质", "面料", "手感", "布料", "material", "fabric"}, []string{"起球", "掉毛", "起皱", "扎人"}},
 	{AspectStyle, []string{"款式", "版型", "颜色", "style", "colour", "color"}, []string{"色差", "不上身", "显胖"}},
-	{AspectQuality, []string{"质量", "做工", "quality"}, []string{"开线", "坏了", "断了", "掉色", "有瑕疵", "线头", "broken", "defect"}},
 	{AspectPackaging, []string{"包装", "packaging", "package"}, []string{"压坏", "压扁", "漏了", "crushed"}},
 	{AspectLogistics, []string{"物流", "快递", "发货", "配送", "shipping", "delivery", "courier"}, []string{"破损", "晚到", "少件", "漏发", "错发", "太慢", "很慢", "arrived late", "missing item"}},
 	{AspectService, []string{"客服", "态度", "售后", "service", "seller"}, []string{"不回复", "不理人", "敷衍", "rude", "no reply"}},
 	{AspectDescription, []string{"描述"}, []string{"描述不符", "与图片不符", "和图片不一样", "货不对板", "假货", "not as described", "fake"}},
+	// Quality comes last: its complaint words are the most generic ("坏了"),
+	// so a more specific match ("压坏了" is packaging) must take the words first.
+	{AspectQuality, []string{"质量", "做工", "quality"}, []string{"开线", "坏了", "断了", "掉色", "有瑕疵", "线头", "broken", "defect"}},
 }
 
 // praise words mark a clause as a compliment; they are removed before looking
@@ -64,7 +68,7 @@ func Classify(text string) []Aspect {
 		var topics []Aspect
 		for _, k := range aspectKeywords {
 			for _, w := range k.complaint {
-				if strings.Contains(clause, w) {
+				if strings.Contains(rest, w) {
 					found[k.aspect] = true
 					rest = strings.ReplaceAll(rest, w, " ")
 				}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -175,7 +176,9 @@ func (db *DB) Import(ctx context.Context, kind Kind, name string, r io.Reader) (
 func csvError(name string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &ImportError{File: name, Line: pe.Line, Column: "csv", Reason: pe.Err.Error()}
+		// StartLine is where the bad record begins, which is where a person
+		// looks; Line is where the reader gave up.
+		return &ImportError{File: name, Line: pe.StartLine, Column: "csv", Reason: pe.Err.Error()}
 	}
 	return fmt.Errorf("%s: read: %w", name, err)
 }
@@ -253,7 +256,7 @@ func (r *csvRow) float(col string, lo, hi float64) (float64, error) {
 	if err != nil {
 		return 0, r.fail(col, fmt.Sprintf("%q is not a number", v))
 	}
-	if f < lo || f > hi {
+	if math.IsNaN(f) || f < lo || f > hi {
 		return 0, r.fail(col, fmt.Sprintf("%s is outside %g-%g", v, lo, hi))
 	}
 	return f, nil
