@@ -34,6 +34,11 @@ func cardDoc(r *storage.DayReport) *doc {
 func scoreSection(l lang, r *storage.DayReport) section {
 	s := section{heading: l.t("card.score")}
 	add := func(spans ...span) { s.lines = append(s.lines, spans) }
+	addText := func(text string) {
+		if text != "" {
+			add(txt(text))
+		}
+	}
 	if r.Latest == nil {
 		add(txt(l.t("card.noscore")))
 		return s
@@ -47,7 +52,7 @@ func scoreSection(l lang, r *storage.DayReport) section {
 			v := r.Latest.Value(d)
 			add(txt(l.t("card.dsr", dimName(l, p, d), "")), bold(num(p, v)), txt(" · "+changes(l, r, func(s *storage.Score) float64 { return s.Value(d) })))
 		}
-		add(txt(mover(l, r)))
+		addText(mover(l, r))
 		return s
 	}
 	overall := overallOf(&r.Shop, r.Latest)
@@ -60,9 +65,10 @@ func scoreSection(l lang, r *storage.DayReport) section {
 	add(txt(changes(l, r, func(s *storage.Score) float64 { return overallOf(&r.Shop, s) })))
 	add(txt(gates(l, overall)))
 	for _, d := range storage.Dimensions {
-		add(txt(l.t("card.dimension", dimName(l, p, d), r.Shop.Weight(d), num(p, r.Latest.Value(d))+" "+changeSince(p, r.Prev, r.Latest, func(s *storage.Score) float64 { return s.Value(d) }))))
+		value := strings.TrimSpace(num(p, r.Latest.Value(d)) + " " + changeSince(p, r.Prev, r.Latest, func(s *storage.Score) float64 { return s.Value(d) }))
+		add(txt(l.t("card.dimension", dimName(l, p, d), r.Shop.Weight(d), value)))
 	}
-	add(txt(mover(l, r)))
+	addText(mover(l, r))
 	return s
 }
 
