@@ -86,7 +86,11 @@ func (b *Bot) Handle(ctx context.Context, req Request) Message {
 	if err != nil {
 		return b.failure(ctx, req, shop, err)
 	}
-	return d.message()
+	m := d.message()
+	// The score card asked for in the shop's own channel is the team's
+	// shared picture; everything else answers only the person who asked.
+	m.InChannel = c.Verb == verbToday && c.Shop == "" && shop != nil
+	return m
 }
 
 // resolveShop finds the shop a command is about: the one it names, else the

@@ -137,6 +137,10 @@ var catalog = map[string][2]string{
 	"err.outcome":   {"%q is not an outcome. Use one of: refund, resend, compensate, gift, explained, no_action (退款 补发 补偿 赠品 已解释 无需处理).", "%q 不是处理结果。可用：退款 补发 补偿 赠品 已解释 无需处理（refund resend compensate gift explained no_action）。"},
 	"shell.hint":    {"Commands start with /dsr or @dsrbot: try /dsr help (Ctrl-D leaves).", "命令以 /dsr 或 @dsrbot 开头：试试 /dsr help（Ctrl-D 退出）。"},
 
+	"ack":            {"Working on it… the answer follows in a moment.", "正在处理……稍后回复。"},
+	"action.claim":   {"Claim", "认领"},
+	"action.resolve": {"Resolve…", "处理结果…"},
+
 	"help.title":    {"dsrbot: scores, bad reviews and late orders", "dsrbot：评分、差评与发货预警"},
 	"help.look":     {"Look", "查看"},
 	"help.follow":   {"Follow up bad reviews", "跟进差评"},

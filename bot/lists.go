@@ -48,6 +48,11 @@ func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter, user stri
 			ln = append(line{txt(all[i].ShopID + " · ")}, ln...)
 		}
 		s.lines = append(s.lines, ln)
+		var a *actions
+		if all[i].Status == storage.StatusOpen {
+			a = reviewActions(l, &all[i], filter, shop != nil)
+		}
+		s.actions = append(s.actions, a)
 	}
 	if n := total - len(all); n > 0 {
 		s.more = l.t("more", n)

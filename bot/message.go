@@ -14,6 +14,10 @@ import (
 type Message struct {
 	Text   string
 	Blocks []slack.Block
+	// InChannel asks for the answer to be shown to the whole channel (the
+	// score card in the shop's own channel); others are shown only to the
+	// person who asked.
+	InChannel bool
 }
 
 // Slack's Block Kit limits; past them Slack refuses the whole message.
@@ -38,6 +42,16 @@ type section struct {
 	lines   []line
 	// more is appended as a last line when the list was cut.
 	more string
+	// actions, when set, holds one entry per line (nil for none): in Block
+	// Kit each line then becomes its own block followed by its buttons.
+	// Plain text has no buttons and shows the lines as a list.
+	actions []*actions
+}
+
+// actions is an actions block: interactive elements under a line.
+type actions struct {
+	blockID  string
+	elements []slack.BlockElement
 }
 
 // line is a run of spans.
@@ -145,17 +159,17 @@ func (d *doc) blocks() []slack.Block {
 		room--
 	}
 	for i, s := range d.sections {
-		if room == 0 {
+		blocks := s.render(d.lang)
+		if len(blocks) > room || (len(blocks) == room && i < len(d.sections)-1) {
+			// Keep the last free block to say how much was left out.
+			if room > 0 {
+				out = append(out, contextBlock(d.lang.t("more", len(d.sections)-i)))
+				room--
+			}
 			break
 		}
-		if room == 1 && i < len(d.sections)-1 {
-			// One block left and more sections: say how many were left out.
-			out = append(out, contextBlock(d.lang.t("more", len(d.sections)-i)))
-			room--
-			break
-		}
-		out = append(out, sectionBlock(s, d.lang))
-		room--
+		out = append(out, blocks...)
+		room -= len(blocks)
 	}
 	if d.footer != "" {
 		out = append(out, contextBlock(d.footer))
@@ -165,6 +179,28 @@ func (d *doc) blocks() []slack.Block {
 
 func contextBlock(text string) slack.Block {
 	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, escape(truncateRunes(text, maxSectionText), true), false, false))
+}
+
+// render is a section's blocks: one mrkdwn section, or with actions a
+// section and an actions block per line (the heading in a block of its own).
+func (s section) render(lg lang) []slack.Block {
+	if s.actions == nil {
+		return []slack.Block{sectionBlock(s, lg)}
+	}
+	var out []slack.Block
+	if s.heading != "" {
+		out = append(out, sectionBlock(section{heading: s.heading}, lg))
+	}
+	for i, l := range s.lines {
+		out = append(out, sectionBlock(section{lines: []line{l}}, lg))
+		if a := s.actions[i]; a != nil {
+			out = append(out, slack.NewActionBlock(a.blockID, a.elements...))
+		}
+	}
+	if s.more != "" {
+		out = append(out, contextBlock(s.more))
+	}
+	return out
 }
 
 // sectionBlock renders a section as one mrkdwn text, cut to fit.

@@ -74,6 +74,14 @@ var migrations = []string{
 	);
 	CREATE INDEX idx_orders_shop_paid ON orders(shop_id, paid_at);
 	CREATE INDEX idx_orders_open ON orders(shop_id, ship_by) WHERE shipped_at IS NULL;`,
+
+	// Slack event IDs already acted on: Slack retries an event it thinks was
+	// not acknowledged, and a restart must not forget what was done.
+	`CREATE TABLE slack_events (
+		event_id    TEXT PRIMARY KEY,
+		received_at DATETIME NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX idx_slack_events_received ON slack_events(received_at);`,
 }
 
 // migrate brings the schema up to date inside one transaction.

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -31,6 +29,10 @@ type Main struct {
 	// Interactive says whether stdin is a person at a terminal (prompt,
 	// quieter logs); nil asks the terminal.
 	Interactive func() bool
+
+	// Ready, when set, is told the address serve listens on (tests listen
+	// on port 0).
+	Ready func(addr string)
 
 	config Config
 	db     *storage.DB
@@ -253,38 +255,4 @@ func (m *Main) importFile(ctx context.Context, args []string) error {
 	rate := float64(res.Rows) / res.Elapsed.Seconds()
 	fmt.Fprintf(m.Stdout, "imported %d %s from %s in %s (%.0f rows/s)\n", res.Rows, kind, args[1], res.Elapsed.Round(time.Millisecond), rate)
 	return nil
-}
-
-// serve runs the HTTP side of the bot. Until the Slack transport lands it
-// answers health checks and refuses every Slack request, which is what the
-// contract asks of a bot without a verified signing secret.
-func (m *Main) serve(ctx context.Context) error {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := m.db.ListShops(r.Context()); err != nil {
-			m.log.Error("health check failed", "err", err)
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
-	mux.HandleFunc("POST /slack/", func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "request not verified", http.StatusUnauthorized)
-	})
-	ln, err := net.Listen("tcp", m.config.Addr)
-	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", m.config.Addr, err)
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	m.log.Info("serving", "addr", ln.Addr().String(), "db", m.config.DB)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdown)
 }

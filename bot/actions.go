@@ -1,0 +1,114 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// Action is a press of a review's Claim button or a pick in its Resolve
+// select: it does what the mention would, then redraws the list it was in.
+type Action struct {
+	Verb    verb // verbAssign (claim) or verbDone (resolve)
+	Shop    string
+	Review  string
+	Outcome string
+	// Filter and Scope say which list to redraw: the reviews filter, and
+	// whether it covered one shop ("shop") or all ("all").
+	Filter string
+	Scope  string
+	User   string
+	// Channel is where the button was pressed.
+	Channel string
+}
+
+// Action IDs of the review buttons.
+const (
+	actionClaim   = "claim"
+	actionResolve = "resolve"
+)
+
+// reviewActions is the actions block under an open review in a list: who
+// pressed it, and which list to redraw, ride in the block ID.
+func reviewActions(l lang, rv *storage.Review, filter string, wholeShop bool) *actions {
+	scope := "all"
+	if wholeShop {
+		scope = "shop"
+	}
+	claim := slack.NewButtonBlockElement(actionClaim, rv.ReviewID, slack.NewTextBlockObject(slack.PlainTextType, l.t("action.claim"), false, false))
+	var options []*slack.OptionBlockObject
+	for _, o := range outcomes {
+		options = append(options, slack.NewOptionBlockObject(o, slack.NewTextBlockObject(slack.PlainTextType, l.t("outcome."+o), false, false), nil))
+	}
+	resolve := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, slack.NewTextBlockObject(slack.PlainTextType, l.t("action.resolve"), false, false), actionResolve, options...)
+	return &actions{
+		blockID:  strings.Join([]string{"review", rv.ShopID, rv.ReviewID, filter, scope}, "|"),
+		elements: []slack.BlockElement{claim, resolve},
+	}
+}
+
+// outcomes are the outcome keys in the order a person picks from.
+var outcomes = []string{"refund", "resend", "compensate", "gift", "explained", "no_action"}
+
+// parseAction reads a review button press; ok is false for anything else.
+func parseAction(act *slack.BlockAction) (Action, bool) {
+	parts := strings.Split(act.BlockID, "|")
+	if len(parts) != 5 || parts[0] != "review" {
+		return Action{}, false
+	}
+	a := Action{Shop: parts[1], Review: parts[2], Filter: parts[3], Scope: parts[4]}
+	switch act.ActionID {
+	case actionClaim:
+		a.Verb = verbAssign
+	case actionResolve:
+		a.Verb = verbDone
+		a.Outcome = act.SelectedOption.Value
+		if !isOutcome(a.Outcome) {
+			return Action{}, false
+		}
+	default:
+		return Action{}, false
+	}
+	return a, true
+}
+
+func isOutcome(o string) bool {
+	for _, k := range outcomes {
+		if k == o {
+			return true
+		}
+	}
+	return false
+}
+
+// Act carries out a button press. On success it returns the redrawn list
+// and replace = true, so the message the button was on shows the new state;
+// on failure, a one-line explanation to show beside it.
+func (b *Bot) Act(ctx context.Context, a Action) (Message, bool) {
+	req := Request{User: a.User, Channel: a.Channel}
+	shop, err := b.Store.FindShop(ctx, a.Shop)
+	if err != nil {
+		return b.failure(ctx, req, nil, err), false
+	}
+	c := Command{Verb: a.Verb, Review: a.Review, User: a.User, Outcome: a.Outcome}
+	if a.Verb == verbAssign {
+		_, err = b.assign(ctx, shop, c, req)
+	} else {
+		_, err = b.done(ctx, shop, c, req)
+	}
+	if err != nil {
+		return b.failure(ctx, req, shop, err), false
+	}
+	var scope *storage.Shop
+	if a.Scope == "shop" {
+		scope = shop
+	}
+	d, err := b.reviews(ctx, scope, a.Filter, a.User)
+	if err != nil {
+		return b.failure(ctx, req, shop, err), false
+	}
+	return d.message(), true
+}

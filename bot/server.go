@@ -1,0 +1,302 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// Poster is what the Slack side needs to talk back: post to a channel, and
+// answer through a response_url. SlackClient implements it; tests hand the
+// server a SlackClient pointed at a fake Slack.
+type Poster interface {
+	Post(ctx context.Context, channel, threadTS string, m Message) (string, error)
+	Respond(ctx context.Context, responseURL string, m Message, replace bool) error
+}
+
+// EventLog remembers which Slack events were acted on, across restarts.
+type EventLog interface {
+	FirstDelivery(ctx context.Context, eventID string, now time.Time) (bool, error)
+}
+
+// Server is the Slack side of the bot: signed HTTP endpoints for slash
+// commands, events and interactivity, and the same handlers for Socket
+// Mode. Slow work runs after Slack has its acknowledgement.
+type Server struct {
+	Bot    *Bot
+	Poster Poster
+	Events EventLog
+	// SigningSecret verifies every HTTP request; without it all are refused.
+	SigningSecret string
+	// BotUserID is the bot's own user, whose messages are never answered.
+	BotUserID string
+	Now       func() time.Time
+	Log       *slog.Logger
+	// AckAfter is how long a slash command may work before it is
+	// acknowledged and answered later through its response_url. Slack
+	// gives 3 s; the default leaves a margin for the network.
+	AckAfter time.Duration
+	// MaxBody limits a request body; Slack's are a few KB.
+	MaxBody int64
+	// WorkTimeout bounds work done after the acknowledgement.
+	WorkTimeout time.Duration
+
+	wg sync.WaitGroup
+}
+
+// Defaults of the Server's limits.
+const (
+	DefaultAckAfter    = 2 * time.Second
+	DefaultMaxBody     = 1 << 20
+	DefaultWorkTimeout = 2 * time.Minute
+)
+
+// Handler returns the HTTP endpoints under /slack/.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /slack/commands", s.verified(s.serveCommand))
+	mux.Handle("POST /slack/events", s.verified(s.serveEvent))
+	mux.Handle("POST /slack/interactions", s.verified(s.serveInteraction))
+	return mux
+}
+
+// Wait blocks until work started after an acknowledgement is done.
+func (s *Server) Wait() { s.wg.Wait() }
+
+// verified reads the body (bounded) and checks Slack's signature before the
+// handler sees anything. A refused request changes nothing.
+func (s *Server) verified(next func(http.ResponseWriter, *http.Request, []byte)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := s.MaxBody
+		if limit == 0 {
+			limit = DefaultMaxBody
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "cannot read request body", http.StatusBadRequest)
+			return
+		}
+		if why, err := verifySignature(s.SigningSecret, r.Header, body, s.now()); err != nil {
+			s.log().WarnContext(r.Context(), "refused an unverified request", "path", r.URL.Path, "why", why, "remote", r.RemoteAddr)
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		next(w, r, body)
+	})
+}
+
+// serveCommand answers a slash command: in the HTTP response when the
+// answer is ready in time, else with an acknowledgement and then through
+// the response_url.
+func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("command") == "" {
+		http.Error(w, "not a slash command", http.StatusBadRequest)
+		return
+	}
+	req := Request{Text: form.Get("text"), User: form.Get("user_id"), Channel: form.Get("channel_id")}
+	m := s.Slash(r.Context(), req, form.Get("response_url"))
+	writeJSON(w, slashResponse(m))
+}
+
+// Slash runs a slash command and returns what to answer now. If the
+// command takes longer than AckAfter, the answer now is an
+// acknowledgement, and the real one follows through responseURL.
+func (s *Server) Slash(ctx context.Context, req Request, responseURL string) Message {
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.workTimeout())
+	result := make(chan Message, 1)
+	go func() { result <- s.Bot.Handle(work, req) }()
+	timer := time.NewTimer(s.ackAfter())
+	defer timer.Stop()
+	select {
+	case m := <-result:
+		cancel()
+		return m
+	case <-timer.C:
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer cancel()
+		m := <-result
+		if responseURL == "" {
+			return
+		}
+		if err := s.Poster.Respond(work, responseURL, m, false); err != nil {
+			s.log().ErrorContext(work, "cannot deliver a slow answer", "user", req.User, "channel", req.Channel, "err", err)
+		}
+	}()
+	return (&doc{sections: []section{{lines: []line{{txt(en.t("ack"))}}}}}).message()
+}
+
+// slashResponse is the JSON body Slack reads a slash command's answer from.
+func slashResponse(m Message) *slack.Msg {
+	typ := slack.ResponseTypeEphemeral
+	if m.InChannel {
+		typ = slack.ResponseTypeInChannel
+	}
+	return &slack.Msg{ResponseType: typ, Text: m.Text, Blocks: slack.Blocks{BlockSet: m.Blocks}}
+}
+
+// serveEvent answers the Events API: the URL check, and callbacks, which
+// are acknowledged at once and acted on once per event ID.
+func (s *Server) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		http.Error(w, "not an Events API payload", http.StatusBadRequest)
+		return
+	}
+	if ev.Type == slackevents.URLVerification {
+		var c slackevents.ChallengeResponse
+		if err := json.Unmarshal(body, &c); err != nil {
+			http.Error(w, "bad url_verification", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, c.Challenge)
+		return
+	}
+	if err := s.Event(r.Context(), ev); err != nil {
+		// Slack will retry; the event has not been recorded as seen.
+		s.log().ErrorContext(r.Context(), "cannot record an event", "err", err)
+		http.Error(w, "try again", http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// Event acts on an Events API callback once: a retry of an event already
+// seen, a bot's message and the bot's own messages are ignored. The work
+// itself runs after return, so Slack gets its acknowledgement at once.
+func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error {
+	outer, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || ev.Type != slackevents.CallbackEvent {
+		return nil
+	}
+	mention, ok := ev.InnerEvent.Data.(*slackevents.AppMentionEvent)
+	if !ok || mention.BotID != "" || mention.User == "" || mention.User == s.BotUserID {
+		return nil
+	}
+	first, err := s.Events.FirstDelivery(ctx, outer.EventID, s.now())
+	if err != nil {
+		return err
+	}
+	if !first {
+		s.log().InfoContext(ctx, "ignored a repeated event", "event_id", outer.EventID)
+		return nil
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.workTimeout())
+		defer cancel()
+		m := s.Bot.Handle(work, Request{Text: stripMention(mention.Text), User: mention.User, Channel: mention.Channel})
+		thread := mention.ThreadTimeStamp
+		if thread == "" {
+			thread = mention.TimeStamp
+		}
+		if _, err := s.Poster.Post(work, mention.Channel, thread, m); err != nil {
+			s.log().ErrorContext(work, "cannot answer a mention", "channel", mention.Channel, "event_id", outer.EventID, "err", err)
+		}
+	}()
+	return nil
+}
+
+// leadingMention is the bot's own mention at the start of a message.
+var leadingMention = regexp.MustCompile(`^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:：,，]*`)
+
+// stripMention removes the bot's mention: "<@UBOT> assign R1 to <@U2>"
+// becomes "assign R1 to <@U2>".
+func stripMention(text string) string {
+	return strings.TrimSpace(leadingMention.ReplaceAllString(text, ""))
+}
+
+// serveInteraction answers a button press or a select: acknowledged at
+// once, acted on after, and the message updated through its response_url.
+func (s *Server) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("payload") == "" {
+		http.Error(w, "no payload", http.StatusBadRequest)
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		http.Error(w, "bad payload", http.StatusBadRequest)
+		return
+	}
+	s.Interaction(r.Context(), cb)
+	w.WriteHeader(http.StatusOK)
+}
+
+// Interaction acts on the review buttons of a message, after return.
+func (s *Server) Interaction(ctx context.Context, cb slack.InteractionCallback) {
+	if cb.Type != slack.InteractionTypeBlockActions {
+		return
+	}
+	for _, act := range cb.ActionCallback.BlockActions {
+		a, ok := parseAction(act)
+		if !ok {
+			continue
+		}
+		a.User, a.Channel = cb.User.ID, cb.Channel.ID
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			work, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.workTimeout())
+			defer cancel()
+			m, replace := s.Bot.Act(work, a)
+			if err := s.Poster.Respond(work, cb.ResponseURL, m, replace); err != nil {
+				s.log().ErrorContext(work, "cannot update a message after an action", "review", a.Review, "err", err)
+			}
+		}()
+	}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+func (s *Server) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
+}
+
+func (s *Server) ackAfter() time.Duration {
+	if s.AckAfter == 0 {
+		return DefaultAckAfter
+	}
+	return s.AckAfter
+}
+
+func (s *Server) workTimeout() time.Duration {
+	if s.WorkTimeout == 0 {
+		return DefaultWorkTimeout
+	}
+	return s.WorkTimeout
+}

@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// RunSocketMode serves the same slash commands, mentions and buttons over
+// Slack's Socket Mode, for workspaces where the bot has no public URL. The
+// client must carry the app-level token (slack.OptionAppLevelToken). Slack
+// has already authenticated the socket, so there is no signature to check;
+// each envelope is acknowledged as Slack requires, the slash command's with
+// its answer.
+func (s *Server) RunSocketMode(ctx context.Context, api *slack.Client) error {
+	client := socketmode.New(api)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case evt, ok := <-client.Events:
+				if !ok {
+					return
+				}
+				s.socketEvent(ctx, client, evt)
+			}
+		}
+	}()
+	return client.RunContext(ctx)
+}
+
+// acker is the part of the socket client that acknowledges envelopes.
+type acker interface {
+	Ack(req socketmode.Request, payload ...any) error
+}
+
+// socketEvent handles one Socket Mode envelope.
+func (s *Server) socketEvent(ctx context.Context, client acker, evt socketmode.Event) {
+	if evt.Request == nil {
+		// Connection lifecycle events carry no request to answer.
+		s.log().DebugContext(ctx, "socket mode", "type", evt.Type)
+		return
+	}
+	switch evt.Type {
+	case socketmode.EventTypeSlashCommand:
+		cmd, ok := evt.Data.(slack.SlashCommand)
+		if !ok {
+			client.Ack(*evt.Request)
+			return
+		}
+		m := s.Slash(ctx, Request{Text: cmd.Text, User: cmd.UserID, Channel: cmd.ChannelID}, cmd.ResponseURL)
+		if err := client.Ack(*evt.Request, slashResponse(m)); err != nil {
+			s.log().ErrorContext(ctx, "cannot acknowledge a slash command", "err", err)
+		}
+	case socketmode.EventTypeEventsAPI:
+		client.Ack(*evt.Request)
+		if ev, ok := evt.Data.(slackevents.EventsAPIEvent); ok {
+			if err := s.Event(ctx, ev); err != nil {
+				s.log().ErrorContext(ctx, "cannot record an event", "err", err)
+			}
+		}
+	case socketmode.EventTypeInteractive:
+		client.Ack(*evt.Request)
+		if cb, ok := evt.Data.(slack.InteractionCallback); ok {
+			s.Interaction(ctx, cb)
+		}
+	default:
+		client.Ack(*evt.Request)
+	}
+}

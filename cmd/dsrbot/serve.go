@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/dsrbot/dsrbot/bot"
+)
+
+// serve runs the bot: the HTTP endpoints (health, and Slack's unless Socket
+// Mode is configured) until ctx ends, then drains work in flight.
+func (m *Main) serve(ctx context.Context) error {
+	log := m.log.With("component", "slack")
+	srv := &bot.Server{
+		Bot:           m.bot(),
+		Events:        m.db,
+		SigningSecret: m.config.SigningSecret,
+		Now:           m.Now,
+		Log:           log,
+		// Without a bot token nothing is posted, but response_url answers
+		// need no token and still work.
+		Poster: noPoster{SlackClient: bot.NewSlackClient("", m.config.APIURL, nil, log), log: log},
+	}
+	var api *slack.Client
+	if m.config.BotToken != "" {
+		client := bot.NewSlackClient(m.config.BotToken, m.config.APIURL, nil, log)
+		id, err := client.AuthTest(ctx)
+		if err != nil {
+			log.Error("Slack refused the bot token", "err", err)
+			return errors.New("Slack refused SLACK_BOT_TOKEN (or could not be reached at SLACK_API_URL): check the token and the network")
+		}
+		srv.BotUserID, srv.Poster = id, client
+		opts := []slack.Option{slack.OptionAPIURL(m.config.APIURL)}
+		if m.config.AppToken != "" {
+			opts = append(opts, slack.OptionAppLevelToken(m.config.AppToken))
+		}
+		api = slack.New(m.config.BotToken, opts...)
+	} else {
+		log.Warn("SLACK_BOT_TOKEN is not set: slash commands are answered, nothing is posted")
+	}
+	if m.config.SigningSecret == "" && m.config.AppToken == "" {
+		log.Warn("SLACK_SIGNING_SECRET is not set: every request to /slack/ is refused")
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := m.db.ListShops(r.Context()); err != nil {
+			m.log.Error("health check failed", "err", err)
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	socket := m.config.AppToken != "" && api != nil
+	if !socket {
+		mux.Handle("/slack/", srv.Handler())
+	}
+
+	ln, err := net.Listen("tcp", m.config.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", m.config.Addr, err)
+	}
+	httpSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	m.log.Info("serving", "addr", ln.Addr().String(), "db", m.config.DB, "socket_mode", socket)
+	if m.Ready != nil {
+		m.Ready(ln.Addr().String())
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	if socket {
+		go func() { errc <- srv.RunSocketMode(ctx, api) }()
+	}
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if serr := httpSrv.Shutdown(shutdown); err == nil || errors.Is(err, http.ErrServerClosed) {
+		err = serr
+	}
+	srv.Wait()
+	return err
+}
+
+// noPoster stands in for Slack's chat.postMessage when no bot token is set:
+// posts are logged as dropped; response_url answers go out as usual.
+type noPoster struct {
+	*bot.SlackClient
+	log *slog.Logger
+}
+
+func (p noPoster) Post(_ context.Context, channel, _ string, _ bot.Message) (string, error) {
+	p.log.Warn("not posting: SLACK_BOT_TOKEN is not set", "channel", channel)
+	return "", errors.New("no bot token")
+}
