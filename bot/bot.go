@@ -24,6 +24,7 @@ type Store interface {
 	FindReview(ctx context.Context, shopID, reviewID string) (*storage.Review, error)
 	AssignReview(ctx context.Context, id int64, owner string) error
 	CloseReview(ctx context.Context, id int64, outcome, note string, now time.Time) error
+	SetDigestCron(ctx context.Context, shopID, spec string) (*storage.Shop, error)
 }
 
 // Request is one thing a person said to the bot.
@@ -80,6 +81,8 @@ func (b *Bot) Handle(ctx context.Context, req Request) Message {
 		d, err = b.done(ctx, shop, c, req)
 	case verbBind:
 		d, err = b.bind(ctx, shop, req)
+	case verbSchedule:
+		d, err = b.schedule(ctx, shop, c.Spec, req)
 	default:
 		d = helpDoc(langOf(shop))
 	}

@@ -137,6 +137,18 @@ var catalog = map[string][2]string{
 	"err.outcome":   {"%q is not an outcome. Use one of: refund, resend, compensate, gift, explained, no_action (退款 补发 补偿 赠品 已解释 无需处理).", "%q 不是处理结果。可用：退款 补发 补偿 赠品 已解释 无需处理（refund resend compensate gift explained no_action）。"},
 	"shell.hint":    {"Commands start with /dsr or @dsrbot: try /dsr help (Ctrl-D leaves).", "命令以 /dsr 或 @dsrbot 开头：试试 /dsr help（Ctrl-D 退出）。"},
 
+	"digest.title":    {"Morning digest · %s (%s) · %s", "每日简报 · %s（%s）· %s"},
+	"digest.late":     {"Late: this digest was due at %s; the bot was away and posts it now.", "迟到：本简报原定 %s 发送，机器人刚恢复，现在补发。"},
+	"digest.allclear": {"All clear: no new bad reviews, no overdue follow-ups, nothing late or at risk.", "一切正常：没有新差评、没有逾期跟进、没有超时或即将超时的订单。"},
+	"digest.nonew":    {"No new bad reviews since the last digest.", "上次简报以来没有新差评。"},
+	"digest.new":      {"%d new since the last digest:", "上次简报以来新增 %d 条："},
+	"digest.overdue":  {"%d follow-ups overdue (open more than %d h):", "%d 条跟进已逾期（超过 %d 小时未完成）："},
+	"digest.week":     {"Week: %s %s → %s", "近7天：%s %s → %s"},
+
+	"schedule.ok":      {"Digests of %s now follow %q (%s); the next is at %s.", "%s 的简报时间已改为 %q（%s），下一次：%s。"},
+	"schedule.unbound": {"Run /dsr schedule in a shop's channel (bind one first with /dsr bind SHOP).", "请在店铺频道中运行 /dsr schedule（先用 /dsr bind 店铺ID 绑定）。"},
+	"help.schedule":    {"/dsr schedule 0 9 * * *: when this channel's shop gets its morning digest (cron, shop's zone)", "/dsr schedule 0 9 * * *：本频道店铺的每日简报时间（cron，店铺时区）"},
+
 	"ack":            {"Working on it… the answer follows in a moment.", "正在处理……稍后回复。"},
 	"action.claim":   {"Claim", "认领"},
 	"action.resolve": {"Resolve…", "处理结果…"},

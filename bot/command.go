@@ -16,20 +16,22 @@ type Command struct {
 	Outcome string // canonical outcome key
 	Note    string
 	Filter  string // reviews: open, mine or all
+	Spec    string // schedule: a 5-field cron expression
 }
 
 type verb string
 
 // The verbs of the grammar.
 const (
-	verbToday   verb = "today"
-	verbReviews verb = "reviews"
-	verbLate    verb = "late"
-	verbHelp    verb = "help"
-	verbAssign  verb = "assign"
-	verbDone    verb = "done"
-	verbMine    verb = "mine"
-	verbBind    verb = "bind"
+	verbToday    verb = "today"
+	verbReviews  verb = "reviews"
+	verbLate     verb = "late"
+	verbHelp     verb = "help"
+	verbAssign   verb = "assign"
+	verbDone     verb = "done"
+	verbMine     verb = "mine"
+	verbBind     verb = "bind"
+	verbSchedule verb = "schedule"
 )
 
 // verbWords maps every keyword, English and Chinese, to its verb.
@@ -42,18 +44,20 @@ var verbWords = map[string]verb{
 	"done": verbDone, "完成": verbDone, "close": verbDone,
 	"mine": verbMine, "我的": verbMine,
 	"bind": verbBind, "绑定": verbBind,
+	"schedule": verbSchedule, "定时": verbSchedule,
 }
 
 // usage is the one-line form of each verb, shown when it is used wrongly.
 var usage = map[verb]string{
-	verbToday:   "/dsr today [SHOP]",
-	verbReviews: "/dsr reviews [open|mine|all] [SHOP]",
-	verbLate:    "/dsr late [SHOP]",
-	verbHelp:    "/dsr help",
-	verbAssign:  "/dsr assign REVIEW @user  ·  @dsrbot assign R123 to @alice  ·  @dsrbot 分配 R123 给 @alice",
-	verbDone:    "/dsr done REVIEW OUTCOME [note]  ·  @dsrbot done R123 refund called back  ·  @dsrbot 完成 R123 退款",
-	verbMine:    "/dsr reviews mine  ·  @dsrbot mine  ·  @dsrbot 我的",
-	verbBind:    "/dsr bind SHOP",
+	verbToday:    "/dsr today [SHOP]",
+	verbReviews:  "/dsr reviews [open|mine|all] [SHOP]",
+	verbLate:     "/dsr late [SHOP]",
+	verbHelp:     "/dsr help",
+	verbAssign:   "/dsr assign REVIEW @user  ·  @dsrbot assign R123 to @alice  ·  @dsrbot 分配 R123 给 @alice",
+	verbDone:     "/dsr done REVIEW OUTCOME [note]  ·  @dsrbot done R123 refund called back  ·  @dsrbot 完成 R123 退款",
+	verbMine:     "/dsr reviews mine  ·  @dsrbot mine  ·  @dsrbot 我的",
+	verbBind:     "/dsr bind SHOP",
+	verbSchedule: "/dsr schedule CRON  (5 fields in the shop's zone, such as: /dsr schedule 0 9 * * *)",
 }
 
 // outcomeWords maps outcome keywords to their canonical key.
@@ -153,6 +157,11 @@ func Parse(text string) (Command, error) {
 			c.Shop = args[0]
 		}
 	case verbHelp:
+	case verbSchedule:
+		if len(args) != 5 {
+			return c, bad
+		}
+		c.Spec = strings.Join(args, " ")
 	case verbAssign:
 		var rest []string
 		for _, a := range args {

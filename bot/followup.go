@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -77,4 +79,23 @@ func (b *Bot) bind(ctx context.Context, shop *storage.Shop, req Request) (*doc, 
 // reply is a short answer of one line.
 func reply(l lang, ln line) *doc {
 	return &doc{lang: l, sections: []section{{lines: []line{ln}}}}
+}
+
+// schedule is `/dsr schedule CRON` in a shop's channel: the digest's time.
+func (b *Bot) schedule(ctx context.Context, shop *storage.Shop, spec string, req Request) (*doc, error) {
+	l := langOf(shop)
+	if shop == nil {
+		return nil, &userError{l.t("schedule.unbound")}
+	}
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return nil, &userError{l.t("err.usage", usage[verbSchedule])}
+	}
+	s, err := b.Store.SetDigestCron(ctx, shop.ID, spec)
+	if err != nil {
+		return nil, err
+	}
+	b.log().InfoContext(ctx, "digest schedule changed", "shop", s.ID, "spec", spec, "by", req.User)
+	next := sched.Next(b.now().In(s.Location()))
+	return reply(l, line{txt(l.t("schedule.ok", s.ID, spec, s.TZ, next.Format("2006-01-02 15:04")))}), nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	mrand "math/rand/v2"
@@ -77,7 +79,12 @@ func (c *SlackClient) Post(ctx context.Context, channel, threadTS string, m Mess
 	for attempt := 1; attempt <= c.MaxAttempts; attempt++ {
 		if attempt > 1 && ambiguous(lastErr) {
 			// The last try may have reached Slack: look before posting again.
-			if ts, found := c.findPosted(ctx, channel, threadTS, key, started); found {
+			// If the lookup fails (no history scope), post again: a rare
+			// duplicate is better than a lost message.
+			ts, found, err := c.findPosted(ctx, channel, threadTS, key, started)
+			if err != nil {
+				c.log.WarnContext(ctx, "cannot check whether a message was posted", "channel", channel, "err", err)
+			} else if found {
 				return ts, nil
 			}
 		}
@@ -154,37 +161,90 @@ func backoff(attempt int) time.Duration {
 	return time.Duration(mrand.Float64() * ceiling * float64(time.Second))
 }
 
-// findPosted looks for a message carrying key, posted since the first try.
-// If the lookup itself fails (for example without the history scope), it
-// reports not found and the caller posts again: a rare duplicate is better
-// than a lost message.
-func (c *SlackClient) findPosted(ctx context.Context, channel, threadTS, key string, since time.Time) (string, bool) {
+// findPosted looks for a message carrying key, posted since the given time.
+func (c *SlackClient) findPosted(ctx context.Context, channel, threadTS, key string, since time.Time) (string, bool, error) {
 	oldest := strconv.FormatInt(since.Unix(), 10) + ".000000"
 	var msgs []slack.Message
 	var err error
 	if threadTS != "" {
 		msgs, _, _, err = c.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-			ChannelID: channel, Timestamp: threadTS, Oldest: oldest, Limit: 100, IncludeAllMetadata: true,
+			ChannelID: channel, Timestamp: threadTS, Oldest: oldest, Limit: 200, IncludeAllMetadata: true,
 		})
 	} else {
 		var resp *slack.GetConversationHistoryResponse
 		resp, err = c.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-			ChannelID: channel, Oldest: oldest, Limit: 100, IncludeAllMetadata: true,
+			ChannelID: channel, Oldest: oldest, Limit: 200, IncludeAllMetadata: true,
 		})
 		if resp != nil {
 			msgs = resp.Messages
 		}
 	}
 	if err != nil {
-		c.log.WarnContext(ctx, "cannot check whether a message was posted", "channel", channel, "err", err)
-		return "", false
+		return "", false, err
 	}
 	for _, m := range msgs {
 		if m.Metadata.EventType == metadataType && m.Metadata.EventPayload["key"] == key {
-			return m.Timestamp, true
+			return m.Timestamp, true, nil
 		}
 	}
-	return "", false
+	return "", false, nil
+}
+
+// Deliver makes one attempt to post a rendered message (blocks as JSON)
+// carrying key, for a sender that keeps its own retry schedule. Its errors
+// say whether and when to retry: RetryAfter() after a 429, Temporary()
+// after a server or network error.
+func (c *SlackClient) Deliver(ctx context.Context, channel, key, text string, blocks []byte) (string, error) {
+	var bs slack.Blocks
+	if len(blocks) > 0 {
+		if err := json.Unmarshal(blocks, &bs); err != nil {
+			return "", fmt.Errorf("stored blocks: %w", err)
+		}
+	}
+	_, ts, err := c.api.PostMessageContext(ctx, channel,
+		slack.MsgOptionText(text, false),
+		slack.MsgOptionBlocks(bs.BlockSet...),
+		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: metadataType, EventPayload: map[string]any{"key": key}}),
+	)
+	if err != nil {
+		return "", classify(err)
+	}
+	return ts, nil
+}
+
+// Delivered reports whether a message carrying key is in the channel,
+// posted since the given time, and its ts.
+func (c *SlackClient) Delivered(ctx context.Context, channel, key string, since time.Time) (string, bool, error) {
+	ts, found, err := c.findPosted(ctx, channel, "", key, since)
+	if err != nil {
+		return "", false, classify(err)
+	}
+	return ts, found, nil
+}
+
+// DeliveryError is a failed delivery and what to do about it.
+type DeliveryError struct {
+	Err   error
+	After time.Duration // Slack asked us to wait this long (429)
+	Temp  bool          // a server or network error: try again later
+}
+
+func (e *DeliveryError) Error() string             { return e.Err.Error() }
+func (e *DeliveryError) Unwrap() error             { return e.Err }
+func (e *DeliveryError) RetryAfter() time.Duration { return e.After }
+func (e *DeliveryError) Temporary() bool           { return e.Temp || e.After > 0 }
+
+// classify wraps a Slack error with its retry advice.
+func classify(err error) error {
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		after := rl.RetryAfter
+		if after <= 0 {
+			after = time.Second
+		}
+		return &DeliveryError{Err: err, After: after}
+	}
+	return &DeliveryError{Err: err, Temp: ambiguous(err)}
 }
 
 // newKey returns a random message key.

@@ -82,6 +82,32 @@ var migrations = []string{
 		received_at DATETIME NOT NULL
 	) WITHOUT ROWID;
 	CREATE INDEX idx_slack_events_received ON slack_events(received_at);`,
+
+	// The outbox: every scheduled message is written here first, under a
+	// unique key, in the same transaction that marks its contents as
+	// reported; a sender then delivers it. reported_at marks the bad
+	// reviews a digest has already announced.
+	`CREATE TABLE outbox (
+		id              INTEGER PRIMARY KEY,
+		key             TEXT NOT NULL UNIQUE,
+		shop_id         TEXT NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+		kind            TEXT NOT NULL,
+		channel         TEXT NOT NULL,
+		text            TEXT NOT NULL,
+		blocks          TEXT NOT NULL DEFAULT '',
+		created_at      DATETIME NOT NULL,
+		next_attempt_at DATETIME NOT NULL,
+		attempts        INTEGER NOT NULL DEFAULT 0,
+		claimed_by      TEXT NOT NULL DEFAULT '',
+		claimed_until   DATETIME,
+		sent_at         DATETIME,
+		ts              TEXT NOT NULL DEFAULT '',
+		failed_at       DATETIME,
+		last_error      TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX idx_outbox_pending ON outbox(channel, id) WHERE sent_at IS NULL AND failed_at IS NULL;
+	ALTER TABLE reviews ADD COLUMN reported_at DATETIME;
+	CREATE INDEX idx_reviews_unreported ON reviews(shop_id, created_at) WHERE rating <= 2 AND reported_at IS NULL;`,
 }
 
 // migrate brings the schema up to date inside one transaction.

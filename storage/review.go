@@ -37,6 +37,8 @@ type Review struct {
 	Outcome  string
 	Note     string
 	ClosedAt *time.Time
+	// ReportedAt is when a digest first announced the review.
+	ReportedAt *time.Time
 }
 
 // Bad reports whether the review is a 差评 (rating 1 or 2).

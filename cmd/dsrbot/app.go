@@ -67,6 +67,8 @@ const usageText = `usage:
   dsrbot shop add ID --name NAME --platform douyin|taobao [--channel C] [--tz TZ] [--lang en|zh]
   dsrbot shop list
   dsrbot import scores|reviews|orders FILE
+  dsrbot run digest [--shop ID]   the job once, now (printed when no Slack token is set)
+  dsrbot schedule ID CRON         a shop's digest schedule, 5-field cron in its zone
 environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
   SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL
 `
@@ -108,6 +110,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.shop(ctx, args[1:])
 	case "import":
 		return m.importFile(ctx, args[1:])
+	case "run":
+		return m.run(ctx, args[1:])
+	case "schedule":
+		return m.schedule(ctx, args[1:])
 	}
 	return usagef("unknown command %q", args[0])
 }

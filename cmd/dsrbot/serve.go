@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/jobs"
 )
 
 // serve runs the bot: the HTTP endpoints (health, and Slack's unless Socket
@@ -29,6 +30,7 @@ func (m *Main) serve(ctx context.Context) error {
 		Poster: noPoster{SlackClient: bot.NewSlackClient("", m.config.APIURL, nil, log), log: log},
 	}
 	var api *slack.Client
+	var sched *jobs.Scheduler
 	if m.config.BotToken != "" {
 		client := bot.NewSlackClient(m.config.BotToken, m.config.APIURL, nil, log)
 		id, err := client.AuthTest(ctx)
@@ -37,6 +39,7 @@ func (m *Main) serve(ctx context.Context) error {
 			return errors.New("Slack refused SLACK_BOT_TOKEN (or could not be reached at SLACK_API_URL): check the token and the network")
 		}
 		srv.BotUserID, srv.Poster = id, client
+		sched = &jobs.Scheduler{Digests: m.digests(), Sender: m.sender(client), Now: m.Now, Log: m.log.With("component", "jobs")}
 		opts := []slack.Option{slack.OptionAPIURL(m.config.APIURL)}
 		if m.config.AppToken != "" {
 			opts = append(opts, slack.OptionAppLevelToken(m.config.AppToken))
@@ -71,6 +74,10 @@ func (m *Main) serve(ctx context.Context) error {
 	m.log.Info("serving", "addr", ln.Addr().String(), "db", m.config.DB, "socket_mode", socket)
 	if m.Ready != nil {
 		m.Ready(ln.Addr().String())
+	}
+	if sched != nil {
+		sched.Start(ctx)
+		defer sched.Stop()
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()

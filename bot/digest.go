@@ -1,0 +1,123 @@
+package bot
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// RenderDigest renders a shop's morning digest: the score card's numbers
+// with a week sparkline, the bad reviews no digest announced yet with their
+// owners mentioned, overdue follow-ups, and late or at-risk orders. A shop
+// with nothing new gets a short all-clear rather than silence. scheduled
+// is when the digest was due (zero when run by hand); late adds a note
+// that it comes after its time.
+func RenderDigest(r *storage.DigestReport, scheduled time.Time, late bool) Message {
+	return digestDoc(r, scheduled, late).message()
+}
+
+// RenderDigestJSON is RenderDigest with the blocks as JSON, the form the
+// outbox stores.
+func RenderDigestJSON(r *storage.DigestReport, scheduled time.Time, late bool) (text string, blocks []byte, err error) {
+	m := RenderDigest(r, scheduled, late)
+	blocks, err = json.Marshal(m.Blocks)
+	return m.Text, blocks, err
+}
+
+func digestDoc(r *storage.DigestReport, scheduled time.Time, late bool) *doc {
+	l := langOf(&r.Shop)
+	d := &doc{lang: l, title: l.t("digest.title", r.Shop.Name, r.Shop.ID, r.Today)}
+	if late {
+		d.sections = append(d.sections, section{lines: []line{{txt(l.t("digest.late", scheduled.In(r.Shop.Location()).Format("15:04")))}}})
+	}
+	score := scoreSection(l, &r.DayReport)
+	if spark := weekLine(l, r); spark != "" {
+		score.lines = append(score.lines, line{txt(spark)})
+	}
+	d.sections = append(d.sections, score)
+
+	if r.UnreportedCount == 0 && r.OverdueCount == 0 && r.LateCount == 0 && r.AtRiskCount == 0 {
+		d.sections = append(d.sections, section{lines: []line{{txt(l.t("digest.allclear"))}}})
+		d.footer = l.t("card.footer", r.Shop.ID)
+		return d
+	}
+
+	reviews := section{heading: l.t("card.reviews")}
+	if r.UnreportedCount == 0 {
+		reviews.lines = append(reviews.lines, line{txt(l.t("digest.nonew"))})
+	} else {
+		reviews.lines = append(reviews.lines, line{txt(l.t("digest.new", r.UnreportedCount))})
+	}
+	for i := range r.Unreported {
+		reviews.lines = append(reviews.lines, reviewLine(l, &r.Unreported[i], r.Now, true))
+	}
+	if n := r.UnreportedCount - len(r.Unreported); n > 0 {
+		reviews.lines = append(reviews.lines, line{txt(l.t("more", n))})
+	}
+	if r.OverdueCount > 0 {
+		reviews.lines = append(reviews.lines, line{bold(l.t("digest.overdue", r.OverdueCount, int(storage.FollowUpDeadline.Hours())))})
+		for i := range r.Overdue {
+			reviews.lines = append(reviews.lines, reviewLine(l, &r.Overdue[i], r.Now, false))
+		}
+		if n := r.OverdueCount - len(r.Overdue); n > 0 {
+			reviews.more = l.t("more", n)
+		}
+	}
+	d.sections = append(d.sections, reviews, shippingSection(l, &r.DayReport))
+	d.footer = l.t("card.footer", r.Shop.ID)
+	return d
+}
+
+// sparkBars are the eight heights of a text sparkline.
+var sparkBars = []rune("▁▂▃▄▅▆▇█")
+
+// weekLine is the last 7 days of the score as a sparkline, with the first
+// and last values: "Week: ▆▆▅▅▃▂▁ 71.9 → 68.9". Days without a score
+// show as a dot.
+func weekLine(l lang, r *storage.DigestReport) string {
+	if len(r.Week) == 0 {
+		return ""
+	}
+	byDay := make(map[string]float64, len(r.Week))
+	for i := range r.Week {
+		byDay[r.Week[i].Date] = headline(&r.Shop, &r.Week[i])
+	}
+	var vals []float64
+	var days []string
+	for i := 6; i >= 0; i-- {
+		day := addDays(r.Today, -i)
+		days = append(days, day)
+		if v, ok := byDay[day]; ok {
+			vals = append(vals, v)
+		}
+	}
+	lo, hi := vals[0], vals[0]
+	for _, v := range vals {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	var b strings.Builder
+	for _, day := range days {
+		v, ok := byDay[day]
+		switch {
+		case !ok:
+			b.WriteRune('·')
+		case hi == lo:
+			b.WriteRune(sparkBars[3])
+		default:
+			b.WriteRune(sparkBars[int((v-lo)/(hi-lo)*float64(len(sparkBars)-1)+0.5)])
+		}
+	}
+	p := r.Shop.Platform
+	return l.t("digest.week", b.String(), num(p, vals[0]), num(p, vals[len(vals)-1]))
+}
+
+// headline is the one number that stands for a day's score: the Douyin
+// overall, or the mean of the three Taobao DSR ratings.
+func headline(shop *storage.Shop, s *storage.Score) float64 {
+	if shop.Platform == storage.Taobao {
+		return (s.Product + s.Logistics + s.Service) / 3
+	}
+	return overallOf(shop, s)
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/jobs"
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// digests is the digest job on this Main's store, rendering with bot.
+func (m *Main) digests() *jobs.Digests {
+	return &jobs.Digests{
+		Store: m.db,
+		Log:   m.log.With("job", "digest"),
+		Render: func(r *storage.DigestReport, scheduled time.Time, late bool) (jobs.Rendered, error) {
+			text, blocks, err := bot.RenderDigestJSON(r, scheduled, late)
+			return jobs.Rendered{Text: text, Blocks: blocks}, err
+		},
+	}
+}
+
+// sender is the outbox sender posting through client.
+func (m *Main) sender(client *bot.SlackClient) *jobs.Sender {
+	host, _ := os.Hostname()
+	return &jobs.Sender{
+		Store:    m.db,
+		Delivery: delivery{client},
+		Owner:    fmt.Sprintf("%s/%d", host, os.Getpid()),
+		Log:      m.log.With("job", "sender"),
+	}
+}
+
+// delivery adapts bot's Slack client to the sender's Delivery.
+type delivery struct{ c *bot.SlackClient }
+
+func (d delivery) Deliver(ctx context.Context, channel, key string, r jobs.Rendered) (string, error) {
+	return d.c.Deliver(ctx, channel, key, r.Text, r.Blocks)
+}
+
+func (d delivery) Delivered(ctx context.Context, channel, key string, since time.Time) (string, bool, error) {
+	return d.c.Delivered(ctx, channel, key, since)
+}
+
+// run is `dsrbot run JOB [--shop ID]`: the job once, now, as the scheduler
+// runs it. With a bot token it goes through the outbox to Slack; without
+// one it prints what would be posted and changes nothing.
+func (m *Main) run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usagef("run needs a job: digest")
+	}
+	job := args[0]
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	shop := fs.String("shop", "", "only this shop")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+		return usagef("run %s takes only --shop ID", job)
+	}
+	if job != "digest" {
+		return usagef("unknown job %q: this build runs digest (shipment warnings and reminders are not built yet)", job)
+	}
+	d := m.digests()
+	now := m.Now()
+	if m.config.BotToken == "" {
+		shops, err := m.shopsOrOne(ctx, *shop)
+		if err != nil {
+			return err
+		}
+		for _, s := range shops {
+			msg, err := d.Build(ctx, s.ID, now)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(m.Stdout, strings.TrimRight(msg.Text, "\n"))
+			fmt.Fprintln(m.Stdout)
+		}
+		return nil
+	}
+	added, existing, err := d.RunNow(ctx, *shop, now)
+	if err != nil {
+		return err
+	}
+	for _, k := range existing {
+		fmt.Fprintf(m.Stdout, "%s: already in the outbox today; not posted again\n", k)
+	}
+	client := bot.NewSlackClient(m.config.BotToken, m.config.APIURL, nil, m.log)
+	sent, err := m.sender(client).Drain(ctx, m.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%d digests enqueued, %d messages delivered\n", len(added), sent)
+	if pending, err := m.db.PendingOutbox(ctx); err == nil && pending > 0 {
+		fmt.Fprintf(m.Stdout, "%d messages wait for a retry; `dsrbot serve` delivers them\n", pending)
+	}
+	return nil
+}
+
+// shopsOrOne returns one shop, or all.
+func (m *Main) shopsOrOne(ctx context.Context, id string) ([]storage.Shop, error) {
+	if id == "" {
+		return m.db.ListShops(ctx)
+	}
+	s, err := m.db.FindShop(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return []storage.Shop{*s}, nil
+}
+
+// schedule is `dsrbot schedule ID CRON`.
+func (m *Main) schedule(ctx context.Context, args []string) error {
+	if len(args) < 2 {
+		return usagef(`schedule needs a shop ID and a 5-field cron expression, such as: dsrbot schedule dy-fashion "0 9 * * *"`)
+	}
+	spec := strings.Join(args[1:], " ")
+	s, err := m.db.SetDigestCron(ctx, args[0], spec)
+	if err != nil {
+		return err
+	}
+	next, err := jobs.NextFire(spec, m.Now(), s.Location())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "shop %s: digest at %q (%s); next %s\n", s.ID, spec, s.TZ, next.Format("2006-01-02 15:04 MST"))
+	return nil
+}

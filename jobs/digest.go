@@ -1,0 +1,182 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// KindDigest is the outbox kind of the morning digest.
+const KindDigest = "digest"
+
+// LateAfter is how long after its scheduled time a digest counts as late
+// and says so (the bot was down, or Slack was).
+const LateAfter = 10 * time.Minute
+
+// DigestStore is what the digest job needs of the database.
+type DigestStore interface {
+	ListShops(ctx context.Context) ([]storage.Shop, error)
+	FindShop(ctx context.Context, id string) (*storage.Shop, error)
+	DigestReport(ctx context.Context, shopID string, now time.Time) (*storage.DigestReport, error)
+	EnqueueDigest(ctx context.Context, r *storage.DigestReport, m storage.OutboxMessage, now time.Time) (bool, error)
+	OutboxHas(ctx context.Context, key string) (bool, error)
+}
+
+// Rendered is a message ready to send: the plain text and the Block Kit
+// blocks as JSON.
+type Rendered struct {
+	Text   string
+	Blocks []byte
+}
+
+// DigestRenderer turns a digest into a message. scheduled is the time the
+// digest was due, zero when it was asked for by hand; late says it comes
+// after LateAfter.
+type DigestRenderer func(r *storage.DigestReport, scheduled time.Time, late bool) (Rendered, error)
+
+// Digests is the morning digest job.
+type Digests struct {
+	Store  DigestStore
+	Render DigestRenderer
+	Log    *slog.Logger
+}
+
+// DigestKey is the outbox key of a shop's digest of a local day: one digest
+// per shop per day, whoever enqueues it.
+func DigestKey(shopID, day string) string { return storage.OutboxKey(KindDigest, shopID, day) }
+
+// Sweep enqueues the digest of every shop whose schedule has fired today
+// and whose digest for today is not in the outbox yet. It returns how many
+// it enqueued. A shop that fails is logged and skipped, so one bad shop
+// does not hold up the others.
+func (d *Digests) Sweep(ctx context.Context, now time.Time) (int, error) {
+	shops, err := d.Store.ListShops(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for i := range shops {
+		s := &shops[i]
+		if s.Channel == "" {
+			continue
+		}
+		fired, ok, err := LastFireToday(s.DigestCron, now, s.Location())
+		if err != nil {
+			d.log().ErrorContext(ctx, "bad digest schedule", "shop", s.ID, "err", err)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		added, err := d.enqueue(ctx, s, now, fired)
+		if err != nil {
+			d.log().ErrorContext(ctx, "cannot enqueue a digest", "shop", s.ID, "err", err)
+			continue
+		}
+		if added {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Unbound lists the shops that get no digest because no channel is bound,
+// for a warning at start.
+func (d *Digests) Unbound(ctx context.Context) ([]string, error) {
+	shops, err := d.Store.ListShops(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, s := range shops {
+		if s.Channel == "" {
+			ids = append(ids, s.ID)
+		}
+	}
+	return ids, nil
+}
+
+// enqueue builds, renders and enqueues a shop's digest for now's local
+// day, unless it is already in the outbox. scheduled is zero for a digest
+// asked for by hand.
+func (d *Digests) enqueue(ctx context.Context, s *storage.Shop, now, scheduled time.Time) (bool, error) {
+	key := DigestKey(s.ID, now.In(s.Location()).Format(storage.DateLayout))
+	// Cheap check first: most ticks of the day find today's digest done.
+	if has, err := d.Store.OutboxHas(ctx, key); err != nil || has {
+		return false, err
+	}
+	r, err := d.Store.DigestReport(ctx, s.ID, now)
+	if err != nil {
+		return false, err
+	}
+	late := !scheduled.IsZero() && now.Sub(scheduled) > LateAfter
+	msg, err := d.Render(r, scheduled, late)
+	if err != nil {
+		return false, fmt.Errorf("render: %w", err)
+	}
+	added, err := d.Store.EnqueueDigest(ctx, r, storage.OutboxMessage{
+		Key: key, ShopID: s.ID, Kind: KindDigest, Channel: s.Channel, Text: msg.Text, Blocks: string(msg.Blocks),
+	}, now)
+	if added {
+		d.log().InfoContext(ctx, "digest enqueued", "shop", s.ID, "key", key, "late", late)
+	}
+	return added, err
+}
+
+// Build returns a shop's digest as it would be posted now, without
+// enqueuing it or marking anything reported: `dsrbot run digest` with no
+// Slack token prints it.
+func (d *Digests) Build(ctx context.Context, shopID string, now time.Time) (Rendered, error) {
+	r, err := d.Store.DigestReport(ctx, shopID, now)
+	if err != nil {
+		return Rendered{}, err
+	}
+	return d.Render(r, time.Time{}, false)
+}
+
+// RunNow enqueues today's digest of one shop (or of every bound shop when
+// shopID is empty) now, whatever the schedule, through the same path as
+// the scheduler: a digest already enqueued today is not enqueued again.
+// It returns the keys enqueued and those found already there.
+func (d *Digests) RunNow(ctx context.Context, shopID string, now time.Time) (added, existing []string, err error) {
+	var shops []storage.Shop
+	if shopID != "" {
+		s, err := d.Store.FindShop(ctx, shopID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if s.Channel == "" {
+			return nil, nil, storage.Errorf(storage.EINVALID, "shop %s has no channel: bind one with /dsr bind %s in Slack", s.ID, s.ID)
+		}
+		shops = []storage.Shop{*s}
+	} else if shops, err = d.Store.ListShops(ctx); err != nil {
+		return nil, nil, err
+	}
+	for i := range shops {
+		s := &shops[i]
+		if s.Channel == "" {
+			continue
+		}
+		ok, err := d.enqueue(ctx, s, now, time.Time{})
+		if err != nil {
+			return added, existing, err
+		}
+		key := DigestKey(s.ID, now.In(s.Location()).Format(storage.DateLayout))
+		if ok {
+			added = append(added, key)
+		} else {
+			existing = append(existing, key)
+		}
+	}
+	return added, existing, nil
+}
+
+func (d *Digests) log() *slog.Logger {
+	if d.Log == nil {
+		return slog.Default()
+	}
+	return d.Log
+}

@@ -1,0 +1,69 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Scheduler runs the jobs on robfig/cron: every minute the digest sweep,
+// and every 15 seconds the outbox sender. Panics are recovered and a job
+// still running is not started again.
+type Scheduler struct {
+	Digests *Digests
+	Sender  *Sender
+	// Now is the clock handed to each run.
+	Now func() time.Time
+	Log *slog.Logger
+
+	cron *cron.Cron
+}
+
+// Start runs one sweep and drain at once, so that a digest missed while
+// the bot was down goes out on return, then starts the timers. Stop ends
+// them.
+func (s *Scheduler) Start(ctx context.Context) {
+	if unbound, err := s.Digests.Unbound(ctx); err != nil {
+		s.Log.ErrorContext(ctx, "cannot list shops", "err", err)
+	} else if len(unbound) > 0 {
+		s.Log.WarnContext(ctx, "shops without a bound channel get no digest", "shops", unbound)
+	}
+	logger := cronLogger{s.Log}
+	s.cron = cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(logger))
+	s.cron.AddFunc("* * * * *", func() { s.Tick(ctx) })
+	s.cron.AddFunc("@every 15s", func() { s.drain(ctx) })
+	s.Tick(ctx)
+	s.cron.Start()
+}
+
+// Stop stops the timers and waits for running jobs.
+func (s *Scheduler) Stop() {
+	if s.cron != nil {
+		<-s.cron.Stop().Done()
+	}
+}
+
+// Tick enqueues due digests and delivers what is due.
+func (s *Scheduler) Tick(ctx context.Context) {
+	if _, err := s.Digests.Sweep(ctx, s.Now()); err != nil {
+		s.Log.ErrorContext(ctx, "digest sweep failed", "err", err)
+	}
+	s.drain(ctx)
+}
+
+func (s *Scheduler) drain(ctx context.Context) {
+	if _, err := s.Sender.Drain(ctx, s.Now()); err != nil {
+		s.Log.ErrorContext(ctx, "outbox drain failed", "err", err)
+	}
+}
+
+// cronLogger puts cron's own messages (recovered panics, skipped runs)
+// into slog.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+}

@@ -1,0 +1,101 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Digest windows.
+const (
+	// FollowUpDeadline is how long a bad review may wait for its follow-up
+	// to close before it is overdue.
+	FollowUpDeadline = 24 * time.Hour
+	// UnreportedWindow bounds which unannounced bad reviews a digest takes
+	// up: a first digest, or one after a long outage, must not announce
+	// months of history as new.
+	UnreportedWindow = 7 * 24 * time.Hour
+	// DigestListLimit is how many reviews a digest names before counting.
+	DigestListLimit = 10
+)
+
+// DigestReport is the morning digest of one shop: the day report, the
+// score over the last week, the bad reviews no digest has announced yet,
+// and the follow-ups past their deadline.
+type DigestReport struct {
+	DayReport
+	// Week holds the scores of the last 7 local days up to Today, oldest
+	// first; days without a score are absent.
+	Week             []Score
+	Unreported       []Review
+	UnreportedCount  int
+	Overdue          []Review
+	OverdueCount     int
+	unreportedBefore time.Time
+}
+
+// DigestReport builds the digest of a shop at now.
+func (db *DB) DigestReport(ctx context.Context, shopID string, now time.Time) (*DigestReport, error) {
+	day, err := db.DayReport(ctx, shopID, now)
+	if err != nil {
+		return nil, err
+	}
+	r := &DigestReport{DayReport: *day, unreportedBefore: now}
+	if r.Week, err = db.ScoreHistory(ctx, shopID, addDays(r.Today, -6), r.Today); err != nil {
+		return nil, err
+	}
+	q := db.unreported(db.gdb.WithContext(ctx), shopID, now)
+	var total int64
+	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, err
+	}
+	r.UnreportedCount = int(total)
+	if err := q.Order("created_at DESC, id DESC").Limit(DigestListLimit).Find(&r.Unreported).Error; err != nil {
+		return nil, err
+	}
+	if r.Overdue, r.OverdueCount, err = db.BadReviews(ctx, ReviewFilter{ShopID: shopID, OpenOnly: true, Before: now.Add(-FollowUpDeadline), Limit: DigestListLimit}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// unreported selects a shop's bad reviews that no digest has announced,
+// within UnreportedWindow of now.
+func (db *DB) unreported(q *gorm.DB, shopID string, now time.Time) *gorm.DB {
+	return q.Model(&Review{}).Where("shop_id = ? AND rating <= ? AND reported_at IS NULL AND created_at >= ? AND created_at <= ?",
+		shopID, BadRating, utc(now.Add(-UnreportedWindow)), utc(now))
+}
+
+// EnqueueDigest writes a shop's digest to the outbox and marks the bad
+// reviews it announced as reported, in one transaction: either both happen
+// or neither, so a review is announced by exactly one digest. It reports
+// false, and changes nothing, when a message with the key exists.
+func (db *DB) EnqueueDigest(ctx context.Context, r *DigestReport, m OutboxMessage, now time.Time) (bool, error) {
+	var added bool
+	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if added, err = enqueue(tx, &m, now); err != nil || !added {
+			return err
+		}
+		return db.unreported(tx, r.Shop.ID, r.unreportedBefore).Update("reported_at", utc(now)).Error
+	})
+	return added, err
+}
+
+// SetDigestCron changes a shop's digest schedule; the scheduler reads it on
+// its next tick, so no restart is needed.
+func (db *DB) SetDigestCron(ctx context.Context, shopID, spec string) (*Shop, error) {
+	s, err := db.FindShop(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	s.DigestCron = spec
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if err := db.gdb.WithContext(ctx).Model(&Shop{}).Where("id = ?", shopID).Update("digest_cron", spec).Error; err != nil {
+		return nil, err
+	}
+	return s, nil
+}
