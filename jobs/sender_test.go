@@ -1,0 +1,242 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+var t0 = time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
+
+// enqueueN puts n messages per channel in the outbox at t0, keyed
+// "msg:<channel>:<i>".
+func enqueueN(t *testing.T, db *storage.DB, channels []string, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		for _, ch := range channels {
+			_, err := db.Enqueue(context.Background(), storage.OutboxMessage{
+				Key: fmt.Sprintf("msg:%s:%02d", ch, i), ShopID: "s", Kind: "test", Channel: ch, Text: fmt.Sprint(i), Blocks: "[]",
+			}, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func senderWorld(t *testing.T) (*storage.DB, string, *chat) {
+	t.Helper()
+	db, path := openDB(t)
+	addShop(t, db, "s", "Asia/Shanghai", "C1")
+	return db, path, newChat()
+}
+
+func drain(t *testing.T, s *Sender, now time.Time) int {
+	t.Helper()
+	n, err := s.Drain(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestSenderRateLimitedThreeTimes(t *testing.T) {
+	db, _, c := senderWorld(t)
+	enqueueN(t, db, []string{"C1"}, 1)
+	c.faults = []fault{{err: rateLimited(30 * time.Second)}, {err: rateLimited(30 * time.Second)}, {err: rateLimited(30 * time.Second)}}
+	s := &Sender{Store: db, Delivery: c, Owner: "a", Log: quiet}
+
+	now := t0
+	for i := 0; i < 3; i++ {
+		if n := drain(t, s, now); n != 0 {
+			t.Fatalf("attempt %d sent %d while rate limited", i+1, n)
+		}
+		// Before Retry-After has passed nothing is tried.
+		calls := c.calls
+		drain(t, s, now.Add(29*time.Second))
+		if c.calls != calls {
+			t.Fatalf("retried before Retry-After")
+		}
+		now = now.Add(30 * time.Second)
+	}
+	if n := drain(t, s, now); n != 1 {
+		t.Fatalf("fourth attempt sent %d", n)
+	}
+	drain(t, s, now.Add(time.Hour))
+	if got := c.keys("C1"); len(got) != 1 {
+		t.Fatalf("channel got %v, want one message", got)
+	}
+	m, _ := db.FindOutbox(context.Background(), "msg:C1:00")
+	if m.SentAt == nil || m.TS == "" || m.Attempts != 4 {
+		t.Fatalf("outbox row = %+v", m)
+	}
+}
+
+func TestSenderSlackDownForAnHour(t *testing.T) {
+	db, _, c := senderWorld(t)
+	enqueueN(t, db, []string{"C1", "C2"}, 5)
+	s := &Sender{Store: db, Delivery: c, Owner: "a", Log: quiet}
+	c.down = true
+	for m := 0; m <= 60; m++ {
+		drain(t, s, t0.Add(time.Duration(m)*time.Minute))
+	}
+	if c.total() != 0 {
+		t.Fatal("posted while Slack was down")
+	}
+	c.down = false
+	// Backoff is capped at 5 minutes: within that, everything arrives.
+	for m := 61; m <= 66; m++ {
+		drain(t, s, t0.Add(time.Duration(m)*time.Minute))
+	}
+	for _, ch := range []string{"C1", "C2"} {
+		got := c.keys(ch)
+		if len(got) != 5 {
+			t.Fatalf("%s got %d messages after Slack returned, want 5", ch, len(got))
+		}
+		for i, k := range got {
+			if want := fmt.Sprintf("msg:%s:%02d", ch, i); k != want {
+				t.Fatalf("%s message %d is %s, want %s (order per channel)", ch, i, k, want)
+			}
+		}
+	}
+}
+
+func TestSenderAmbiguousFailureIsNotPostedTwice(t *testing.T) {
+	db, _, c := senderWorld(t)
+	enqueueN(t, db, []string{"C1"}, 1)
+	// Slack stored the message but the answer was a 503.
+	c.faults = []fault{{err: serverError, stored: true}}
+	s := &Sender{Store: db, Delivery: c, Owner: "a", Log: quiet}
+	drain(t, s, t0)
+	drain(t, s, t0.Add(10*time.Minute))
+	if got := c.keys("C1"); len(got) != 1 {
+		t.Fatalf("channel got %v, want the message once", got)
+	}
+	if m, _ := db.FindOutbox(context.Background(), "msg:C1:00"); m.SentAt == nil {
+		t.Fatalf("message not recorded as sent: %+v", m)
+	}
+}
+
+// diesAfterPost is an outbox store whose MarkSent never happens: the
+// process is killed between Slack's answer and the record.
+type diesAfterPost struct{ *storage.DB }
+
+var errKilled = errors.New("killed")
+
+func (d diesAfterPost) MarkSent(context.Context, int64, string, string, time.Time) error {
+	return errKilled
+}
+
+func TestSenderKilledBetweenPostAndRecord(t *testing.T) {
+	db, _, c := senderWorld(t)
+	enqueueN(t, db, []string{"C1"}, 2)
+	dying := &Sender{Store: diesAfterPost{db}, Delivery: c, Owner: "old", Log: quiet}
+	if _, err := dying.Drain(context.Background(), t0); !errors.Is(err, errKilled) {
+		t.Fatalf("Drain = %v", err)
+	}
+	if got := c.keys("C1"); len(got) != 1 {
+		t.Fatalf("before the restart the channel has %v", got)
+	}
+
+	// The new process starts. While the dead one's lease holds, the
+	// message is left alone; after it, the new sender finds the message in
+	// the channel by its key instead of posting it again.
+	fresh := &Sender{Store: db, Delivery: c, Owner: "new", Log: quiet}
+	drain(t, fresh, t0.Add(time.Minute))
+	if got := c.keys("C1"); len(got) != 1 {
+		t.Fatalf("posted during the dead sender's lease: %v", got)
+	}
+	drain(t, fresh, t0.Add(DefaultLease+time.Second))
+	if got := c.keys("C1"); len(got) != 2 || got[0] != "msg:C1:00" || got[1] != "msg:C1:01" {
+		t.Fatalf("after the restart the channel has %v, want each message once", got)
+	}
+	m, _ := db.FindOutbox(context.Background(), "msg:C1:00")
+	if m.SentAt == nil || m.TS != "1700000000.000001" {
+		t.Fatalf("first message = %+v, want it recorded with the ts of the first post", m)
+	}
+
+	// The window that remains: without access to channel history the new
+	// sender cannot tell, and posts again. The README says so.
+	db2, _, c2 := senderWorld(t)
+	enqueueN(t, db2, []string{"C1"}, 1)
+	(&Sender{Store: diesAfterPost{db2}, Delivery: c2, Owner: "old", Log: quiet}).Drain(context.Background(), t0)
+	c2.noHistory = true
+	drain(t, &Sender{Store: db2, Delivery: c2, Owner: "new", Log: quiet}, t0.Add(DefaultLease+time.Second))
+	if got := c2.keys("C1"); len(got) != 2 {
+		t.Fatalf("without history the message was posted %d times; the documented window says 2", len(got))
+	}
+}
+
+func TestTwoSendersRacing(t *testing.T) {
+	db, path, c := senderWorld(t)
+	channels := []string{"C1", "C2", "C3", "C4"}
+	enqueueN(t, db, channels, 10)
+	// A second process: its own connection pool on the same file.
+	other, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	senders := []*Sender{
+		{Store: db, Delivery: c, Owner: "a", Log: quiet},
+		{Store: other, Delivery: c, Owner: "b", Log: quiet},
+	}
+	var wg sync.WaitGroup
+	for _, s := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 5; i++ {
+				if _, err := s.Drain(context.Background(), t0.Add(time.Duration(i)*time.Second)); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, ch := range channels {
+		got := c.keys(ch)
+		if len(got) != 10 {
+			t.Fatalf("%s got %d messages, want 10 exactly", ch, len(got))
+		}
+		for i, k := range got {
+			if want := fmt.Sprintf("msg:%s:%02d", ch, i); k != want {
+				t.Fatalf("%s message %d is %s, want %s", ch, i, k, want)
+			}
+		}
+	}
+}
+
+func TestSenderPermanentFailureMovesOn(t *testing.T) {
+	db, _, c := senderWorld(t)
+	enqueueN(t, db, []string{"C1"}, 2)
+	c.faults = []fault{{err: notInChan}}
+	s := &Sender{Store: db, Delivery: c, Owner: "a", Log: quiet}
+	drain(t, s, t0)
+	m, _ := db.FindOutbox(context.Background(), "msg:C1:00")
+	if m.FailedAt == nil || m.LastError != "channel_not_found" {
+		t.Fatalf("first message = %+v, want failed", m)
+	}
+	if got := c.keys("C1"); len(got) != 1 || got[0] != "msg:C1:01" {
+		t.Fatalf("channel got %v, want the second message", got)
+	}
+}
+
+func TestSenderGivesUpAfterADay(t *testing.T) {
+	db, _, c := senderWorld(t)
+	enqueueN(t, db, []string{"C1"}, 1)
+	c.down = true
+	s := &Sender{Store: db, Delivery: c, Owner: "a", Log: quiet}
+	for h := 0; h <= 25; h++ {
+		drain(t, s, t0.Add(time.Duration(h)*time.Hour))
+	}
+	m, _ := db.FindOutbox(context.Background(), "msg:C1:00")
+	if m.FailedAt == nil || m.SentAt != nil {
+		t.Fatalf("after a day of outage the message is %+v, want failed", m)
+	}
+}
