@@ -193,3 +193,33 @@ func writeFile(t *testing.T, name, content string) string {
 
 var _ = errors.New
 var _ = storage.DemoDays
+
+func TestRunDigestWithoutTokenPrints(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	mustRun(t, db, "demo", "--orders", "2000")
+	out := mustRun(t, db, "run", "digest", "--shop", "dy-fashion")
+	for _, want := range []string{"Morning digest · 潮衣馆 Trend Closet (dy-fashion) · 2026-11-24", "Week: ", "Bad reviews"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("run digest output lacks %q:\n%s", want, out)
+		}
+	}
+	// Printing changes nothing: the same digest prints again.
+	if again := mustRun(t, db, "run", "digest", "--shop", "dy-fashion"); again != out {
+		t.Fatal("a printed digest marked its reviews as reported")
+	}
+	if _, errOut, code := run(t, db, "", "run", "shipments"); code != 2 || !strings.Contains(errOut, `unknown job "shipments"`) {
+		t.Fatalf("run shipments: exit %d, %q", code, errOut)
+	}
+}
+
+func TestSchedule(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	mustRun(t, db, "shop", "add", "s1", "--name", "One", "--platform", "douyin")
+	out := mustRun(t, db, "schedule", "s1", "30 8 * * 1-5")
+	if want := `shop s1: digest at "30 8 * * 1-5" (Asia/Shanghai); next 2026-11-25 08:30 CST`; strings.TrimSpace(out) != want {
+		t.Fatalf("schedule printed %q, want %q", out, want)
+	}
+	if _, errOut, code := run(t, db, "", "schedule", "s1", "61", "8", "*", "*", "*"); code != 1 || !strings.Contains(errOut, "not a 5-field cron expression") {
+		t.Fatalf("bad schedule: exit %d, %q", code, errOut)
+	}
+}
