@@ -187,7 +187,7 @@ func reviewLine(l lang, rv *storage.Review, now time.Time, withText bool) line {
 
 func shippingSection(l lang, r *storage.DayReport) section {
 	s := section{heading: l.t("card.shipping")}
-	s.lines = append(s.lines, line{txt(l.t("card.shipping.sum", r.LateCount, r.AtRiskCount, int(storage.AtRiskWindow.Hours())))})
+	s.lines = append(s.lines, line{txt(l.t("card.shipping.sum", r.LateCount, r.AtRiskCount, int(r.Shop.WarnWindow().Hours())))})
 	if r.LateCount > 0 {
 		s.lines = append(s.lines, line{txt(l.t("card.late", orderList(l, r.Late, r.LateCount, r.Now)))})
 	}

@@ -111,7 +111,7 @@ var catalog = map[string][2]string{
 	"late.late":   {"Late now (%d)", "已超时（%d）"},
 	"late.atrisk": {"At risk, due within %d h (%d)", "即将超时，%d 小时内到期（%d）"},
 	"late.none":   {"No order is late or at risk. 👍", "没有超时或即将超时的订单。👍"},
-	"late.line":   {"%s · %s · ¥%s · due %s (%s) · %s", "%s · %s · ¥%s · 应发 %s（%s）· %s"},
+	"late.line":   {"%s · %s · ¥%s · due %s (%s) · ¥%s at stake · %s", "%s · %s · ¥%s · 应发 %s（%s）· 涉及赔付 ¥%s · %s"},
 
 	// Follow-ups.
 	"assign.ok":          {": follow-up assigned.", "：已分配跟进。"},
@@ -148,6 +148,16 @@ var catalog = map[string][2]string{
 	"schedule.ok":      {"Digests of %s now follow %q (%s); the next is at %s.", "%s 的简报时间已改为 %q（%s），下一次：%s。"},
 	"schedule.unbound": {"Run /dsr schedule in a shop's channel (bind one first with /dsr bind SHOP).", "请在店铺频道中运行 /dsr schedule（先用 /dsr bind 店铺ID 绑定）。"},
 	"help.schedule":    {"/dsr schedule 0 9 * * *: when this channel's shop gets its morning digest (cron, shop's zone)", "/dsr schedule 0 9 * * *：本频道店铺的每日简报时间（cron，店铺时区）"},
+
+	"ship.title":            {"Shipping warnings · %s (%s)", "发货预警 · %s（%s）"},
+	"ship.late.heading":     {"Late now", "已超时"},
+	"ship.atrisk.heading":   {"At risk: due within %d h, not shipped", "即将超时：%d 小时内到期且未发货"},
+	"ship.resolved.heading": {"Shipped since the warning", "预警后已发货"},
+	"ship.late":             {"%d × %s late", "%d 单 %s 已超时"},
+	"ship.atrisk":           {"%d × %s at risk", "%d 单 %s 即将超时"},
+	"ship.group":            {"(first %s; ¥%s at stake): %s", "（最早%s；涉及赔付 ¥%s）：%s"},
+	"ship.noproduct":        {"(no product name)", "（无商品名）"},
+	"ship.footer":           {"All open orders: /dsr late %s", "全部未发货订单：/dsr late %s"},
 
 	"ack":            {"Working on it… the answer follows in a moment.", "正在处理……稍后回复。"},
 	"action.claim":   {"Claim", "认领"},

@@ -86,7 +86,7 @@ func (b *Bot) late(ctx context.Context, shop *storage.Shop) (*doc, error) {
 			late = append(late, row{o, s})
 		}
 		lateN += n
-		if rows, n, err = b.Store.OpenOrders(ctx, s.ID, now, now.Add(storage.AtRiskWindow), listLimit); err != nil {
+		if rows, n, err = b.Store.OpenOrders(ctx, s.ID, now, now.Add(s.WarnWindow()), listLimit); err != nil {
 			return nil, err
 		}
 		for _, o := range rows {
@@ -107,7 +107,7 @@ func (b *Bot) late(ctx context.Context, shop *storage.Shop) (*doc, error) {
 		s := section{heading: heading}
 		for _, r := range rows {
 			o := r.o
-			ln := line{bold(o.OrderID), txt(" · " + l.t("late.line", o.Product, string(o.Promise), yuan(o.AmountFen), o.ShipBy.In(r.shop.Location()).Format("01-02 15:04"), due(l, now, o.ShipBy), r.shop.ID))}
+			ln := line{bold(o.OrderID), txt(" · " + l.t("late.line", o.Product, string(o.Promise), yuan(o.AmountFen), o.ShipBy.In(r.shop.Location()).Format("01-02 15:04"), due(l, now, o.ShipBy), yuan(storage.AtStake(&o, now)), r.shop.ID))}
 			s.lines = append(s.lines, ln)
 		}
 		if n := total - len(rows); n > 0 {
@@ -119,7 +119,7 @@ func (b *Bot) late(ctx context.Context, shop *storage.Shop) (*doc, error) {
 		d.sections = append(d.sections, build(l.t("late.late", lateN), late, lateN))
 	}
 	if riskN > 0 {
-		d.sections = append(d.sections, build(l.t("late.atrisk", int(storage.AtRiskWindow.Hours()), riskN), risk, riskN))
+		d.sections = append(d.sections, build(l.t("late.atrisk", warnHours(shops), riskN), risk, riskN))
 	}
 	return d, nil
 }
@@ -130,4 +130,14 @@ func scope(l lang, shop *storage.Shop) string {
 		return l.t("scope.all")
 	}
 	return shop.Name + " (" + shop.ID + ")"
+}
+
+// warnHours is the at-risk window a list states: the shop's, or for a list
+// across shops the widest of theirs.
+func warnHours(shops []storage.Shop) int {
+	h := 0
+	for i := range shops {
+		h = max(h, int(shops[i].WarnWindow().Hours()))
+	}
+	return h
 }

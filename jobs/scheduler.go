@@ -9,11 +9,12 @@ import (
 )
 
 // Scheduler runs the jobs on robfig/cron: every minute the digest sweep,
-// and every 15 seconds the outbox sender. Panics are recovered and a job
+// every hour the shipment warnings, and every 15 seconds the outbox sender. Panics are recovered and a job
 // still running is not started again.
 type Scheduler struct {
-	Digests *Digests
-	Sender  *Sender
+	Digests   *Digests
+	Shipments *Shipments
+	Sender    *Sender
 	// Now is the clock handed to each run.
 	Now func() time.Time
 	Log *slog.Logger
@@ -34,6 +35,8 @@ func (s *Scheduler) Start(ctx context.Context) {
 	s.cron = cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)), cron.WithLogger(logger))
 	s.cron.AddFunc("* * * * *", func() { s.Tick(ctx) })
 	s.cron.AddFunc("@every 15s", func() { s.drain(ctx) })
+	s.cron.AddFunc("0 * * * *", func() { s.Hourly(ctx) })
+	s.Hourly(ctx)
 	s.Tick(ctx)
 	s.cron.Start()
 }
@@ -49,6 +52,16 @@ func (s *Scheduler) Stop() {
 func (s *Scheduler) Tick(ctx context.Context) {
 	if _, err := s.Digests.Sweep(ctx, s.Now()); err != nil {
 		s.Log.ErrorContext(ctx, "digest sweep failed", "err", err)
+	}
+	s.drain(ctx)
+}
+
+// Hourly enqueues shipment warnings and delivers what is due.
+func (s *Scheduler) Hourly(ctx context.Context) {
+	if s.Shipments != nil {
+		if _, err := s.Shipments.Run(ctx, "", s.Now()); err != nil {
+			s.Log.ErrorContext(ctx, "shipment warnings failed", "err", err)
+		}
 	}
 	s.drain(ctx)
 }

@@ -384,6 +384,13 @@ func parseOrderRow(r *csvRow, shop *Shop) ([]any, error) {
 	if o.AmountFen, err = ParseAmount(amount); err != nil {
 		return nil, r.fail("amount", err.Error())
 	}
+	switch status := strings.ToLower(r.get("status")); status {
+	case "", "paid", "open":
+	case "cancelled", "canceled", "closed", "已关闭", "已取消":
+		o.Cancelled = true
+	default:
+		return nil, r.fail("status", fmt.Sprintf("%q is not a status: leave it empty, or cancelled", status))
+	}
 	if _, err := r.required("paid_at"); err != nil {
 		return nil, err
 	}

@@ -108,6 +108,17 @@ var migrations = []string{
 	CREATE INDEX idx_outbox_pending ON outbox(channel, id) WHERE sent_at IS NULL AND failed_at IS NULL;
 	ALTER TABLE reviews ADD COLUMN reported_at DATETIME;
 	CREATE INDEX idx_reviews_unreported ON reviews(shop_id, created_at) WHERE rating <= 2 AND reported_at IS NULL;`,
+
+	// Shipping warnings: a per-shop warning window, cancelled orders (no
+	// longer open), and the state each order was last warned about, so a
+	// warning is posted once per state. The open-orders index now leaves
+	// cancelled orders out; the warned index finds warned orders that ship.
+	`ALTER TABLE shops ADD COLUMN warn_hours INTEGER NOT NULL DEFAULT 6;
+	ALTER TABLE orders ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE orders ADD COLUMN warned TEXT NOT NULL DEFAULT '';
+	DROP INDEX idx_orders_open;
+	CREATE INDEX idx_orders_open ON orders(shop_id, ship_by) WHERE shipped_at IS NULL AND cancelled = 0;
+	CREATE INDEX idx_orders_warned ON orders(shop_id) WHERE warned IN ('at_risk', 'late');`,
 }
 
 // migrate brings the schema up to date inside one transaction.

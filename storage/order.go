@@ -75,20 +75,25 @@ type Order struct {
 	ShipBy     time.Time
 	ShippedAt  *time.Time
 	TrackingNo string
+	// Cancelled orders (已关闭) are neither open nor late.
+	Cancelled bool
+	// Warned is the state the shipments job last warned about: "",
+	// at_risk, late, or resolved once a warned order shipped.
+	Warned string
 }
 
 // Shipped reports whether the order has left the warehouse.
 func (o *Order) Shipped() bool { return o.ShippedAt != nil }
 
-// AtRiskWindow is how long before its ship-by time an unshipped order counts
-// as at risk.
+// AtRiskWindow is the default of how long before its ship-by time an
+// unshipped order counts as at risk; each shop may set its own.
 const AtRiskWindow = 6 * time.Hour
 
 // OpenOrders returns a shop's unshipped orders whose ship-by time is in
 // [from, to), oldest deadline first, cut at limit, and how many there are in
 // all. It reads the partial index of unshipped orders, never the whole table.
 func (db *DB) OpenOrders(ctx context.Context, shopID string, from, to time.Time, limit int) ([]Order, int, error) {
-	q := db.gdb.WithContext(ctx).Model(&Order{}).Where("shop_id = ? AND shipped_at IS NULL", shopID)
+	q := db.gdb.WithContext(ctx).Model(&Order{}).Where("shop_id = ? AND shipped_at IS NULL AND cancelled = 0", shopID)
 	if !from.IsZero() {
 		q = q.Where("ship_by >= ?", utc(from))
 	}

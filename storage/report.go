@@ -33,7 +33,7 @@ type DayReport struct {
 	// OlderOpen counts open follow-ups of bad reviews from before NewSince.
 	OlderOpen int
 	// Late are unshipped orders past their ship-by time, oldest first;
-	// AtRisk are unshipped orders due within AtRiskWindow.
+	// AtRisk are unshipped orders due within the shop's warning window.
 	Late        []Order
 	LateCount   int
 	AtRisk      []Order
@@ -85,7 +85,7 @@ func (db *DB) DayReport(ctx context.Context, shopID string, now time.Time) (*Day
 	if r.Late, r.LateCount, err = db.OpenOrders(ctx, shopID, time.Time{}, now, ReportListLimit); err != nil {
 		return nil, err
 	}
-	if r.AtRisk, r.AtRiskCount, err = db.OpenOrders(ctx, shopID, now, now.Add(AtRiskWindow), ReportListLimit); err != nil {
+	if r.AtRisk, r.AtRiskCount, err = db.OpenOrders(ctx, shopID, now, now.Add(shop.WarnWindow()), ReportListLimit); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -49,7 +49,18 @@ type Shop struct {
 	WeightLogistics int
 	WeightService   int
 	DigestCron      string
-	CreatedAt       time.Time
+	// WarnHours is how long before its ship-by time an unshipped order is
+	// at risk (default 6).
+	WarnHours int
+	CreatedAt time.Time
+}
+
+// WarnWindow is the shop's at-risk window.
+func (s *Shop) WarnWindow() time.Duration {
+	if s.WarnHours <= 0 {
+		return AtRiskWindow
+	}
+	return time.Duration(s.WarnHours) * time.Hour
 }
 
 var shopIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
@@ -95,6 +106,8 @@ func (s *Shop) Validate() error {
 	case s.WeightProduct < 0 || s.WeightLogistics < 0 || s.WeightService < 0 ||
 		s.WeightProduct+s.WeightLogistics+s.WeightService != 100:
 		return Errorf(EINVALID, "shop %s: weights must be non-negative and add up to 100", s.ID)
+	case s.WarnHours < 1 || s.WarnHours > 72:
+		return Errorf(EINVALID, "shop %s: the warning window must be 1 to 72 hours, not %d", s.ID, s.WarnHours)
 	}
 	if _, err := loadLocation(s.TZ); err != nil || s.TZ == "" {
 		return Errorf(EINVALID, "shop %s: unknown time zone %q (use an IANA name such as Asia/Shanghai)", s.ID, s.TZ)
@@ -118,6 +131,9 @@ func (s Shop) withDefaults(defaultTZ string) Shop {
 	}
 	if s.DigestCron == "" {
 		s.DigestCron = DefaultDigestCron
+	}
+	if s.WarnHours == 0 {
+		s.WarnHours = int(AtRiskWindow.Hours())
 	}
 	return s
 }

@@ -44,10 +44,11 @@ var (
 	}
 	ordersTable = table{
 		name:     "orders",
-		columns:  []string{"shop_id", "order_id", "product", "amount_fen", "paid_at", "promise", "ship_by", "shipped_at", "tracking_no"},
+		columns:  []string{"shop_id", "order_id", "product", "amount_fen", "paid_at", "promise", "ship_by", "shipped_at", "tracking_no", "cancelled"},
 		conflict: "shop_id, order_id",
 		update: `product = excluded.product, amount_fen = excluded.amount_fen, paid_at = excluded.paid_at,
-			promise = excluded.promise, ship_by = excluded.ship_by, shipped_at = excluded.shipped_at, tracking_no = excluded.tracking_no`,
+			promise = excluded.promise, ship_by = excluded.ship_by, shipped_at = excluded.shipped_at, tracking_no = excluded.tracking_no,
+			cancelled = excluded.cancelled`,
 	}
 )
 
@@ -148,5 +149,5 @@ func reviewValues(r *Review) []any {
 }
 
 func orderValues(o *Order) []any {
-	return []any{o.ShopID, o.OrderID, o.Product, o.AmountFen, utc(o.PaidAt), string(o.Promise), utc(o.ShipBy), utcPtr(o.ShippedAt), o.TrackingNo}
+	return []any{o.ShopID, o.OrderID, o.Product, o.AmountFen, utc(o.PaidAt), string(o.Promise), utc(o.ShipBy), utcPtr(o.ShippedAt), o.TrackingNo, o.Cancelled}
 }

@@ -67,7 +67,8 @@ const usageText = `usage:
   dsrbot shop add ID --name NAME --platform douyin|taobao [--channel C] [--tz TZ] [--lang en|zh]
   dsrbot shop list
   dsrbot import scores|reviews|orders FILE
-  dsrbot run digest [--shop ID]   the job once, now (printed when no Slack token is set)
+  dsrbot run digest|shipments [--shop ID]
+                                  a job once, now (printed when no Slack token is set)
   dsrbot schedule ID CRON         a shop's digest schedule, 5-field cron in its zone
 environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
   SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL

@@ -26,6 +26,18 @@ func (m *Main) digests() *jobs.Digests {
 	}
 }
 
+// shipments is the shipment warnings job, rendering with bot.
+func (m *Main) shipments() *jobs.Shipments {
+	return &jobs.Shipments{
+		Store: m.db,
+		Log:   m.log.With("job", "shipments"),
+		Render: func(r *storage.ShipmentReport) (jobs.Rendered, error) {
+			text, blocks, err := bot.RenderShipmentsJSON(r)
+			return jobs.Rendered{Text: text, Blocks: blocks}, err
+		},
+	}
+}
+
 // sender is the outbox sender posting through client.
 func (m *Main) sender(client *bot.SlackClient) *jobs.Sender {
 	host, _ := os.Hostname()
@@ -53,7 +65,7 @@ func (d delivery) Delivered(ctx context.Context, channel, key string, since time
 // one it prints what would be posted and changes nothing.
 func (m *Main) run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usagef("run needs a job: digest")
+		return usagef("run needs a job: digest or shipments")
 	}
 	job := args[0]
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
@@ -62,41 +74,73 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
 		return usagef("run %s takes only --shop ID", job)
 	}
-	if job != "digest" {
-		return usagef("unknown job %q: this build runs digest (shipment warnings and reminders are not built yet)", job)
-	}
-	d := m.digests()
 	now := m.Now()
+	switch job {
+	case "digest", "shipments":
+	default:
+		return usagef("unknown job %q: this build runs digest and shipments (follow-up reminders are not built yet)", job)
+	}
 	if m.config.BotToken == "" {
-		shops, err := m.shopsOrOne(ctx, *shop)
+		return m.preview(ctx, job, *shop, now)
+	}
+	var enqueued int
+	switch job {
+	case "digest":
+		added, existing, err := m.digests().RunNow(ctx, *shop, now)
 		if err != nil {
 			return err
 		}
-		for _, s := range shops {
-			msg, err := d.Build(ctx, s.ID, now)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(m.Stdout, strings.TrimRight(msg.Text, "\n"))
-			fmt.Fprintln(m.Stdout)
+		for _, k := range existing {
+			fmt.Fprintf(m.Stdout, "%s: already in the outbox today; not posted again\n", k)
 		}
-		return nil
-	}
-	added, existing, err := d.RunNow(ctx, *shop, now)
-	if err != nil {
-		return err
-	}
-	for _, k := range existing {
-		fmt.Fprintf(m.Stdout, "%s: already in the outbox today; not posted again\n", k)
+		enqueued = len(added)
+	case "shipments":
+		n, err := m.shipments().Run(ctx, *shop, now)
+		if err != nil {
+			return err
+		}
+		enqueued = n
 	}
 	client := bot.NewSlackClient(m.config.BotToken, m.config.APIURL, nil, m.log)
 	sent, err := m.sender(client).Drain(ctx, m.Now())
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%d digests enqueued, %d messages delivered\n", len(added), sent)
+	fmt.Fprintf(m.Stdout, "%s: %d messages enqueued, %d delivered\n", job, enqueued, sent)
 	if pending, err := m.db.PendingOutbox(ctx); err == nil && pending > 0 {
 		fmt.Fprintf(m.Stdout, "%d messages wait for a retry; `dsrbot serve` delivers them\n", pending)
+	}
+	return nil
+}
+
+// preview prints what a job would post now, changing nothing: without a
+// Slack token there is nowhere to post, and a team can still read it.
+func (m *Main) preview(ctx context.Context, job, shopID string, now time.Time) error {
+	shops, err := m.shopsOrOne(ctx, shopID)
+	if err != nil {
+		return err
+	}
+	for _, s := range shops {
+		var text string
+		switch job {
+		case "digest":
+			msg, err := m.digests().Build(ctx, s.ID, now)
+			if err != nil {
+				return err
+			}
+			text = msg.Text
+		case "shipments":
+			r, err := m.db.ShipmentChanges(ctx, s.ID, now)
+			if err != nil {
+				return err
+			}
+			if r.Empty() {
+				continue
+			}
+			text = bot.RenderShipments(r).Text
+		}
+		fmt.Fprintln(m.Stdout, strings.TrimRight(text, "\n"))
+		fmt.Fprintln(m.Stdout)
 	}
 	return nil
 }

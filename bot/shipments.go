@@ -1,0 +1,94 @@
+package bot
+
+import (
+	"encoding/json"
+	"sort"
+	"time"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// RenderShipments renders a shop's shipment warnings: orders late and at
+// risk, grouped by product because stock-outs come in clusters ("8 orders
+// of 连衣裙 L 黑色 are at risk"), each group with the money at stake, and
+// the warned orders that have shipped since.
+func RenderShipments(r *storage.ShipmentReport) Message {
+	l := langOf(&r.Shop)
+	d := &doc{lang: l, title: l.t("ship.title", r.Shop.Name, r.Shop.ID)}
+	now := r.Now
+	if len(r.Late) > 0 {
+		d.sections = append(d.sections, section{heading: l.t("ship.late.heading"), lines: groupLines(l, r.Late, now, "ship.late")})
+	}
+	if len(r.AtRisk) > 0 {
+		d.sections = append(d.sections, section{heading: l.t("ship.atrisk.heading", r.Shop.WarnHours), lines: groupLines(l, r.AtRisk, now, "ship.atrisk")})
+	}
+	if len(r.Resolved) > 0 {
+		ids := make([]string, len(r.Resolved))
+		for i, o := range r.Resolved {
+			ids[i] = o.OrderID
+		}
+		d.sections = append(d.sections, section{heading: l.t("ship.resolved.heading"), lines: []line{{txt(idList(l, ids))}}})
+	}
+	d.footer = l.t("ship.footer", r.Shop.ID)
+	return d.message()
+}
+
+// RenderShipmentsJSON is RenderShipments with the blocks as JSON.
+func RenderShipmentsJSON(r *storage.ShipmentReport) (text string, blocks []byte, err error) {
+	m := RenderShipments(r)
+	blocks, err = json.Marshal(m.Blocks)
+	return m.Text, blocks, err
+}
+
+// groupLines is one line per product: how many orders, when the first is
+// due (or how late the oldest is), the money at stake, and the order IDs.
+func groupLines(l lang, orders []storage.Order, now time.Time, key string) []line {
+	groups := map[string][]storage.Order{}
+	var products []string
+	for _, o := range orders {
+		if _, ok := groups[o.Product]; !ok {
+			products = append(products, o.Product)
+		}
+		groups[o.Product] = append(groups[o.Product], o)
+	}
+	// Orders arrive oldest deadline first, so each group's first order is
+	// its most urgent; the most urgent group leads.
+	sort.SliceStable(products, func(i, j int) bool {
+		return groups[products[i]][0].ShipBy.Before(groups[products[j]][0].ShipBy)
+	})
+	var out []line
+	for _, p := range products {
+		g := groups[p]
+		var stake int64
+		ids := make([]string, len(g))
+		for i := range g {
+			stake += storage.AtStake(&g[i], now)
+			ids[i] = g[i].OrderID
+		}
+		name := p
+		if name == "" {
+			name = l.t("ship.noproduct")
+		}
+		out = append(out, line{
+			bold(l.t(key, len(g), name)),
+			txt(" " + l.t("ship.group", due(l, now, g[0].ShipBy), yuan(stake), idList(l, ids))),
+		})
+	}
+	return out
+}
+
+// idList names up to ten order IDs and counts the rest.
+func idList(l lang, ids []string) string {
+	const show = 10
+	out := ""
+	for i, id := range ids {
+		if i == show {
+			return out + l.t("list.sep") + l.t("more", len(ids)-show)
+		}
+		if i > 0 {
+			out += l.t("list.sep")
+		}
+		out += id
+	}
+	return out
+}

@@ -1,0 +1,102 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// KindShipments is the outbox kind of shipment warnings.
+const KindShipments = "shipments"
+
+// ShipmentStore is what the shipments job needs of the database.
+type ShipmentStore interface {
+	ListShops(ctx context.Context) ([]storage.Shop, error)
+	FindShop(ctx context.Context, id string) (*storage.Shop, error)
+	ShipmentChanges(ctx context.Context, shopID string, now time.Time) (*storage.ShipmentReport, error)
+	EnqueueShipments(ctx context.Context, r *storage.ShipmentReport, m storage.OutboxMessage, now time.Time) (bool, error)
+}
+
+// ShipmentRenderer turns a shipments report into a message.
+type ShipmentRenderer func(r *storage.ShipmentReport) (Rendered, error)
+
+// Shipments is the hourly job that warns a shop's channel before orders
+// ship late: orders that became at risk or late since the last run, and
+// warned orders that have shipped since.
+type Shipments struct {
+	Store  ShipmentStore
+	Render ShipmentRenderer
+	Log    *slog.Logger
+}
+
+// Run enqueues the warnings of one shop, or of every bound shop when
+// shopID is empty, and returns how many messages it enqueued. Each order's
+// new state is recorded with its message, so a second run at once finds
+// nothing to say.
+func (j *Shipments) Run(ctx context.Context, shopID string, now time.Time) (int, error) {
+	var shops []storage.Shop
+	if shopID != "" {
+		s, err := j.Store.FindShop(ctx, shopID)
+		if err != nil {
+			return 0, err
+		}
+		if s.Channel == "" {
+			return 0, storage.Errorf(storage.EINVALID, "shop %s has no channel: bind one with /dsr bind %s in Slack", s.ID, s.ID)
+		}
+		shops = []storage.Shop{*s}
+	} else {
+		var err error
+		if shops, err = j.Store.ListShops(ctx); err != nil {
+			return 0, err
+		}
+	}
+	n := 0
+	for i := range shops {
+		s := &shops[i]
+		if s.Channel == "" {
+			continue
+		}
+		added, err := j.runShop(ctx, s, now)
+		if err != nil {
+			if shopID != "" {
+				return n, err
+			}
+			j.log().ErrorContext(ctx, "shipment warnings failed", "shop", s.ID, "err", err)
+			continue
+		}
+		if added {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (j *Shipments) runShop(ctx context.Context, s *storage.Shop, now time.Time) (bool, error) {
+	r, err := j.Store.ShipmentChanges(ctx, s.ID, now)
+	if err != nil || r.Empty() {
+		return false, err
+	}
+	msg, err := j.Render(r)
+	if err != nil {
+		return false, fmt.Errorf("render: %w", err)
+	}
+	key := storage.OutboxKey(KindShipments, s.ID, strconv.FormatInt(now.Unix(), 10))
+	added, err := j.Store.EnqueueShipments(ctx, r, storage.OutboxMessage{
+		Key: key, ShopID: s.ID, Kind: KindShipments, Channel: s.Channel, Text: msg.Text, Blocks: string(msg.Blocks),
+	}, now)
+	if added {
+		j.log().InfoContext(ctx, "shipment warnings enqueued", "shop", s.ID, "at_risk", len(r.AtRisk), "late", len(r.Late), "resolved", len(r.Resolved))
+	}
+	return added, err
+}
+
+func (j *Shipments) log() *slog.Logger {
+	if j.Log == nil {
+		return slog.Default()
+	}
+	return j.Log
+}

@@ -1,0 +1,199 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ShipState is where an order stands against its ship-by promise.
+type ShipState string
+
+// The shipping states. Cancelled orders are none of the others.
+const (
+	StateOnTime        ShipState = "on_time"         // not shipped, not yet due within the window
+	StateAtRisk        ShipState = "at_risk"         // not shipped, due within the window
+	StateLate          ShipState = "late"            // not shipped, past due
+	StateShippedOnTime ShipState = "shipped_on_time" // shipped by the deadline
+	StateShippedLate   ShipState = "shipped_late"    // shipped after it
+	StateCancelled     ShipState = "cancelled"
+)
+
+// State returns the order's state at now, with the shop's warning window.
+func (o *Order) State(now time.Time, window time.Duration) ShipState {
+	switch {
+	case o.Cancelled:
+		return StateCancelled
+	case o.ShippedAt != nil && o.ShippedAt.After(o.ShipBy):
+		return StateShippedLate
+	case o.ShippedAt != nil:
+		return StateShippedOnTime
+	case now.After(o.ShipBy):
+		return StateLate
+	case !o.ShipBy.After(now.Add(window)):
+		return StateAtRisk
+	}
+	return StateOnTime
+}
+
+// compensationTier is one row of the platform's late-shipment compensation
+// table: for orders whose promise was at most promisedUpTo after payment
+// and that are more than lateOver late, percent of the amount, between min
+// and max (in fen).
+type compensationTier struct {
+	promisedUpTo time.Duration
+	lateOver     time.Duration
+	percent      int64
+	minFen       int64
+	maxFen       int64
+}
+
+// forever stands for "no upper bound" in the table.
+const forever = time.Duration(1<<63 - 1)
+
+// compensationTable is the compensation a shop owes a buyer for a late
+// shipment, the one place these numbers live. Within a promise band the
+// rows go from least to most late.
+var compensationTable = []compensationTier{
+	// Promised within 48 h: 1% (2-50 CNY) once more than 48 h late.
+	{48 * time.Hour, 48 * time.Hour, 1, 200, 5000},
+	// Promised in 48-240 h: 1% (2-50) when late, 3% (3-50) beyond 48 h.
+	{240 * time.Hour, 0, 1, 200, 5000},
+	{240 * time.Hour, 48 * time.Hour, 3, 300, 5000},
+	// Promised beyond 240 h: 1% (3-50) when late, 5% (5-50) beyond 48 h.
+	{forever, 0, 1, 300, 5000},
+	{forever, 48 * time.Hour, 5, 500, 5000},
+}
+
+// Compensation returns what an order shipped (or still unshipped) at t owes
+// for its lateness, in fen: zero when it is on time or not late enough.
+func Compensation(o *Order, t time.Time) int64 {
+	if o.Cancelled {
+		return 0
+	}
+	promised := o.ShipBy.Sub(o.PaidAt)
+	late := t.Sub(o.ShipBy)
+	if late <= 0 {
+		return 0
+	}
+	band := bandOf(promised)
+	var owed int64
+	for _, tier := range compensationTable {
+		if tier.promisedUpTo == band && late > tier.lateOver {
+			owed = tier.amount(o.AmountFen)
+		}
+	}
+	return owed
+}
+
+// AtStake is the money a warning names: what the order owes now if it is
+// already in a compensation tier, else what it will owe once it reaches the
+// first one.
+func AtStake(o *Order, now time.Time) int64 {
+	if owed := Compensation(o, now); owed > 0 {
+		return owed
+	}
+	band := bandOf(o.ShipBy.Sub(o.PaidAt))
+	for _, tier := range compensationTable {
+		if tier.promisedUpTo == band {
+			return tier.amount(o.AmountFen)
+		}
+	}
+	return 0
+}
+
+// bandOf returns the promise band (a table row's promisedUpTo) of a promise.
+func bandOf(promised time.Duration) time.Duration {
+	for _, tier := range compensationTable {
+		if promised <= tier.promisedUpTo {
+			return tier.promisedUpTo
+		}
+	}
+	return forever
+}
+
+func (t compensationTier) amount(fen int64) int64 {
+	return min(max(fen*t.percent/100, t.minFen), t.maxFen)
+}
+
+// ShipmentReport is what the shipments job tells a shop's channel: the
+// orders that became at risk or late since they were last warned about,
+// and the warned orders that have shipped since.
+type ShipmentReport struct {
+	Shop     Shop
+	Now      time.Time
+	AtRisk   []Order
+	Late     []Order
+	Resolved []Order
+}
+
+// Empty reports whether there is nothing to say.
+func (r *ShipmentReport) Empty() bool {
+	return len(r.AtRisk) == 0 && len(r.Late) == 0 && len(r.Resolved) == 0
+}
+
+// ShipmentChanges returns a shop's orders whose warning state changed. It
+// reads the open orders due within the warning window through the partial
+// index of open orders, and warned orders through theirs: never the whole
+// table.
+func (db *DB) ShipmentChanges(ctx context.Context, shopID string, now time.Time) (*ShipmentReport, error) {
+	shop, err := db.FindShop(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	r := &ShipmentReport{Shop: *shop, Now: now.In(shop.Location())}
+	var open []Order
+	err = db.gdb.WithContext(ctx).
+		Where("shop_id = ? AND shipped_at IS NULL AND cancelled = 0 AND ship_by < ?", shopID, utc(now.Add(shop.WarnWindow()))).
+		Order("ship_by, id").Find(&open).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range open {
+		switch st := o.State(now, shop.WarnWindow()); {
+		case st == StateLate && o.Warned != string(StateLate):
+			r.Late = append(r.Late, o)
+		case st == StateAtRisk && o.Warned == "":
+			r.AtRisk = append(r.AtRisk, o)
+		}
+	}
+	err = db.gdb.WithContext(ctx).
+		Where("shop_id = ? AND warned IN ('at_risk', 'late') AND (shipped_at IS NOT NULL OR cancelled = 1)", shopID).
+		Order("ship_by, id").Find(&r.Resolved).Error
+	return r, err
+}
+
+// Resolved is the warned state of an order that shipped (or was cancelled)
+// after a warning.
+const Resolved = "resolved"
+
+// EnqueueShipments writes the shipments message to the outbox and records
+// each order's new warned state in one transaction, so every order is
+// warned about once per state and its resolution said once.
+func (db *DB) EnqueueShipments(ctx context.Context, r *ShipmentReport, m OutboxMessage, now time.Time) (bool, error) {
+	var added bool
+	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if added, err = enqueue(tx, &m, now); err != nil || !added {
+			return err
+		}
+		for _, set := range []struct {
+			orders []Order
+			state  string
+		}{{r.AtRisk, string(StateAtRisk)}, {r.Late, string(StateLate)}, {r.Resolved, Resolved}} {
+			if len(set.orders) == 0 {
+				continue
+			}
+			ids := make([]int64, len(set.orders))
+			for i, o := range set.orders {
+				ids[i] = o.ID
+			}
+			if err := tx.Model(&Order{}).Where("id IN ?", ids).Update("warned", set.state).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return added, err
+}
