@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -44,6 +45,72 @@ func BenchmarkDigestSweep30Shops(b *testing.B) {
 		n, err := d.Sweep(ctx, now.Add(time.Duration(i)*24*time.Hour))
 		if err != nil || n != len(shops) {
 			b.Fatalf("sweep enqueued %d of %d: %v", n, len(shops), err)
+		}
+	}
+}
+
+// noEnqueue leaves the warned states alone, so that every iteration of the
+// shipments benchmark does the full read and render.
+type noEnqueue struct{ *storage.DB }
+
+func (noEnqueue) EnqueueShipments(context.Context, *storage.ShipmentReport, storage.OutboxMessage, time.Time) (bool, error) {
+	return true, nil
+}
+
+// BenchmarkShipments30Shops1MOrders runs the shipments job over 30 bound
+// shops holding 1,000,000 orders, 2,000 of them unshipped: it must read
+// the open orders through their partial index, not scan.
+func BenchmarkShipments30Shops1MOrders(b *testing.B) {
+	const (
+		shops  = 30
+		orders = 1000000
+		open   = 2000
+	)
+	ctx := context.Background()
+	db, err := storage.Open(filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
+	for s := 0; s < shops; s++ {
+		id := fmt.Sprintf("s%02d", s)
+		if _, err := db.CreateShop(ctx, storage.Shop{ID: id, Name: id, Platform: storage.Douyin}, "Asia/Shanghai", now); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.BindChannel(ctx, id, "C"+id); err != nil {
+			b.Fatal(err)
+		}
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		w := bufio.NewWriterSize(pw, 1<<16)
+		fmt.Fprintln(w, "shop,order_id,product,amount,paid_at,promise,promised_ship_by,shipped_at")
+		for i := 0; i < orders; i++ {
+			paid := now.Add(-time.Duration(i%(90*24*60)) * time.Minute)
+			shipped := paid.Add(5 * time.Hour).Format(time.RFC3339)
+			if i < open {
+				// Unshipped, due from 10 h ago to 10 h ahead.
+				paid = now.Add(-48*time.Hour + time.Duration(i%1200-600)*time.Minute)
+				shipped = ""
+			}
+			fmt.Fprintf(w, "s%02d,%d,商品 %d,%d.00,%s,48h,,%s\n", i%shops, 7000000000+i, i%40, 50+i%200, paid.Format(time.RFC3339), shipped)
+		}
+		w.Flush()
+		pw.Close()
+	}()
+	if _, err := db.Import(ctx, storage.KindOrders, "orders.csv", pr); err != nil {
+		b.Fatal(err)
+	}
+	j := &jobs.Shipments{Store: noEnqueue{db}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Render: func(r *storage.ShipmentReport) (jobs.Rendered, error) {
+		text, blocks, err := bot.RenderShipmentsJSON(r)
+		return jobs.Rendered{Text: text, Blocks: blocks}, err
+	}}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n, err := j.Run(ctx, "", now)
+		if err != nil || n != shops {
+			b.Fatalf("warned %d shops of %d: %v", n, shops, err)
 		}
 	}
 }

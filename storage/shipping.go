@@ -145,7 +145,7 @@ func (db *DB) ShipmentChanges(ctx context.Context, shopID string, now time.Time)
 	r := &ShipmentReport{Shop: *shop, Now: now.In(shop.Location())}
 	var open []Order
 	err = db.gdb.WithContext(ctx).
-		Where("shop_id = ? AND shipped_at IS NULL AND cancelled = 0 AND ship_by < ?", shopID, utc(now.Add(shop.WarnWindow()))).
+		Where("shop_id = ? AND shipped_at IS NULL AND cancelled = 0 AND ship_by <= ?", shopID, utc(now.Add(shop.WarnWindow()))).
 		Order("ship_by, id").Find(&open).Error
 	if err != nil {
 		return nil, err
