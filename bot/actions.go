@@ -17,12 +17,14 @@ type Action struct {
 	Review  string
 	Outcome string
 	// Filter and Scope say which list to redraw: the reviews filter, and
-	// whether it covered one shop ("shop") or all ("all").
+	// whether it covered one shop ("shop") or all ("all"); "msg" redraws
+	// nothing and answers with a line.
 	Filter string
 	Scope  string
 	User   string
-	// Channel is where the button was pressed.
+	// Channel and Team are where the button was pressed.
 	Channel string
+	Team    string
 }
 
 // Action IDs of the review buttons.
@@ -31,13 +33,11 @@ const (
 	actionResolve = "resolve"
 )
 
-// reviewActions is the actions block under an open review in a list: who
-// pressed it, and which list to redraw, ride in the block ID.
-func reviewActions(l lang, rv *storage.Review, filter string, wholeShop bool) *actions {
-	scope := "all"
-	if wholeShop {
-		scope = "shop"
-	}
+// reviewActions is the actions block under an open review: which review,
+// and what to redraw after a press, ride in the block ID. scope is "shop"
+// or "all" for a review list (redrawn with filter), "msg" for a single
+// review's message (answered with a line instead).
+func reviewActions(l lang, rv *storage.Review, filter, scope string) *actions {
 	claim := slack.NewButtonBlockElement(actionClaim, rv.ReviewID, slack.NewTextBlockObject(slack.PlainTextType, l.t("action.claim"), false, false))
 	var options []*slack.OptionBlockObject
 	for _, o := range outcomes {
@@ -51,7 +51,7 @@ func reviewActions(l lang, rv *storage.Review, filter string, wholeShop bool) *a
 }
 
 // outcomes are the outcome keys in the order a person picks from.
-var outcomes = []string{"refund", "resend", "compensate", "gift", "explained", "no_action"}
+var outcomes = storage.Outcomes
 
 // parseAction reads a review button press; ok is false for anything else.
 func parseAction(act *slack.BlockAction) (Action, bool) {
@@ -88,19 +88,23 @@ func isOutcome(o string) bool {
 // and replace = true, so the message the button was on shows the new state;
 // on failure, a one-line explanation to show beside it.
 func (b *Bot) Act(ctx context.Context, a Action) (Message, bool) {
-	req := Request{User: a.User, Channel: a.Channel}
+	req := Request{User: a.User, Channel: a.Channel, Team: a.Team}
 	shop, err := b.Store.FindShop(ctx, a.Shop)
 	if err != nil {
 		return b.failure(ctx, req, nil, err), false
 	}
 	c := Command{Verb: a.Verb, Review: a.Review, User: a.User, Outcome: a.Outcome}
+	var done *doc
 	if a.Verb == verbAssign {
-		_, err = b.assign(ctx, shop, c, req)
+		done, err = b.assign(ctx, shop, c, req)
 	} else {
-		_, err = b.done(ctx, shop, c, req)
+		done, err = b.done(ctx, shop, c, req)
 	}
 	if err != nil {
 		return b.failure(ctx, req, shop, err), false
+	}
+	if a.Scope == "msg" {
+		return done.message(), false
 	}
 	var scope *storage.Shop
 	if a.Scope == "shop" {

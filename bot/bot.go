@@ -17,13 +17,18 @@ type Store interface {
 	FindShop(ctx context.Context, id string) (*storage.Shop, error)
 	ListShops(ctx context.Context) ([]storage.Shop, error)
 	ShopForChannel(ctx context.Context, channel string) (*storage.Shop, error)
-	BindChannel(ctx context.Context, shopID, channel string) (*storage.Shop, error)
+	BindChannel(ctx context.Context, shopID, channel string, team ...string) (*storage.Shop, error)
 	DayReport(ctx context.Context, shopID string, now time.Time) (*storage.DayReport, error)
 	BadReviews(ctx context.Context, f storage.ReviewFilter) ([]storage.Review, int, error)
 	OpenOrders(ctx context.Context, shopID string, from, to time.Time, limit int) ([]storage.Order, int, error)
 	FindReview(ctx context.Context, shopID, reviewID string) (*storage.Review, error)
-	AssignReview(ctx context.Context, id int64, owner string) error
-	CloseReview(ctx context.Context, id int64, outcome, note string, now time.Time) error
+	AssignReview(ctx context.Context, id int64, owner string, by storage.Change) error
+	CloseReview(ctx context.Context, id int64, outcome string, by storage.Change) error
+	ReopenReview(ctx context.Context, id int64, by storage.Change) error
+	ReviewHistory(ctx context.Context, id int64) ([]storage.ReviewEvent, error)
+	Mine(ctx context.Context, owner string, limit int) ([]storage.Review, int, error)
+	SetOwner(ctx context.Context, shopID, aspect string, users []string) error
+	Owners(ctx context.Context, shopID string) ([]storage.ShopOwner, error)
 	SetDigestCron(ctx context.Context, shopID, spec string) (*storage.Shop, error)
 }
 
@@ -36,6 +41,8 @@ type Request struct {
 	User string
 	// Channel is where it was said; empty in the local shell.
 	Channel string
+	// Team is the Slack workspace it came from; empty in the local shell.
+	Team string
 }
 
 // Bot answers requests from the store. The same Bot serves Slack and the
@@ -79,6 +86,15 @@ func (b *Bot) Handle(ctx context.Context, req Request) Message {
 		d, err = b.assign(ctx, shop, c, req)
 	case verbDone:
 		d, err = b.done(ctx, shop, c, req)
+	case verbClaim:
+		c.User = req.User
+		d, err = b.assign(ctx, shop, c, req)
+	case verbReopen:
+		d, err = b.reopen(ctx, shop, c, req)
+	case verbStatus:
+		d, err = b.status(ctx, shop, c, req)
+	case verbOwner:
+		d, err = b.owner(ctx, shop, c, req)
 	case verbBind:
 		d, err = b.bind(ctx, shop, req)
 	case verbSchedule:

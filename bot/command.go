@@ -15,8 +15,10 @@ type Command struct {
 	User    string // a person: Slack user ID, or a name typed in the shell
 	Outcome string // canonical outcome key
 	Note    string
-	Filter  string // reviews: open, mine or all
-	Spec    string // schedule: a 5-field cron expression
+	Filter  string   // reviews: open, mine or all
+	Spec    string   // schedule: a 5-field cron expression
+	Aspect  string   // owner: an aspect key or "default"
+	Users   []string // owner: the people (several for the default rota)
 }
 
 type verb string
@@ -32,6 +34,10 @@ const (
 	verbMine     verb = "mine"
 	verbBind     verb = "bind"
 	verbSchedule verb = "schedule"
+	verbClaim    verb = "claim"
+	verbReopen   verb = "reopen"
+	verbStatus   verb = "status"
+	verbOwner    verb = "owner"
 )
 
 // verbWords maps every keyword, English and Chinese, to its verb.
@@ -45,6 +51,19 @@ var verbWords = map[string]verb{
 	"mine": verbMine, "我的": verbMine,
 	"bind": verbBind, "绑定": verbBind,
 	"schedule": verbSchedule, "定时": verbSchedule,
+	"claim": verbClaim, "认领": verbClaim,
+	"reopen": verbReopen, "重开": verbReopen, "重新打开": verbReopen,
+	"status": verbStatus, "状态": verbStatus, "查看": verbStatus,
+	"owner": verbOwner, "owners": verbOwner, "负责人": verbOwner,
+}
+
+// aspectWords maps aspect keywords, English and Chinese, to aspect keys.
+var aspectWords = map[string]string{
+	"size": "size", "尺码": "size", "material": "material", "材质": "material", "面料": "material",
+	"style": "style", "款式": "style", "quality": "quality", "质量": "quality",
+	"packaging": "packaging", "包装": "packaging", "logistics": "logistics", "物流": "logistics", "发货": "logistics",
+	"service": "service", "客服": "service", "服务": "service", "description": "description", "描述": "description",
+	"other": "other", "其他": "other", "default": "default", "默认": "default", "其余": "default",
 }
 
 // usage is the one-line form of each verb, shown when it is used wrongly.
@@ -58,6 +77,10 @@ var usage = map[verb]string{
 	verbMine:     "/dsr reviews mine  ·  @dsrbot mine  ·  @dsrbot 我的",
 	verbBind:     "/dsr bind SHOP",
 	verbSchedule: "/dsr schedule CRON  (5 fields in the shop's zone, such as: /dsr schedule 0 9 * * *)",
+	verbClaim:    "/dsr claim REVIEW  ·  @dsrbot claim R123  ·  @dsrbot 认领 R123",
+	verbReopen:   "/dsr reopen REVIEW [note]  ·  @dsrbot 重开 R123",
+	verbStatus:   "/dsr status REVIEW  ·  @dsrbot 状态 R123",
+	verbOwner:    "/dsr owner ASPECT @user [SHOP]  ·  /dsr owner default @a @b  ·  /dsr owner [SHOP] (list); aspects: size material style quality packaging logistics service description",
 }
 
 // outcomeWords maps outcome keywords to their canonical key.
@@ -98,7 +121,7 @@ func parseUser(word string) (string, bool) {
 }
 
 // fillers are words a person adds to a sentence that carry no meaning here.
-var fillers = map[string]bool{"to": true, "给": true, "for": true, "as": true}
+var fillers = map[string]bool{"to": true, "给": true, "for": true, "as": true, "none": false}
 
 // Parse reads the text of a slash command (after "/dsr") or of a mention
 // (with the bot's own mention removed).
@@ -157,6 +180,42 @@ func Parse(text string) (Command, error) {
 			c.Shop = args[0]
 		}
 	case verbHelp:
+	case verbClaim, verbStatus:
+		if len(args) != 1 {
+			return c, bad
+		}
+		c.Review = args[0]
+	case verbReopen:
+		if len(args) < 1 {
+			return c, bad
+		}
+		c.Review, c.Note = args[0], strings.Join(args[1:], " ")
+	case verbOwner:
+		// owner [ASPECT [@user...]] [SHOP]: mentions are people, a word
+		// that is neither an aspect nor a mention names the shop.
+		for i, a := range args {
+			if u, isUser := parseUser(a); isUser {
+				if c.Aspect == "" {
+					return c, bad
+				}
+				c.Users = append(c.Users, u)
+				continue
+			}
+			if fillers[strings.ToLower(a)] {
+				continue
+			}
+			if aspect, ok := aspectWords[strings.ToLower(a)]; ok && i == 0 {
+				c.Aspect = aspect
+				continue
+			}
+			if c.Shop != "" {
+				return c, bad
+			}
+			c.Shop = a
+		}
+		if len(c.Users) > 1 && c.Aspect != "default" {
+			return c, bad
+		}
 	case verbSchedule:
 		if len(args) != 5 {
 			return c, bad

@@ -39,7 +39,7 @@ func digestDoc(r *storage.DigestReport, scheduled time.Time, late bool) *doc {
 	d.sections = append(d.sections, score)
 
 	if r.UnreportedCount == 0 && r.OverdueCount == 0 && r.LateCount == 0 && r.AtRiskCount == 0 {
-		d.sections = append(d.sections, section{lines: []line{{txt(l.t("digest.allclear"))}}})
+		d.sections = append(d.sections, section{lines: []line{{txt(l.t("digest.allclear"))}, {txt(statsLine(l, r.Stats))}}})
 		d.footer = l.t("card.footer", r.Shop.ID)
 		return d
 	}
@@ -65,6 +65,7 @@ func digestDoc(r *storage.DigestReport, scheduled time.Time, late bool) *doc {
 			reviews.more = l.t("more", n)
 		}
 	}
+	reviews.lines = append(reviews.lines, line{txt(statsLine(l, r.Stats))})
 	d.sections = append(d.sections, reviews, shippingSection(l, &r.DayReport))
 	d.footer = l.t("card.footer", r.Shop.ID)
 	return d

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/robfig/cron/v3"
 
@@ -9,49 +11,83 @@ import (
 )
 
 // findReview looks a review up for a follow-up command, turning "not
-// found" and "which shop?" into hints.
-func (b *Bot) findReview(ctx context.Context, shop *storage.Shop, id string) (*storage.Review, error) {
+// found" and "which shop?" into hints, and refusing a person of another
+// Slack workspace than the shop's.
+func (b *Bot) findReview(ctx context.Context, shop *storage.Shop, id string, req Request) (*storage.Review, *storage.Shop, error) {
 	shopID := ""
 	if shop != nil {
 		shopID = shop.ID
 	}
+	l := langOf(shop)
 	rv, err := b.Store.FindReview(ctx, shopID, id)
 	switch storage.ErrorCode(err) {
 	case "":
-		if !rv.Bad() {
-			return nil, &userError{langOf(shop).t("notbad", rv.ReviewID, rv.Rating)}
-		}
-		return rv, nil
 	case storage.ENOTFOUND:
-		return nil, &userError{langOf(shop).t("err.noreview", id)}
+		return nil, nil, &userError{l.t("err.noreview", id)}
 	case storage.ECONFLICT:
-		return nil, &userError{storage.ErrorMessage(err)}
+		return nil, nil, &userError{storage.ErrorMessage(err)}
+	default:
+		return nil, nil, err
 	}
-	return nil, err
+	if !rv.Bad() {
+		return nil, nil, &userError{l.t("notbad", rv.ReviewID, rv.Rating)}
+	}
+	if shop == nil || shop.ID != rv.ShopID {
+		if shop, err = b.Store.FindShop(ctx, rv.ShopID); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := mayChange(shop, req); err != nil {
+		return nil, nil, err
+	}
+	return rv, shop, nil
 }
 
-// assign is `assign REVIEW @user`: the person now owns the follow-up.
+// mayChange refuses a change from a Slack workspace other than the one
+// that owns the shop. The local shell (no workspace) is the operator's.
+func mayChange(shop *storage.Shop, req Request) error {
+	if shop != nil && shop.TeamID != "" && req.Team != "" && req.Team != shop.TeamID {
+		return &userError{langOf(shop).t("err.team", shop.ID)}
+	}
+	return nil
+}
+
+// change is who is changing a follow-up, now.
+func (b *Bot) change(req Request, note string) storage.Change {
+	actor := req.User
+	if actor == "" {
+		actor = "unknown"
+	}
+	return storage.Change{Actor: actor, At: b.now(), Note: note}
+}
+
+// assign is `assign REVIEW @user` (and `claim REVIEW`, which assigns the
+// review to whoever says it).
 func (b *Bot) assign(ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
-	rv, err := b.findReview(ctx, shop, c.Review)
+	rv, shop, err := b.findReview(ctx, shop, c.Review, req)
 	if err != nil {
 		return nil, err
 	}
-	if err := b.Store.AssignReview(ctx, rv.ID, c.User); err != nil {
+	l := langOf(shop)
+	err = b.Store.AssignReview(ctx, rv.ID, c.User, b.change(req, ""))
+	if storage.ErrorCode(err) == storage.ECONFLICT {
+		return nil, &userError{l.t("assign.closed", rv.ReviewID, rv.ReviewID)}
+	}
+	if err != nil {
 		return nil, err
 	}
 	b.log().InfoContext(ctx, "review assigned", "shop", rv.ShopID, "review", rv.ReviewID, "owner", c.User, "by", req.User)
-	l := langOf(shop)
 	return reply(l, line{bold(rv.ReviewID), txt(" → "), mentionOf(c.User), txt(l.t("assign.ok"))}), nil
 }
 
 // done is `done REVIEW OUTCOME [note]`: the follow-up is closed.
 func (b *Bot) done(ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
-	rv, err := b.findReview(ctx, shop, c.Review)
+	rv, shop, err := b.findReview(ctx, shop, c.Review, req)
 	if err != nil {
 		return nil, err
 	}
 	l := langOf(shop)
-	err = b.Store.CloseReview(ctx, rv.ID, c.Outcome, c.Note, b.now())
+	err = b.Store.CloseReview(ctx, rv.ID, c.Outcome, b.change(req, c.Note))
 	if storage.ErrorCode(err) == storage.ECONFLICT {
 		return nil, &userError{l.t("done.already", rv.ReviewID, l.t("outcome."+rv.Outcome))}
 	}
@@ -62,13 +98,145 @@ func (b *Bot) done(ctx context.Context, shop *storage.Shop, c Command, req Reque
 	return reply(l, line{txt(l.t("done.ok", rv.ReviewID, l.t("outcome."+c.Outcome)))}), nil
 }
 
+// reopen is `reopen REVIEW [note]`: a closed follow-up is open again.
+func (b *Bot) reopen(ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
+	rv, shop, err := b.findReview(ctx, shop, c.Review, req)
+	if err != nil {
+		return nil, err
+	}
+	l := langOf(shop)
+	err = b.Store.ReopenReview(ctx, rv.ID, b.change(req, c.Note))
+	if storage.ErrorCode(err) == storage.ECONFLICT {
+		return nil, &userError{l.t("reopen.open", rv.ReviewID)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	b.log().InfoContext(ctx, "review reopened", "shop", rv.ShopID, "review", rv.ReviewID, "by", req.User)
+	return reply(l, line{txt(l.t("reopen.ok", rv.ReviewID))}), nil
+}
+
+// status is `status REVIEW`: the review, its follow-up and its history.
+func (b *Bot) status(ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
+	shopID := ""
+	if shop != nil {
+		shopID = shop.ID
+	}
+	rv, err := b.Store.FindReview(ctx, shopID, c.Review)
+	switch storage.ErrorCode(err) {
+	case "":
+	case storage.ENOTFOUND:
+		return nil, &userError{langOf(shop).t("err.noreview", c.Review)}
+	case storage.ECONFLICT:
+		return nil, &userError{storage.ErrorMessage(err)}
+	default:
+		return nil, err
+	}
+	if shop == nil || shop.ID != rv.ShopID {
+		if shop, err = b.Store.FindShop(ctx, rv.ShopID); err != nil {
+			return nil, err
+		}
+	}
+	l := langOf(shop)
+	history, err := b.Store.ReviewHistory(ctx, rv.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := b.now()
+	d := &doc{lang: l, title: l.t("status.title", rv.ReviewID, shop.ID)}
+	head := section{lines: []line{reviewLine(l, rv, now, false), {txt("“" + rv.Content + "”")}}}
+	if rv.Bad() && rv.Status == storage.StatusOpen {
+		due := rv.CreatedAt.Add(shop.FollowUpDeadline())
+		head.lines = append(head.lines, line{txt(dueLine(l, now, due))})
+		head.actions = []*actions{reviewActions(l, rv, "open", "msg"), nil, nil}
+	}
+	d.sections = append(d.sections, head)
+	hist := section{heading: l.t("status.history")}
+	if len(history) == 0 {
+		hist.lines = append(hist.lines, line{txt(l.t("status.nohistory"))})
+	}
+	for _, ev := range history {
+		ln := line{txt(ev.At.In(shop.Location()).Format("01-02 15:04") + " · "), mentionOf(ev.Actor), txt(" · " + l.t("event."+ev.Action))}
+		if ev.Detail != "" {
+			if ev.Action == "assigned" || ev.Action == "auto-assigned" {
+				ln = append(ln, txt(" → "), mentionOf(ev.Detail))
+			} else {
+				ln = append(ln, txt(": "+ev.Detail))
+			}
+		}
+		hist.lines = append(hist.lines, ln)
+	}
+	d.sections = append(d.sections, hist)
+	return d, nil
+}
+
+// dueLine says when an open follow-up is due, or how overdue it is.
+func dueLine(l lang, now, due time.Time) string {
+	if due.After(now) {
+		return l.t("followup.due", compact(due.Sub(now)))
+	}
+	return l.t("followup.overdue", compact(now.Sub(due)))
+}
+
+// owner is `/dsr owner ASPECT @user` (or `owner default @a @b` for a
+// rota): who follows up a shop's bad reviews of an aspect. With no aspect
+// it lists the rules.
+func (b *Bot) owner(ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
+	l := langOf(shop)
+	if shop == nil {
+		return nil, &userError{l.t("owner.unbound")}
+	}
+	if c.Aspect != "" {
+		if err := mayChange(shop, req); err != nil {
+			return nil, err
+		}
+		if err := b.Store.SetOwner(ctx, shop.ID, c.Aspect, c.Users); err != nil {
+			return nil, err
+		}
+		b.log().InfoContext(ctx, "owner set", "shop", shop.ID, "aspect", c.Aspect, "users", c.Users, "by", req.User)
+	}
+	rules, err := b.Store.Owners(ctx, shop.ID)
+	if err != nil {
+		return nil, err
+	}
+	d := &doc{lang: l, title: l.t("owner.title", shop.Name, shop.ID)}
+	s := section{}
+	for _, r := range rules {
+		ln := line{bold(aspectName(l, r.Aspect)), txt(" → ")}
+		for i, u := range strings.Split(r.Users, ",") {
+			if i > 0 {
+				ln = append(ln, txt(", "))
+			}
+			ln = append(ln, mentionOf(u))
+		}
+		s.lines = append(s.lines, ln)
+	}
+	if len(rules) == 0 {
+		s.lines = append(s.lines, line{txt(l.t("owner.none"))})
+	}
+	d.sections = []section{s}
+	d.footer = l.t("owner.footer")
+	return d, nil
+}
+
+// aspectName names an aspect key (or the default rota) for a reader.
+func aspectName(l lang, a string) string {
+	if a == storage.OwnerDefault {
+		return l.t("owner.default")
+	}
+	return l.t("aspect." + a)
+}
+
 // bind is `/dsr bind SHOP`: the channel gets the shop's digests and warnings.
 func (b *Bot) bind(ctx context.Context, shop *storage.Shop, req Request) (*doc, error) {
 	l := langOf(shop)
 	if req.Channel == "" {
 		return reply(l, line{txt(l.t("bind.local", shop.ID))}), nil
 	}
-	s, err := b.Store.BindChannel(ctx, shop.ID, req.Channel)
+	s, err := b.Store.BindChannel(ctx, shop.ID, req.Channel, req.Team)
+	if storage.ErrorCode(err) == storage.EUNAUTHORIZED {
+		return nil, &userError{l.t("err.team", shop.ID)}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +254,9 @@ func (b *Bot) schedule(ctx context.Context, shop *storage.Shop, spec string, req
 	l := langOf(shop)
 	if shop == nil {
 		return nil, &userError{l.t("schedule.unbound")}
+	}
+	if err := mayChange(shop, req); err != nil {
+		return nil, err
 	}
 	sched, err := cron.ParseStandard(spec)
 	if err != nil {

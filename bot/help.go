@@ -19,6 +19,6 @@ var helpGroups = []struct {
 	keys    []string
 }{
 	{"help.look", []string{"help.today", "help.reviews", "help.late"}},
-	{"help.follow", []string{"help.assign", "help.done", "help.mine", "help.outcomes"}},
-	{"help.setup", []string{"help.bind", "help.schedule"}},
+	{"help.follow", []string{"help.assign", "help.done", "help.claim", "help.mine", "help.outcomes"}},
+	{"help.setup", []string{"help.bind", "help.owner", "help.schedule"}},
 }

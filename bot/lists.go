@@ -22,7 +22,17 @@ func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter, user stri
 	}
 	var all []storage.Review
 	total := 0
+	if filter == "mine" && shop == nil {
+		// One indexed query across every shop: an agency's people work
+		// across shops.
+		if all, total, err = b.Store.Mine(ctx, user, listLimit); err != nil {
+			return nil, err
+		}
+	}
 	for _, s := range shops {
+		if filter == "mine" && shop == nil {
+			break
+		}
 		f.ShopID = s.ID
 		rows, n, err := b.Store.BadReviews(ctx, f)
 		if err != nil {
@@ -36,7 +46,11 @@ func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter, user stri
 		all = all[:listLimit]
 	}
 	d := &doc{lang: l, title: l.t("reviews.title."+filter, scope(l, shop))}
-	s := section{heading: l.t("reviews.count", total)}
+	countKey := "reviews.count"
+	if filter == "mine" && shop == nil {
+		countKey = "reviews.count.mine"
+	}
+	s := section{heading: l.t(countKey, total)}
 	if total == 0 {
 		s.heading = ""
 		s.lines = []line{{txt(l.t("reviews.none"))}}
@@ -50,7 +64,11 @@ func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter, user stri
 		s.lines = append(s.lines, ln)
 		var a *actions
 		if all[i].Status == storage.StatusOpen {
-			a = reviewActions(l, &all[i], filter, shop != nil)
+			scope := "all"
+			if shop != nil {
+				scope = "shop"
+			}
+			a = reviewActions(l, &all[i], filter, scope)
 		}
 		s.actions = append(s.actions, a)
 	}

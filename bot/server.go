@@ -110,7 +110,7 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request, body []byt
 		http.Error(w, "not a slash command", http.StatusBadRequest)
 		return
 	}
-	req := Request{Text: form.Get("text"), User: form.Get("user_id"), Channel: form.Get("channel_id")}
+	req := Request{Text: form.Get("text"), User: form.Get("user_id"), Channel: form.Get("channel_id"), Team: form.Get("team_id")}
 	m := s.Slash(r.Context(), req, form.Get("response_url"))
 	writeJSON(w, slashResponse(m))
 }
@@ -206,7 +206,7 @@ func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error
 		defer s.wg.Done()
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.workTimeout())
 		defer cancel()
-		m := s.Bot.Handle(work, Request{Text: stripMention(mention.Text), User: mention.User, Channel: mention.Channel})
+		m := s.Bot.Handle(work, Request{Text: stripMention(mention.Text), User: mention.User, Channel: mention.Channel, Team: outer.TeamID})
 		thread := mention.ThreadTimeStamp
 		if thread == "" {
 			thread = mention.TimeStamp
@@ -254,7 +254,7 @@ func (s *Server) Interaction(ctx context.Context, cb slack.InteractionCallback) 
 		if !ok {
 			continue
 		}
-		a.User, a.Channel = cb.User.ID, cb.Channel.ID
+		a.User, a.Channel, a.Team = cb.User.ID, cb.Channel.ID, cb.Team.ID
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()

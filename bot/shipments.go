@@ -29,6 +29,9 @@ func RenderShipments(r *storage.ShipmentReport) Message {
 		}
 		d.sections = append(d.sections, section{heading: l.t("ship.resolved.heading"), lines: []line{{txt(idList(l, ids))}}})
 	}
+	if r.Owner != "" {
+		d.sections = append(d.sections, section{lines: []line{{txt(l.t("ship.owner")), mentionOf(r.Owner)}}})
+	}
 	d.footer = l.t("ship.footer", r.Shop.ID)
 	return d.message()
 }

@@ -51,7 +51,7 @@ func (s *Server) socketEvent(ctx context.Context, client acker, evt socketmode.E
 			client.Ack(*evt.Request)
 			return
 		}
-		m := s.Slash(ctx, Request{Text: cmd.Text, User: cmd.UserID, Channel: cmd.ChannelID}, cmd.ResponseURL)
+		m := s.Slash(ctx, Request{Text: cmd.Text, User: cmd.UserID, Channel: cmd.ChannelID, Team: cmd.TeamID}, cmd.ResponseURL)
 		if err := client.Ack(*evt.Request, slashResponse(m)); err != nil {
 			s.log().ErrorContext(ctx, "cannot acknowledge a slash command", "err", err)
 		}

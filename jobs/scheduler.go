@@ -9,11 +9,13 @@ import (
 )
 
 // Scheduler runs the jobs on robfig/cron: every minute the digest sweep,
-// every hour the shipment warnings, and every 15 seconds the outbox sender. Panics are recovered and a job
+// every hour the shipment warnings and follow-up reminders, and every 15
+// seconds the outbox sender. Panics are recovered and a job
 // still running is not started again.
 type Scheduler struct {
 	Digests   *Digests
 	Shipments *Shipments
+	Reminders *Reminders
 	Sender    *Sender
 	// Now is the clock handed to each run.
 	Now func() time.Time
@@ -56,11 +58,17 @@ func (s *Scheduler) Tick(ctx context.Context) {
 	s.drain(ctx)
 }
 
-// Hourly enqueues shipment warnings and delivers what is due.
+// Hourly enqueues shipment warnings and follow-up reminders, and delivers
+// what is due.
 func (s *Scheduler) Hourly(ctx context.Context) {
 	if s.Shipments != nil {
 		if _, err := s.Shipments.Run(ctx, "", s.Now()); err != nil {
 			s.Log.ErrorContext(ctx, "shipment warnings failed", "err", err)
+		}
+	}
+	if s.Reminders != nil {
+		if _, err := s.Reminders.Run(ctx, "", s.Now()); err != nil {
+			s.Log.ErrorContext(ctx, "reminders failed", "err", err)
 		}
 	}
 	s.drain(ctx)

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"strings"
 	"unicode"
 )
@@ -59,12 +60,33 @@ var negative = []string{"差", "不", "没", "慢", "坏", "破", "烂", "垃圾
 // contrast words end a clause: "物流很快但是质量差" is two clauses.
 var contrast = []string{"但是", "可是", "不过", "就是", "但", "however", " but "}
 
+// Keyword is a shop's own word for an aspect ("起毛" for material in a
+// knitwear shop). A shop's keywords count as complaints, ahead of the
+// built-in table.
+type Keyword struct {
+	ShopID string
+	Word   string
+	Aspect string
+}
+
+// TableName names the table of shop keywords.
+func (Keyword) TableName() string { return "aspect_keywords" }
+
 // Classify sorts a review's text into aspects, in display order. A review can
 // have several; one that names none is AspectOther.
-func Classify(text string) []Aspect {
+func Classify(text string) []Aspect { return ClassifyWith(text, nil) }
+
+// ClassifyWith is Classify with a shop's own keywords.
+func ClassifyWith(text string, extra []Keyword) []Aspect {
 	found := make(map[Aspect]bool)
 	for _, clause := range clauses(strings.ToLower(text)) {
 		rest := clause
+		for _, k := range extra {
+			if w := strings.ToLower(k.Word); w != "" && strings.Contains(rest, w) {
+				found[Aspect(k.Aspect)] = true
+				rest = strings.ReplaceAll(rest, w, " ")
+			}
+		}
 		var topics []Aspect
 		for _, k := range aspectKeywords {
 			for _, w := range k.complaint {
@@ -133,4 +155,32 @@ func joinAspects(as []Aspect) string {
 		parts[i] = string(a)
 	}
 	return strings.Join(parts, ",")
+}
+
+// AddKeyword extends a shop's aspect keywords.
+func (db *DB) AddKeyword(ctx context.Context, shopID, aspect, word string) error {
+	if _, err := db.FindShop(ctx, shopID); err != nil {
+		return err
+	}
+	if !validAspect(aspect) || aspect == string(AspectOther) {
+		return Errorf(EINVALID, "%q is not an aspect: use one of size, material, style, quality, packaging, logistics, service, description", aspect)
+	}
+	if strings.TrimSpace(word) == "" {
+		return Errorf(EINVALID, "a keyword cannot be empty")
+	}
+	return db.gdb.WithContext(ctx).Exec(`INSERT INTO aspect_keywords (shop_id, word, aspect) VALUES (?, ?, ?)
+		ON CONFLICT (shop_id, word) DO UPDATE SET aspect = excluded.aspect`, shopID, strings.TrimSpace(word), aspect).Error
+}
+
+// keywordsByShop loads every shop's own keywords.
+func (db *DB) keywordsByShop(ctx context.Context) (map[string][]Keyword, error) {
+	var rows []Keyword
+	if err := db.gdb.WithContext(ctx).Order("shop_id, length(word) DESC").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	m := map[string][]Keyword{}
+	for _, k := range rows {
+		m[k.ShopID] = append(m[k.ShopID], k)
+	}
+	return m, nil
 }

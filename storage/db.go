@@ -15,6 +15,16 @@ import (
 type DB struct {
 	gdb *gorm.DB
 	sql *sql.DB
+	// Now stamps records that an import makes (the history of an
+	// automatic assignment); tests fix it. Defaults to time.Now.
+	Now func() time.Time
+}
+
+func (db *DB) now() time.Time {
+	if db.Now == nil {
+		return time.Now()
+	}
+	return db.Now()
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings its
@@ -57,4 +67,15 @@ func utcPtr(t *time.Time) *time.Time {
 	}
 	u := utc(*t)
 	return &u
+}
+
+// onTx returns a gorm handle that runs on a database/sql transaction, for
+// work that mixes the bulk path and gorm queries in one transaction.
+func (db *DB) onTx(ctx context.Context, tx *sql.Tx) *gorm.DB {
+	// A Session with a Context gets its own Statement; without one it
+	// would share the root's, and setting ConnPool would divert every
+	// later query of the process into this transaction.
+	g := db.gdb.Session(&gorm.Session{NewDB: true, Context: ctx, SkipDefaultTransaction: true})
+	g.Statement.ConnPool = tx
+	return g
 }

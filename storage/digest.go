@@ -9,8 +9,8 @@ import (
 
 // Digest windows.
 const (
-	// FollowUpDeadline is how long a bad review may wait for its follow-up
-	// to close before it is overdue.
+	// FollowUpDeadline is the default of how long a bad review may wait
+	// for its follow-up to close before it is overdue; shops set their own.
 	FollowUpDeadline = 24 * time.Hour
 	// UnreportedWindow bounds which unannounced bad reviews a digest takes
 	// up: a first digest, or one after a long outage, must not announce
@@ -27,11 +27,13 @@ type DigestReport struct {
 	DayReport
 	// Week holds the scores of the last 7 local days up to Today, oldest
 	// first; days without a score are absent.
-	Week             []Score
-	Unreported       []Review
-	UnreportedCount  int
-	Overdue          []Review
-	OverdueCount     int
+	Week            []Score
+	Unreported      []Review
+	UnreportedCount int
+	Overdue         []Review
+	OverdueCount    int
+	// Stats are the follow-ups closed in the last 7 days.
+	Stats            *OutcomeStats
 	unreportedBefore time.Time
 }
 
@@ -54,7 +56,10 @@ func (db *DB) DigestReport(ctx context.Context, shopID string, now time.Time) (*
 	if err := q.Order("created_at DESC, id DESC").Limit(DigestListLimit).Find(&r.Unreported).Error; err != nil {
 		return nil, err
 	}
-	if r.Overdue, r.OverdueCount, err = db.BadReviews(ctx, ReviewFilter{ShopID: shopID, OpenOnly: true, Before: now.Add(-FollowUpDeadline), Limit: DigestListLimit}); err != nil {
+	if r.Overdue, r.OverdueCount, err = db.BadReviews(ctx, ReviewFilter{ShopID: shopID, OpenOnly: true, Before: now.Add(-r.Shop.FollowUpDeadline()), Limit: DigestListLimit}); err != nil {
+		return nil, err
+	}
+	if r.Stats, err = db.Outcomes(ctx, shopID, now.Add(-7*24*time.Hour), now); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -3,10 +3,33 @@ package storage
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
 )
+
+// Outcomes a follow-up closes with.
+var Outcomes = []string{"refund", "resend", "compensate", "gift", "explained", "no_action"}
+
+// Change says who changes a follow-up, when, and why.
+type Change struct {
+	Actor string
+	At    time.Time
+	Note  string
+}
+
+// ReviewEvent is one entry of a follow-up's history.
+type ReviewEvent struct {
+	ID       int64
+	ReviewPK int64
+	At       time.Time
+	Actor    string
+	// Action is assigned, closed, reopened or auto-assigned; Detail holds
+	// the owner, or the outcome and note.
+	Action string
+	Detail string
+}
 
 // FindReview returns a review by the ID it was imported with. shopID narrows
 // the search to one shop; empty searches all shops, and an ID that two shops
@@ -29,36 +52,202 @@ func (db *DB) FindReview(ctx context.Context, shopID, reviewID string) (*Review,
 	return nil, Errorf(ECONFLICT, "review %q exists in shops %s and %s; name the shop", reviewID, rows[0].ShopID, rows[1].ShopID)
 }
 
-// AssignReview makes owner responsible for a bad review's follow-up.
-func (db *DB) AssignReview(ctx context.Context, id int64, owner string) error {
-	res := db.gdb.WithContext(ctx).Model(&Review{}).Where("id = ? AND rating <= ?", id, BadRating).Update("owner", owner)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return Errorf(ENOTFOUND, "no bad review with id %d", id)
-	}
-	return nil
-}
-
-// CloseReview closes an open follow-up with an outcome. A follow-up that is
-// already closed is left exactly as it was and reported as ECONFLICT.
-func (db *DB) CloseReview(ctx context.Context, id int64, outcome, note string, now time.Time) error {
-	closed := utc(now)
+// change runs fn on an open bad review inside a transaction and records
+// the event; a review that is not a bad one is ENOTFOUND.
+func (db *DB) change(ctx context.Context, id int64, by Change, action, detail string, fn func(tx *gorm.DB, r *Review) error) error {
 	return db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var r Review
-		err := tx.Where("id = ?", id).Take(&r).Error
+		err := tx.Where("id = ? AND rating <= ?", id, BadRating).Take(&r).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return Errorf(ENOTFOUND, "no review with id %d", id)
+			return Errorf(ENOTFOUND, "no bad review with id %d", id)
 		}
 		if err != nil {
 			return err
 		}
+		if err := fn(tx, &r); err != nil {
+			return err
+		}
+		return tx.Create(&ReviewEvent{ReviewPK: id, At: utc(by.At), Actor: by.Actor, Action: action, Detail: detail}).Error
+	})
+}
+
+// AssignReview makes owner responsible for a bad review's follow-up; it
+// also reassigns. A closed follow-up is ECONFLICT: reopen it first.
+func (db *DB) AssignReview(ctx context.Context, id int64, owner string, by Change) error {
+	return db.change(ctx, id, by, "assigned", owner, func(tx *gorm.DB, r *Review) error {
+		if r.Status != StatusOpen {
+			return Errorf(ECONFLICT, "review %s is closed", r.ReviewID)
+		}
+		// A new owner gets a fresh reminder when it is overdue.
+		return tx.Model(&Review{}).Where("id = ?", id).Updates(map[string]any{"owner": owner, "reminded_at": nil}).Error
+	})
+}
+
+// CloseReview closes an open follow-up with an outcome and a note. A
+// follow-up that is already closed is left exactly as it was and reported
+// as ECONFLICT.
+func (db *DB) CloseReview(ctx context.Context, id int64, outcome string, by Change) error {
+	detail := outcome
+	if by.Note != "" {
+		detail += ": " + by.Note
+	}
+	return db.change(ctx, id, by, "closed", detail, func(tx *gorm.DB, r *Review) error {
 		if r.Status != StatusOpen {
 			return Errorf(ECONFLICT, "review %s is already closed", r.ReviewID)
 		}
 		return tx.Model(&Review{}).Where("id = ?", id).Updates(map[string]any{
-			"status": StatusDone, "outcome": outcome, "note": note, "closed_at": closed,
+			"status": StatusDone, "outcome": outcome, "note": by.Note, "closed_at": utc(by.At),
 		}).Error
 	})
+}
+
+// ReopenReview opens a closed follow-up again, keeping its owner; an open
+// one is ECONFLICT.
+func (db *DB) ReopenReview(ctx context.Context, id int64, by Change) error {
+	return db.change(ctx, id, by, "reopened", by.Note, func(tx *gorm.DB, r *Review) error {
+		if r.Status == StatusOpen {
+			return Errorf(ECONFLICT, "review %s is open", r.ReviewID)
+		}
+		return tx.Model(&Review{}).Where("id = ?", id).Updates(map[string]any{
+			"status": StatusOpen, "outcome": "", "closed_at": nil, "reminded_at": nil, "escalated_at": nil,
+		}).Error
+	})
+}
+
+// ReviewHistory returns a review's history, oldest first.
+func (db *DB) ReviewHistory(ctx context.Context, id int64) ([]ReviewEvent, error) {
+	var evs []ReviewEvent
+	err := db.gdb.WithContext(ctx).Where("review_pk = ?", id).Order("id").Find(&evs).Error
+	return evs, err
+}
+
+// OwnerDefault is the aspect key of a shop's default rota: it takes the bad
+// reviews no aspect owner does, in turn.
+const OwnerDefault = "default"
+
+// ShopOwner routes a shop's bad reviews of one aspect to people.
+type ShopOwner struct {
+	ShopID string
+	Aspect string
+	Users  string // comma-separated; more than one only for the default rota
+	Next   int    // the rota's next turn
+}
+
+// SetOwner routes a shop's bad reviews of an aspect (or OwnerDefault) to
+// users; no users removes the rule.
+func (db *DB) SetOwner(ctx context.Context, shopID, aspect string, users []string) error {
+	if _, err := db.FindShop(ctx, shopID); err != nil {
+		return err
+	}
+	if !validAspect(aspect) && aspect != OwnerDefault {
+		return Errorf(EINVALID, "%q is not an aspect", aspect)
+	}
+	if len(users) > 1 && aspect != OwnerDefault {
+		return Errorf(EINVALID, "an aspect has one owner; a rota of several is for %s", OwnerDefault)
+	}
+	q := db.gdb.WithContext(ctx)
+	if len(users) == 0 {
+		return q.Where("shop_id = ? AND aspect = ?", shopID, aspect).Delete(&ShopOwner{}).Error
+	}
+	return q.Exec(`INSERT INTO shop_owners (shop_id, aspect, users, next) VALUES (?, ?, ?, 0)
+		ON CONFLICT (shop_id, aspect) DO UPDATE SET users = excluded.users, next = 0`, shopID, aspect, strings.Join(users, ",")).Error
+}
+
+// Owners returns a shop's routing rules.
+func (db *DB) Owners(ctx context.Context, shopID string) ([]ShopOwner, error) {
+	var rows []ShopOwner
+	err := db.gdb.WithContext(ctx).Where("shop_id = ?", shopID).Order("aspect").Find(&rows).Error
+	return rows, err
+}
+
+// OwnerOf returns the person an aspect is routed to, or "".
+func (db *DB) OwnerOf(ctx context.Context, shopID, aspect string) (string, error) {
+	var rows []ShopOwner
+	if err := db.gdb.WithContext(ctx).Where("shop_id = ? AND aspect = ?", shopID, aspect).Limit(1).Find(&rows).Error; err != nil || len(rows) == 0 {
+		return "", err
+	}
+	return strings.Split(rows[0].Users, ",")[0], nil
+}
+
+func validAspect(a string) bool {
+	for _, x := range Aspects {
+		if string(x) == a {
+			return true
+		}
+	}
+	return false
+}
+
+// autoAssign gives each unassigned, open bad review of the shops with an
+// id above after (the rows an import just added) an owner by the shops'
+// rules: the owner of its first routed aspect, else the default rota in
+// turn. It runs inside the import's transaction, and records each
+// assignment in the history.
+func autoAssign(ctx context.Context, tx *gorm.DB, after int64, now time.Time) error {
+	var fresh []Review
+	if err := tx.WithContext(ctx).Where("id > ? AND status = ? AND owner = ''", after, StatusOpen).Order("id").Find(&fresh).Error; err != nil || len(fresh) == 0 {
+		return err
+	}
+	rules := map[string]map[string]*ShopOwner{}
+	for _, r := range fresh {
+		if _, ok := rules[r.ShopID]; ok {
+			continue
+		}
+		var rows []ShopOwner
+		if err := tx.Where("shop_id = ?", r.ShopID).Find(&rows).Error; err != nil {
+			return err
+		}
+		m := map[string]*ShopOwner{}
+		for i := range rows {
+			m[rows[i].Aspect] = &rows[i]
+		}
+		rules[r.ShopID] = m
+	}
+	for _, r := range fresh {
+		m := rules[r.ShopID]
+		owner := ""
+		for _, a := range r.AspectList() {
+			if o, ok := m[string(a)]; ok {
+				owner = strings.Split(o.Users, ",")[0]
+				break
+			}
+		}
+		if owner == "" {
+			if rota, ok := m[OwnerDefault]; ok {
+				users := strings.Split(rota.Users, ",")
+				owner = users[rota.Next%len(users)]
+				rota.Next = (rota.Next + 1) % len(users)
+			}
+		}
+		if owner == "" {
+			continue
+		}
+		if err := tx.Model(&Review{}).Where("id = ?", r.ID).Update("owner", owner).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&ReviewEvent{ReviewPK: r.ID, At: utc(now), Actor: "dsrbot", Action: "auto-assigned", Detail: owner}).Error; err != nil {
+			return err
+		}
+	}
+	for _, m := range rules {
+		if rota, ok := m[OwnerDefault]; ok {
+			if err := tx.Model(&ShopOwner{}).Where("shop_id = ? AND aspect = ?", rota.ShopID, OwnerDefault).Update("next", rota.Next).Error; err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Mine returns a person's open follow-ups across all shops, oldest first
+// (the most overdue on top), cut at limit, and how many there are.
+func (db *DB) Mine(ctx context.Context, owner string, limit int) ([]Review, int, error) {
+	q := db.gdb.WithContext(ctx).Model(&Review{}).Where("owner = ? AND status = ?", owner, StatusOpen).Session(&gorm.Session{})
+	var n int64
+	if err := q.Count(&n).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []Review
+	err := q.Order("created_at, id").Limit(limit).Find(&rows).Error
+	return rows, int(n), err
 }

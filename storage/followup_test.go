@@ -32,11 +32,11 @@ func TestFollowUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AssignReview(ctx, r1.ID, "U0ALICE1"); err != nil {
+	if err := db.AssignReview(ctx, r1.ID, "U0ALICE1", Change{Actor: "U0BOSS", At: testNow}); err != nil {
 		t.Fatal(err)
 	}
 	r2, _ := db.FindReview(ctx, "", "R2")
-	if err := db.AssignReview(ctx, r2.ID, "U0ALICE1"); ErrorCode(err) != ENOTFOUND {
+	if err := db.AssignReview(ctx, r2.ID, "U0ALICE1", Change{Actor: "U0BOSS", At: testNow}); ErrorCode(err) != ENOTFOUND {
 		t.Fatalf("assigning a 5-star review: code %q", ErrorCode(err))
 	}
 	mine, n, err := db.BadReviews(ctx, ReviewFilter{ShopID: "a", OpenOnly: true, Owner: "U0ALICE1"})
@@ -44,11 +44,11 @@ func TestFollowUp(t *testing.T) {
 		t.Fatalf("mine = %v (%d), %v", mine, n, err)
 	}
 
-	if err := db.CloseReview(ctx, r1.ID, "refund", "called back", testNow); err != nil {
+	if err := db.CloseReview(ctx, r1.ID, "refund", Change{Actor: "U0ALICE1", At: testNow, Note: "called back"}); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, db)
-	if err := db.CloseReview(ctx, r1.ID, "gift", "again", testNow.Add(1)); ErrorCode(err) != ECONFLICT {
+	if err := db.CloseReview(ctx, r1.ID, "gift", Change{Actor: "U0ALICE1", At: testNow.Add(1), Note: "again"}); ErrorCode(err) != ECONFLICT {
 		t.Fatalf("closing twice: code %q", ErrorCode(err))
 	}
 	if after := snapshot(t, db); after != before {

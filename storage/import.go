@@ -123,12 +123,25 @@ func (db *DB) Import(ctx context.Context, kind Kind, name string, r io.Reader) (
 		}
 	}
 	parse := rowParsers[kind]
+	keywords, err := db.keywordsByShop(ctx)
+	if err != nil {
+		return nil, err
+	}
+	row.keywords = keywords
 
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
+	// Reviews added by this import have ids above the current maximum; they
+	// get owners by the shops' routing rules before the commit.
+	var lastReview int64
+	if kind == KindReviews {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM reviews`).Scan(&lastReview); err != nil {
+			return nil, err
+		}
+	}
 	b := newBatcher(ctx, tx, kind.table())
 	for {
 		rec, err := cr.Read()
@@ -166,6 +179,11 @@ func (db *DB) Import(ctx context.Context, kind Kind, name string, r io.Reader) (
 	if err := b.close(); err != nil {
 		return nil, fmt.Errorf("%s: write: %w", name, err)
 	}
+	if kind == KindReviews {
+		if err := autoAssign(ctx, db.onTx(ctx, tx), lastReview, db.now()); err != nil {
+			return nil, fmt.Errorf("%s: assign owners: %w", name, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("%s: commit: %w", name, err)
 	}
@@ -200,6 +218,8 @@ type csvRow struct {
 	line   int
 	index  map[string]int
 	record []string
+	// keywords are each shop's own aspect words.
+	keywords map[string][]Keyword
 }
 
 // get returns the trimmed value of a column; absent columns are empty.
@@ -365,7 +385,7 @@ func parseReviewRow(r *csvRow, shop *Shop) ([]any, error) {
 		return nil, err
 	}
 	if rv.Bad() {
-		rv.Aspects = joinAspects(Classify(rv.Content))
+		rv.Aspects = joinAspects(ClassifyWith(rv.Content, r.keywords[shop.ID]))
 	}
 	return reviewValues(&rv), nil
 }

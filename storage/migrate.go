@@ -119,6 +119,38 @@ var migrations = []string{
 	DROP INDEX idx_orders_open;
 	CREATE INDEX idx_orders_open ON orders(shop_id, ship_by) WHERE shipped_at IS NULL AND cancelled = 0;
 	CREATE INDEX idx_orders_warned ON orders(shop_id) WHERE warned IN ('at_risk', 'late');`,
+
+	// Follow-ups: the history of every change, owners per aspect (and a
+	// default rota), a shop's own aspect keywords, the follow-up deadline,
+	// the Slack workspace that owns the shop, and what the reminders job
+	// has already said about each review.
+	`CREATE TABLE review_events (
+		id        INTEGER PRIMARY KEY,
+		review_pk INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+		at        DATETIME NOT NULL,
+		actor     TEXT NOT NULL,
+		action    TEXT NOT NULL,
+		detail    TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX idx_review_events ON review_events(review_pk, id);
+	CREATE TABLE shop_owners (
+		shop_id TEXT NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+		aspect  TEXT NOT NULL,
+		users   TEXT NOT NULL,
+		next    INTEGER NOT NULL DEFAULT 0,
+		PRIMARY KEY (shop_id, aspect)
+	) WITHOUT ROWID;
+	CREATE TABLE aspect_keywords (
+		shop_id TEXT NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+		word    TEXT NOT NULL,
+		aspect  TEXT NOT NULL,
+		PRIMARY KEY (shop_id, word)
+	) WITHOUT ROWID;
+	ALTER TABLE shops ADD COLUMN followup_hours INTEGER NOT NULL DEFAULT 24;
+	ALTER TABLE shops ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+	ALTER TABLE reviews ADD COLUMN reminded_at DATETIME;
+	ALTER TABLE reviews ADD COLUMN escalated_at DATETIME;
+	ALTER TABLE reviews ADD COLUMN noted_at DATETIME;`,
 }
 
 // migrate brings the schema up to date inside one transaction.

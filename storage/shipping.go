@@ -121,8 +121,10 @@ func (t compensationTier) amount(fen int64) int64 {
 // orders that became at risk or late since they were last warned about,
 // and the warned orders that have shipped since.
 type ShipmentReport struct {
-	Shop     Shop
-	Now      time.Time
+	Shop Shop
+	Now  time.Time
+	// Owner is the shop's logistics owner, who also answers for shipping.
+	Owner    string
 	AtRisk   []Order
 	Late     []Order
 	Resolved []Order
@@ -143,6 +145,9 @@ func (db *DB) ShipmentChanges(ctx context.Context, shopID string, now time.Time)
 		return nil, err
 	}
 	r := &ShipmentReport{Shop: *shop, Now: now.In(shop.Location())}
+	if r.Owner, err = db.OwnerOf(ctx, shopID, string(AspectLogistics)); err != nil {
+		return nil, err
+	}
 	var open []Order
 	err = db.gdb.WithContext(ctx).
 		Where("shop_id = ? AND shipped_at IS NULL AND cancelled = 0 AND ship_by <= ?", shopID, utc(now.Add(shop.WarnWindow()))).

@@ -52,7 +52,21 @@ type Shop struct {
 	// WarnHours is how long before its ship-by time an unshipped order is
 	// at risk (default 6).
 	WarnHours int
+	// FollowUpHours is how long after a bad review arrives its follow-up
+	// is due (default 24).
+	FollowUpHours int `gorm:"column:followup_hours"`
+	// TeamID is the Slack workspace that owns the shop, set when a channel
+	// of it is first bound; only its members change the shop's follow-ups.
+	TeamID    string
 	CreatedAt time.Time
+}
+
+// FollowUpDeadline is how long a bad review of the shop may wait.
+func (s *Shop) FollowUpDeadline() time.Duration {
+	if s.FollowUpHours <= 0 {
+		return FollowUpDeadline
+	}
+	return time.Duration(s.FollowUpHours) * time.Hour
 }
 
 // WarnWindow is the shop's at-risk window.
@@ -106,6 +120,8 @@ func (s *Shop) Validate() error {
 	case s.WeightProduct < 0 || s.WeightLogistics < 0 || s.WeightService < 0 ||
 		s.WeightProduct+s.WeightLogistics+s.WeightService != 100:
 		return Errorf(EINVALID, "shop %s: weights must be non-negative and add up to 100", s.ID)
+	case s.FollowUpHours < 1 || s.FollowUpHours > 240:
+		return Errorf(EINVALID, "shop %s: the follow-up deadline must be 1 to 240 hours, not %d", s.ID, s.FollowUpHours)
 	case s.WarnHours < 1 || s.WarnHours > 72:
 		return Errorf(EINVALID, "shop %s: the warning window must be 1 to 72 hours, not %d", s.ID, s.WarnHours)
 	}
@@ -134,6 +150,9 @@ func (s Shop) withDefaults(defaultTZ string) Shop {
 	}
 	if s.WarnHours == 0 {
 		s.WarnHours = int(AtRiskWindow.Hours())
+	}
+	if s.FollowUpHours == 0 {
+		s.FollowUpHours = int(FollowUpDeadline.Hours())
 	}
 	return s
 }
@@ -196,16 +215,30 @@ func (db *DB) ListShops(ctx context.Context) ([]Shop, error) {
 }
 
 // BindChannel makes channel the shop's channel. A channel speaks for one shop,
-// so any other shop bound to it is unbound in the same transaction.
-func (db *DB) BindChannel(ctx context.Context, shopID, channel string) (*Shop, error) {
-	if _, err := db.FindShop(ctx, shopID); err != nil {
+// so any other shop bound to it is unbound in the same transaction. team is
+// the Slack workspace of the channel: the first bind records it as the
+// shop's owner, and a channel of another workspace cannot take the shop.
+func (db *DB) BindChannel(ctx context.Context, shopID, channel string, team ...string) (*Shop, error) {
+	s, err := db.FindShop(ctx, shopID)
+	if err != nil {
 		return nil, err
 	}
-	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	teamID := ""
+	if len(team) > 0 {
+		teamID = team[0]
+	}
+	if teamID != "" && s.TeamID != "" && s.TeamID != teamID {
+		return nil, Errorf(EUNAUTHORIZED, "shop %s belongs to another Slack workspace", shopID)
+	}
+	err = db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&Shop{}).Where("channel = ? AND id <> ?", channel, shopID).Update("channel", "").Error; err != nil {
 			return err
 		}
-		return tx.Model(&Shop{}).Where("id = ?", shopID).Update("channel", channel).Error
+		fields := map[string]any{"channel": channel}
+		if teamID != "" {
+			fields["team_id"] = teamID
+		}
+		return tx.Model(&Shop{}).Where("id = ?", shopID).Updates(fields).Error
 	})
 	if err != nil {
 		return nil, err

@@ -67,9 +67,10 @@ const usageText = `usage:
   dsrbot shop add ID --name NAME --platform douyin|taobao [--channel C] [--tz TZ] [--lang en|zh]
   dsrbot shop list
   dsrbot import scores|reviews|orders FILE
-  dsrbot run digest|shipments [--shop ID]
+  dsrbot run digest|shipments|reminders [--shop ID]
                                   a job once, now (printed when no Slack token is set)
   dsrbot schedule ID CRON         a shop's digest schedule, 5-field cron in its zone
+  dsrbot keyword ID ASPECT WORD   a shop's own word for a review aspect
 environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
   SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL
 `
@@ -96,6 +97,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		m.log.Error("cannot open the database", "path", m.config.DB, "err", err)
 		return fmt.Errorf("cannot open the database %s", m.config.DB)
 	}
+	m.db.Now = m.Now
 	if len(args) == 0 {
 		if m.config.BotToken != "" {
 			return m.serve(ctx)
@@ -115,6 +117,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.run(ctx, args[1:])
 	case "schedule":
 		return m.schedule(ctx, args[1:])
+	case "keyword":
+		return m.keyword(ctx, args[1:])
 	}
 	return usagef("unknown command %q", args[0])
 }

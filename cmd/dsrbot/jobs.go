@@ -38,6 +38,31 @@ func (m *Main) shipments() *jobs.Shipments {
 	}
 }
 
+// reminders is the follow-up reminders job, rendering with bot.
+func (m *Main) reminders() *jobs.Reminders {
+	return &jobs.Reminders{Store: m.db, Render: reminderRenderer{}, Log: m.log.With("job", "reminders")}
+}
+
+// reminderRenderer adapts bot's renderers to the reminders job.
+type reminderRenderer struct{}
+
+func rendered(msg bot.Message) (jobs.Rendered, error) {
+	text, blocks, err := bot.JSONMessage(msg)
+	return jobs.Rendered{Text: text, Blocks: blocks}, err
+}
+
+func (reminderRenderer) Reminder(s *storage.Shop, r *storage.Review, now time.Time) (jobs.Rendered, error) {
+	return rendered(bot.RenderReminder(s, r, now))
+}
+
+func (reminderRenderer) FollowUps(r *storage.ReminderReport) (jobs.Rendered, error) {
+	return rendered(bot.RenderFollowUps(r))
+}
+
+func (reminderRenderer) Cluster(s *storage.Shop, c *storage.Cluster, now time.Time) (jobs.Rendered, error) {
+	return rendered(bot.RenderCluster(s, c, now))
+}
+
 // sender is the outbox sender posting through client.
 func (m *Main) sender(client *bot.SlackClient) *jobs.Sender {
 	host, _ := os.Hostname()
@@ -60,6 +85,19 @@ func (d delivery) Delivered(ctx context.Context, channel, key string, since time
 	return d.c.Delivered(ctx, channel, key, since)
 }
 
+// keyword is `dsrbot keyword SHOP ASPECT WORD`: a shop's own word for an
+// aspect, used when its bad reviews are sorted from then on.
+func (m *Main) keyword(ctx context.Context, args []string) error {
+	if len(args) != 3 {
+		return usagef("keyword needs a shop, an aspect and a word, such as: dsrbot keyword dy-fashion material 起毛")
+	}
+	if err := m.db.AddKeyword(ctx, args[0], args[1], args[2]); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "shop %s: %q now means %s\n", args[0], args[2], args[1])
+	return nil
+}
+
 // run is `dsrbot run JOB [--shop ID]`: the job once, now, as the scheduler
 // runs it. With a bot token it goes through the outbox to Slack; without
 // one it prints what would be posted and changes nothing.
@@ -76,9 +114,9 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	}
 	now := m.Now()
 	switch job {
-	case "digest", "shipments":
+	case "digest", "shipments", "reminders":
 	default:
-		return usagef("unknown job %q: this build runs digest and shipments (follow-up reminders are not built yet)", job)
+		return usagef("unknown job %q: use digest, shipments or reminders", job)
 	}
 	if m.config.BotToken == "" {
 		return m.preview(ctx, job, *shop, now)
@@ -96,6 +134,12 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		enqueued = len(added)
 	case "shipments":
 		n, err := m.shipments().Run(ctx, *shop, now)
+		if err != nil {
+			return err
+		}
+		enqueued = n
+	case "reminders":
+		n, err := m.reminders().Run(ctx, *shop, now)
 		if err != nil {
 			return err
 		}
@@ -138,6 +182,25 @@ func (m *Main) preview(ctx context.Context, job, shopID string, now time.Time) e
 				continue
 			}
 			text = bot.RenderShipments(r).Text
+		case "reminders":
+			r, err := m.db.Reminders(ctx, s.ID, now)
+			if err != nil {
+				return err
+			}
+			var parts []string
+			for i := range r.Overdue {
+				parts = append(parts, bot.RenderReminder(&r.Shop, &r.Overdue[i], now).Text)
+			}
+			if len(r.Escalate) > 0 || len(r.Unassigned) > 0 {
+				parts = append(parts, bot.RenderFollowUps(r).Text)
+			}
+			for i := range r.Clusters {
+				parts = append(parts, bot.RenderCluster(&r.Shop, &r.Clusters[i], now).Text)
+			}
+			if len(parts) == 0 {
+				continue
+			}
+			text = strings.Join(parts, "\n")
 		}
 		fmt.Fprintln(m.Stdout, strings.TrimRight(text, "\n"))
 		fmt.Fprintln(m.Stdout)

@@ -207,8 +207,8 @@ func TestRunDigestWithoutTokenPrints(t *testing.T) {
 	if again := mustRun(t, db, "run", "digest", "--shop", "dy-fashion"); again != out {
 		t.Fatal("a printed digest marked its reviews as reported")
 	}
-	if _, errOut, code := run(t, db, "", "run", "reminders"); code != 2 || !strings.Contains(errOut, `unknown job "reminders"`) {
-		t.Fatalf("run reminders: exit %d, %q", code, errOut)
+	if _, errOut, code := run(t, db, "", "run", "refunds"); code != 2 || !strings.Contains(errOut, `unknown job "refunds"`) {
+		t.Fatalf("run refunds: exit %d, %q", code, errOut)
 	}
 }
 

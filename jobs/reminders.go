@@ -1,0 +1,136 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// Outbox kinds of the reminders job.
+const (
+	KindReminder  = "remind"
+	KindFollowUps = "followups"
+	KindCluster   = "cluster"
+)
+
+// ReminderStore is what the reminders job needs of the database.
+type ReminderStore interface {
+	ListShops(ctx context.Context) ([]storage.Shop, error)
+	FindShop(ctx context.Context, id string) (*storage.Shop, error)
+	Reminders(ctx context.Context, shopID string, now time.Time) (*storage.ReminderReport, error)
+	EnqueueReminders(ctx context.Context, r *storage.ReminderReport, msgs []storage.OutboxMessage, now time.Time) (int, error)
+}
+
+// ReminderRenderer renders the three messages of the reminders job: a
+// direct message to an owner whose follow-up is overdue, the channel's
+// list of escalations and unassigned reviews, and a cluster alert.
+type ReminderRenderer interface {
+	Reminder(shop *storage.Shop, r *storage.Review, now time.Time) (Rendered, error)
+	FollowUps(r *storage.ReminderReport) (Rendered, error)
+	Cluster(shop *storage.Shop, c *storage.Cluster, now time.Time) (Rendered, error)
+}
+
+// Reminders is the hourly job that keeps follow-ups moving.
+type Reminders struct {
+	Store  ReminderStore
+	Render ReminderRenderer
+	Log    *slog.Logger
+}
+
+// slackUser matches a Slack user ID; owners named otherwise (typed in the
+// local shell) cannot get a direct message and are named in the channel.
+var slackUser = regexp.MustCompile(`^[UW][A-Z0-9]{5,}$`)
+
+// Run enqueues the reminders of one shop, or of every bound shop, and
+// returns how many messages it enqueued.
+func (j *Reminders) Run(ctx context.Context, shopID string, now time.Time) (int, error) {
+	var shops []storage.Shop
+	if shopID != "" {
+		s, err := j.Store.FindShop(ctx, shopID)
+		if err != nil {
+			return 0, err
+		}
+		shops = []storage.Shop{*s}
+	} else {
+		var err error
+		if shops, err = j.Store.ListShops(ctx); err != nil {
+			return 0, err
+		}
+	}
+	total := 0
+	for i := range shops {
+		n, err := j.runShop(ctx, &shops[i], now)
+		if err != nil {
+			if shopID != "" {
+				return total, err
+			}
+			j.log().ErrorContext(ctx, "reminders failed", "shop", shops[i].ID, "err", err)
+			continue
+		}
+		total += n
+	}
+	return total, nil
+}
+
+func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time) (int, error) {
+	r, err := j.Store.Reminders(ctx, s.ID, now)
+	if err != nil || r.Empty() {
+		return 0, err
+	}
+	var msgs []storage.OutboxMessage
+	add := func(key, kind, channel string, m Rendered) {
+		msgs = append(msgs, storage.OutboxMessage{Key: key, ShopID: s.ID, Kind: kind, Channel: channel, Text: m.Text, Blocks: string(m.Blocks)})
+	}
+	for i := range r.Overdue {
+		rv := &r.Overdue[i]
+		if !slackUser.MatchString(rv.Owner) {
+			continue
+		}
+		m, err := j.Render.Reminder(&r.Shop, rv, now)
+		if err != nil {
+			return 0, fmt.Errorf("render: %w", err)
+		}
+		// One reminder per follow-up and owner: a reassigned review
+		// reminds its new owner.
+		add(storage.OutboxKey(KindReminder, s.ID, rv.ReviewID, rv.Owner), KindReminder, rv.Owner, m)
+	}
+	stamp := strconv.FormatInt(now.Unix(), 10)
+	if s.Channel != "" {
+		if len(r.Escalate) > 0 || len(r.Unassigned) > 0 {
+			m, err := j.Render.FollowUps(r)
+			if err != nil {
+				return 0, fmt.Errorf("render: %w", err)
+			}
+			add(storage.OutboxKey(KindFollowUps, s.ID, stamp), KindFollowUps, s.Channel, m)
+		}
+		for i := range r.Clusters {
+			c := &r.Clusters[i]
+			m, err := j.Render.Cluster(&r.Shop, c, now)
+			if err != nil {
+				return 0, fmt.Errorf("render: %w", err)
+			}
+			add(storage.ClusterKeyPrefix(s.ID, c.Key)+stamp, KindCluster, s.Channel, m)
+		}
+	} else {
+		// Without a channel there is nobody to tell: leave escalations,
+		// unassigned reviews and clusters for when one is bound.
+		r.Escalate, r.Unassigned, r.Clusters = nil, nil, nil
+	}
+	n, err := j.Store.EnqueueReminders(ctx, r, msgs, now)
+	if n > 0 {
+		j.log().InfoContext(ctx, "reminders enqueued", "shop", s.ID, "messages", n)
+	}
+	return n, err
+}
+
+func (j *Reminders) log() *slog.Logger {
+	if j.Log == nil {
+		return slog.Default()
+	}
+	return j.Log
+}

@@ -1,0 +1,209 @@
+package storage
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Reminder rules.
+const (
+	// UnassignedAfter is how long a bad review may wait without an owner
+	// before the channel is told.
+	UnassignedAfter = 2 * time.Hour
+	// ClusterSize bad reviews on one product and aspect within
+	// ClusterWindow make a cluster: a listing or stock problem, not bad luck.
+	ClusterSize   = 3
+	ClusterWindow = 48 * time.Hour
+)
+
+// Cluster is a run of bad reviews on one product about one aspect.
+type Cluster struct {
+	Product string
+	Aspect  Aspect
+	Reviews []Review
+	// Key identifies the cluster's product and aspect in outbox keys.
+	Key string
+}
+
+// ReminderReport is what the reminders job has to say about one shop: the
+// follow-ups that became overdue (each owner gets a direct message), those
+// past twice the deadline (the channel is told), bad reviews still without
+// an owner, and new clusters.
+type ReminderReport struct {
+	Shop       Shop
+	Now        time.Time
+	Overdue    []Review
+	Escalate   []Review
+	Unassigned []Review
+	Clusters   []Cluster
+}
+
+// Empty reports whether there is nothing to say.
+func (r *ReminderReport) Empty() bool {
+	return len(r.Overdue) == 0 && len(r.Escalate) == 0 && len(r.Unassigned) == 0 && len(r.Clusters) == 0
+}
+
+// Reminders builds a shop's reminder report at now. Each review appears in
+// each list once in its life: EnqueueReminders records what was said.
+func (db *DB) Reminders(ctx context.Context, shopID string, now time.Time) (*ReminderReport, error) {
+	shop, err := db.FindShop(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	r := &ReminderReport{Shop: *shop, Now: now.In(shop.Location())}
+	deadline := shop.FollowUpDeadline()
+	open := func() *gorm.DB {
+		return db.gdb.WithContext(ctx).Where("shop_id = ? AND status = ?", shopID, StatusOpen).Order("created_at, id")
+	}
+	if err := open().Where("owner <> '' AND reminded_at IS NULL AND created_at < ?", utc(now.Add(-deadline))).Find(&r.Overdue).Error; err != nil {
+		return nil, err
+	}
+	// Escalations name owners; reviews nobody owns are named as unassigned.
+	if err := open().Where("owner <> '' AND escalated_at IS NULL AND created_at < ?", utc(now.Add(-2*deadline))).Find(&r.Escalate).Error; err != nil {
+		return nil, err
+	}
+	if err := open().Where("owner = '' AND noted_at IS NULL AND created_at < ?", utc(now.Add(-UnassignedAfter))).Find(&r.Unassigned).Error; err != nil {
+		return nil, err
+	}
+	if r.Clusters, err = db.newClusters(ctx, shopID, now); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// newClusters finds clusters in the last ClusterWindow that no alert in
+// that window has named yet.
+func (db *DB) newClusters(ctx context.Context, shopID string, now time.Time) ([]Cluster, error) {
+	var recent []Review
+	err := db.gdb.WithContext(ctx).Where("shop_id = ? AND rating <= ? AND created_at >= ? AND created_at <= ?",
+		shopID, BadRating, utc(now.Add(-ClusterWindow)), utc(now)).Order("created_at, id").Find(&recent).Error
+	if err != nil {
+		return nil, err
+	}
+	groups := map[string]*Cluster{}
+	for _, rv := range recent {
+		for _, a := range rv.AspectList() {
+			if a == AspectOther {
+				continue
+			}
+			key := productKey(&rv) + ":" + string(a)
+			c, ok := groups[key]
+			if !ok {
+				c = &Cluster{Product: rv.Product, Aspect: a, Key: key}
+				groups[key] = c
+			}
+			c.Reviews = append(c.Reviews, rv)
+		}
+	}
+	var out []Cluster
+	for _, c := range groups {
+		if len(c.Reviews) < ClusterSize {
+			continue
+		}
+		var n int64
+		err := db.gdb.WithContext(ctx).Model(&OutboxMessage{}).
+			Where("key LIKE ? ESCAPE '\\' AND created_at >= ?", likePrefix(ClusterKeyPrefix(shopID, c.Key)), utc(now.Add(-ClusterWindow))).Count(&n).Error
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			out = append(out, *c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
+}
+
+// ClusterKeyPrefix starts the outbox key of a cluster alert.
+func ClusterKeyPrefix(shopID, clusterKey string) string {
+	return "cluster:" + shopID + ":" + clusterKey + ":"
+}
+
+// productKey names a review's product for grouping: its ID, else its name.
+func productKey(r *Review) string {
+	k := r.ProductID
+	if k == "" {
+		k = r.Product
+	}
+	return strings.ReplaceAll(k, ":", "_")
+}
+
+// likePrefix escapes a LIKE pattern's wildcards and matches the prefix.
+func likePrefix(p string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(p) + "%"
+}
+
+// EnqueueReminders writes the reminder messages and records, in the same
+// transaction, what each reviewed was reminded of, so the next run does not
+// say it again. It returns how many messages were added.
+func (db *DB) EnqueueReminders(ctx context.Context, r *ReminderReport, msgs []OutboxMessage, now time.Time) (int, error) {
+	added := 0
+	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		added = 0
+		for i := range msgs {
+			ok, err := enqueue(tx, &msgs[i], now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				added++
+			}
+		}
+		for _, set := range []struct {
+			reviews []Review
+			column  string
+		}{{r.Overdue, "reminded_at"}, {r.Escalate, "escalated_at"}, {r.Unassigned, "noted_at"}} {
+			if len(set.reviews) == 0 {
+				continue
+			}
+			ids := make([]int64, len(set.reviews))
+			for i, rv := range set.reviews {
+				ids[i] = rv.ID
+			}
+			if err := tx.Model(&Review{}).Where("id IN ?", ids).Update(set.column, utc(now)).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return added, err
+}
+
+// OutcomeStats counts a shop's follow-ups closed in [from, to) by outcome,
+// with the median time from review to close: how the team is doing.
+type OutcomeStats struct {
+	Closed        int
+	ByOutcome     map[string]int
+	MedianToClose time.Duration
+}
+
+// Outcomes returns a shop's outcome statistics for [from, to).
+func (db *DB) Outcomes(ctx context.Context, shopID string, from, to time.Time) (*OutcomeStats, error) {
+	var rows []Review
+	err := db.gdb.WithContext(ctx).Select("outcome", "created_at", "closed_at").
+		Where("shop_id = ? AND status = ? AND closed_at >= ? AND closed_at < ?", shopID, StatusDone, utc(from), utc(to)).Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	st := &OutcomeStats{Closed: len(rows), ByOutcome: map[string]int{}}
+	durs := make([]time.Duration, 0, len(rows))
+	for _, r := range rows {
+		st.ByOutcome[r.Outcome]++
+		if r.ClosedAt != nil {
+			durs = append(durs, r.ClosedAt.Sub(r.CreatedAt))
+		}
+	}
+	if len(durs) > 0 {
+		sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
+		if n := len(durs); n%2 == 1 {
+			st.MedianToClose = durs[n/2]
+		} else {
+			st.MedianToClose = (durs[n/2-1] + durs[n/2]) / 2
+		}
+	}
+	return st, nil
+}
