@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -83,17 +82,50 @@ func (e *ImportError) Error() string {
 
 // ImportResult summarises a finished import.
 type ImportResult struct {
-	Kind    Kind
-	Rows    int
-	Elapsed time.Duration
+	Kind     Kind
+	Format   string // the canonical CSV, or which platform export
+	Encoding string // UTF-8, GBK or XLSX
+	// Rows were read and checked; of them Inserted were new, Updated
+	// changed an existing row, Unchanged matched one exactly. Skipped rows
+	// are not imported by design (an unpaid order in an export).
+	Rows, Inserted, Updated, Unchanged, Skipped int
+	Elapsed                                     time.Duration
 }
 
-// Import reads a canonical CSV file of the given kind and upserts its rows in
-// one transaction: a bad row stops it with an *ImportError and nothing of the
-// file is written. Rows stream through batched multi-row statements, so
-// memory stays flat however long the file is. name is used in errors.
+// ImportRequest is one file to import.
+type ImportRequest struct {
+	// Kind is what the file must hold; a platform export is recognised by
+	// its header and must hold this kind.
+	Kind   Kind
+	Name   string // used in errors
+	Reader io.Reader
+	// Shop is the shop of a platform export (which has no shop column), or
+	// of a canonical file without one.
+	Shop string
+	// Progress, when set, is told the count of rows read so far, every
+	// ProgressEvery rows.
+	Progress func(rows int)
+}
+
+// ProgressEvery is how often an import reports progress.
+const ProgressEvery = 10000
+
+// Import reads a canonical CSV file of the given kind; see ImportFile.
 func (db *DB) Import(ctx context.Context, kind Kind, name string, r io.Reader) (*ImportResult, error) {
+	return db.ImportFile(ctx, ImportRequest{Kind: kind, Name: name, Reader: r})
+}
+
+// ImportFile reads a file of the request's kind (canonical CSV, or a
+// platform export in CSV of any common encoding or XLSX) and upserts its
+// rows in one transaction: a bad row stops it with an *ImportError and
+// nothing of the file is written. Rows stream through batched multi-row
+// statements, so memory stays flat however long the file is.
+func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult, error) {
 	start := time.Now()
+	name, kind := req.Name, req.Kind
+	fail := func(line int, col, reason string) error {
+		return &ImportError{File: name, Line: line, Column: col, Reason: reason}
+	}
 	shops, err := db.ListShops(ctx)
 	if err != nil {
 		return nil, err
@@ -102,38 +134,98 @@ func (db *DB) Import(ctx context.Context, kind Kind, name string, r io.Reader) (
 	for i := range shops {
 		byID[shops[i].ID] = &shops[i]
 	}
+	if req.Shop != "" && byID[req.Shop] == nil {
+		return nil, fail(0, "--shop", fmt.Sprintf("unknown shop %q (add it first: dsrbot shop add %s --name NAME --platform douyin|taobao)", req.Shop, req.Shop))
+	}
 
-	cr := csv.NewReader(skipBOM(r))
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
+	src, encoding, err := openSource(req.Reader)
+	if err != nil {
+		return nil, fail(1, "file", err.Error())
+	}
+	defer src.close()
+	header, err := src.header()
 	if err == io.EOF {
-		return nil, &ImportError{File: name, Line: 1, Column: "header", Reason: "the file is empty; the first line must be: " + strings.Join(kind.Columns(), ",")}
+		return nil, fail(1, "header", "the file is empty; the first line must be: "+strings.Join(kind.Columns(), ","))
 	}
 	if err != nil {
 		return nil, csvError(name, err)
 	}
-	row := &csvRow{file: name, index: make(map[string]int)}
+	hdr := make(map[string]int, len(header))
 	for i, h := range header {
-		row.index[strings.ToLower(strings.TrimSpace(h))] = i
-	}
-	for _, c := range kind.required() {
-		if _, ok := row.index[c]; !ok {
-			return nil, &ImportError{File: name, Line: 1, Column: c, Reason: "missing column; the header must be: " + strings.Join(kind.Columns(), ",")}
+		if n := normaliseHeader(h); n != "" {
+			if _, dup := hdr[n]; !dup {
+				hdr[n] = i
+			}
 		}
 	}
+	f, err := detectFormat(hdr, kind)
+	if err != nil {
+		return nil, fail(1, "header", err.Error())
+	}
+	if f.needsShop && req.Shop == "" {
+		return nil, fail(1, "--shop", "this is a "+f.name+", which has no shop column: name the shop with --shop ID")
+	}
+	if f.needsShop {
+		src.tolerant()
+	}
+
+	// Map each field to its column in this file.
+	all := fields(kind)
+	for fld := range f.columns {
+		if !contains(all, fld) {
+			all = append(all, fld)
+		}
+	}
+	fieldIndex := make(map[string]int, len(all))
+	srcIdx := make([]int, len(all))
+	display := make(map[string]string, len(all))
+	for i, fld := range all {
+		fieldIndex[fld] = i
+		srcIdx[i] = -1
+		for _, alias := range f.columns[fld] {
+			if j, ok := hdr[normaliseHeader(alias)]; ok {
+				srcIdx[i], display[fld] = j, alias
+				break
+			}
+		}
+		if display[fld] == "" && len(f.columns[fld]) > 0 {
+			display[fld] = f.columns[fld][0]
+		}
+	}
+	required := f.required
+	if !f.needsShop && req.Shop == "" {
+		required = append([]string{"shop"}, required...)
+	}
+	for _, fld := range required {
+		if fld != "shop" && srcIdx[fieldIndex[fld]] < 0 || fld == "shop" && srcIdx[fieldIndex["shop"]] < 0 {
+			reason := "missing column; the header must be: " + strings.Join(kind.Columns(), ",")
+			if f.needsShop {
+				reason = "missing column of the " + f.name
+			}
+			return nil, fail(1, display[fld], reason)
+		}
+	}
+
 	parse := rowParsers[kind]
 	keywords, err := db.keywordsByShop(ctx)
 	if err != nil {
 		return nil, err
 	}
-	row.keywords = keywords
+	rec := make([]string, len(all))
+	row := &csvRow{file: name, index: fieldIndex, record: rec, keywords: keywords, display: display}
+	get := func(fld string) string { return rec[fieldIndex[fld]] }
+	set := func(fld, v string) { rec[fieldIndex[fld]] = v }
 
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
+	t := kind.table()
+	var rowsBefore, changesBefore int64
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), total_changes() FROM `+t.name).Scan(&rowsBefore, &changesBefore); err != nil {
+		return nil, err
+	}
 	// Reviews added by this import have ids above the current maximum; they
 	// get owners by the shops' routing rules before the commit.
 	var lastReview int64
@@ -142,25 +234,46 @@ func (db *DB) Import(ctx context.Context, kind Kind, name string, r io.Reader) (
 			return nil, err
 		}
 	}
-	b := newBatcher(ctx, tx, kind.table())
+	res := &ImportResult{Kind: kind, Format: f.name, Encoding: encoding}
+	b := newBatcher(ctx, tx, t)
+	defer b.close()
 	for {
-		rec, err := cr.Read()
+		record, line, err := src.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			b.close()
 			return nil, csvError(name, err)
 		}
-		row.record = rec
-		row.line, _ = cr.FieldPos(0)
-		if row.blank() {
+		row.line = line
+		blank := true
+		for i, j := range srcIdx {
+			v := ""
+			if j >= 0 && j < len(record) {
+				v = cleanCell(record[j])
+			}
+			rec[i] = v
+			blank = blank && v == ""
+		}
+		if blank {
 			continue
 		}
-		shopID := row.get("shop")
+		if f.needsShop || (req.Shop != "" && get("shop") == "") {
+			set("shop", req.Shop)
+		}
+		if f.convert != nil {
+			skip, ferr := f.convert(get, set)
+			if ferr != nil {
+				return nil, row.fail(ferr.field, ferr.reason)
+			}
+			if skip {
+				res.Skipped++
+				continue
+			}
+		}
+		shopID := get("shop")
 		shop, ok := byID[shopID]
 		if !ok {
-			b.close()
 			if shopID == "" {
 				return nil, row.fail("shop", "required")
 			}
@@ -168,17 +281,26 @@ func (db *DB) Import(ctx context.Context, kind Kind, name string, r io.Reader) (
 		}
 		values, err := parse(row, shop)
 		if err != nil {
-			b.close()
 			return nil, err
 		}
 		if err := b.add(values...); err != nil {
-			b.close()
 			return nil, fmt.Errorf("%s:%d: write: %w", name, row.line, err)
+		}
+		res.Rows++
+		if req.Progress != nil && res.Rows%ProgressEvery == 0 {
+			req.Progress(res.Rows)
 		}
 	}
 	if err := b.close(); err != nil {
 		return nil, fmt.Errorf("%s: write: %w", name, err)
 	}
+	var rowsAfter, changesAfter int64
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), total_changes() FROM `+t.name).Scan(&rowsAfter, &changesAfter); err != nil {
+		return nil, err
+	}
+	res.Inserted = int(rowsAfter - rowsBefore)
+	res.Updated = int(changesAfter-changesBefore) - res.Inserted
+	res.Unchanged = res.Rows - res.Inserted - res.Updated
 	if kind == KindReviews {
 		if err := autoAssign(ctx, db.onTx(ctx, tx), lastReview, db.now()); err != nil {
 			return nil, fmt.Errorf("%s: assign owners: %w", name, err)
@@ -187,7 +309,17 @@ func (db *DB) Import(ctx context.Context, kind Kind, name string, r io.Reader) (
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("%s: commit: %w", name, err)
 	}
-	return &ImportResult{Kind: kind, Rows: b.written, Elapsed: time.Since(start)}, nil
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // csvError turns an encoding/csv error into the contract's form.
@@ -201,16 +333,6 @@ func csvError(name string, err error) error {
 	return fmt.Errorf("%s: read: %w", name, err)
 }
 
-// skipBOM drops a UTF-8 byte order mark, which Excel writes at the start of
-// a CSV saved as UTF-8.
-func skipBOM(r io.Reader) io.Reader {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
-		br.Discard(3)
-	}
-	return br
-}
-
 // csvRow is the current record with its header, so parsers ask for columns
 // by name and report errors with the file, line and column.
 type csvRow struct {
@@ -220,27 +342,23 @@ type csvRow struct {
 	record []string
 	// keywords are each shop's own aspect words.
 	keywords map[string][]Keyword
+	// display names each field by the file's own column, for errors.
+	display map[string]string
 }
 
-// get returns the trimmed value of a column; absent columns are empty.
+// get returns the value of a field; absent fields are empty.
 func (r *csvRow) get(col string) string {
 	i, ok := r.index[col]
 	if !ok || i >= len(r.record) {
 		return ""
 	}
-	return strings.TrimSpace(r.record[i])
-}
-
-func (r *csvRow) blank() bool {
-	for _, f := range r.record {
-		if strings.TrimSpace(f) != "" {
-			return false
-		}
-	}
-	return true
+	return r.record[i]
 }
 
 func (r *csvRow) fail(col, reason string) *ImportError {
+	if d, ok := r.display[col]; ok && d != "" {
+		col = d
+	}
 	return &ImportError{File: r.file, Line: r.line, Column: col, Reason: reason}
 }
 
@@ -391,7 +509,7 @@ func parseReviewRow(r *csvRow, shop *Shop) ([]any, error) {
 }
 
 func parseOrderRow(r *csvRow, shop *Shop) ([]any, error) {
-	o := Order{ShopID: shop.ID, Product: r.get("product"), TrackingNo: r.get("tracking_no")}
+	o := Order{ShopID: shop.ID, Product: r.get("product"), TrackingNo: r.get("tracking_no"), MainOrderID: r.get("main_order_id")}
 	loc := shop.Location()
 	var err error
 	if o.OrderID, err = r.required("order_id"); err != nil {

@@ -151,6 +151,9 @@ var migrations = []string{
 	ALTER TABLE reviews ADD COLUMN reminded_at DATETIME;
 	ALTER TABLE reviews ADD COLUMN escalated_at DATETIME;
 	ALTER TABLE reviews ADD COLUMN noted_at DATETIME;`,
+
+	// Platform exports: the main order a sub-order belongs to.
+	`ALTER TABLE orders ADD COLUMN main_order_id TEXT NOT NULL DEFAULT '';`,
 }
 
 // migrate brings the schema up to date inside one transaction.

@@ -77,6 +77,9 @@ type Order struct {
 	TrackingNo string
 	// Cancelled orders (已关闭) are neither open nor late.
 	Cancelled bool
+	// MainOrderID groups the sub-orders of one checkout (抖店 主订单编号);
+	// OrderID is the sub-order, the unit that ships.
+	MainOrderID string
 	// Warned is the state the shipments job last warned about: "",
 	// at_risk, late, or resolved once a warned order shipped.
 	Warned string

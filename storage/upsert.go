@@ -22,6 +22,10 @@ type table struct {
 	// update is the DO UPDATE SET clause; it must leave follow-up state that
 	// the team owns (owner, status, outcome) alone.
 	update string
+	// changed is the DO UPDATE's WHERE: only rows whose imported values
+	// differ are written, so a re-import of the same file writes nothing
+	// and the summary can tell updated rows from unchanged ones.
+	changed string
 }
 
 var (
@@ -30,6 +34,7 @@ var (
 		columns:  []string{"shop_id", "date", "overall", "product", "logistics", "service"},
 		conflict: "shop_id, date",
 		update:   "overall = excluded.overall, product = excluded.product, logistics = excluded.logistics, service = excluded.service",
+		changed:  changedWhere("scores", "overall", "product", "logistics", "service"),
 	}
 	reviewsTable = table{
 		name:     "reviews",
@@ -41,14 +46,16 @@ var (
 				WHEN excluded.rating <= 2 AND reviews.status = '' THEN 'open'
 				WHEN excluded.rating > 2 AND reviews.status = 'open' THEN ''
 				ELSE reviews.status END`,
+		changed: changedWhere("reviews", "order_id", "product_id", "product", "rating", "created_at", "content", "aspects"),
 	}
 	ordersTable = table{
 		name:     "orders",
-		columns:  []string{"shop_id", "order_id", "product", "amount_fen", "paid_at", "promise", "ship_by", "shipped_at", "tracking_no", "cancelled"},
+		columns:  []string{"shop_id", "order_id", "product", "amount_fen", "paid_at", "promise", "ship_by", "shipped_at", "tracking_no", "cancelled", "main_order_id"},
 		conflict: "shop_id, order_id",
 		update: `product = excluded.product, amount_fen = excluded.amount_fen, paid_at = excluded.paid_at,
 			promise = excluded.promise, ship_by = excluded.ship_by, shipped_at = excluded.shipped_at, tracking_no = excluded.tracking_no,
-			cancelled = excluded.cancelled`,
+			cancelled = excluded.cancelled, main_order_id = excluded.main_order_id`,
+		changed: changedWhere("orders", "product", "amount_fen", "paid_at", "promise", "ship_by", "shipped_at", "tracking_no", "cancelled", "main_order_id"),
 	}
 )
 
@@ -71,7 +78,20 @@ func (t *table) statement(n int) string {
 	b.WriteString(t.conflict)
 	b.WriteString(") DO UPDATE SET ")
 	b.WriteString(t.update)
+	if t.changed != "" {
+		b.WriteString(" WHERE ")
+		b.WriteString(t.changed)
+	}
 	return b.String()
+}
+
+// changedWhere is "t.a IS NOT excluded.a OR t.b IS NOT excluded.b ...".
+func changedWhere(table string, cols ...string) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = table + "." + c + " IS NOT excluded." + c
+	}
+	return strings.Join(parts, " OR ")
 }
 
 // batcher upserts rows into one table inside a transaction, batchRows at a
@@ -149,5 +169,5 @@ func reviewValues(r *Review) []any {
 }
 
 func orderValues(o *Order) []any {
-	return []any{o.ShopID, o.OrderID, o.Product, o.AmountFen, utc(o.PaidAt), string(o.Promise), utc(o.ShipBy), utcPtr(o.ShippedAt), o.TrackingNo, o.Cancelled}
+	return []any{o.ShopID, o.OrderID, o.Product, o.AmountFen, utc(o.PaidAt), string(o.Promise), utc(o.ShipBy), utcPtr(o.ShippedAt), o.TrackingNo, o.Cancelled, o.MainOrderID}
 }

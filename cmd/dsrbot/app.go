@@ -66,7 +66,8 @@ const usageText = `usage:
   dsrbot demo [--seed N] [--shops N] [--orders N]
   dsrbot shop add ID --name NAME --platform douyin|taobao [--channel C] [--tz TZ] [--lang en|zh]
   dsrbot shop list
-  dsrbot import scores|reviews|orders FILE
+  dsrbot import scores|reviews|orders FILE [--shop ID]
+                                  canonical CSV, or a platform export (抖店, Taobao; UTF-8, GBK, XLSX)
   dsrbot run digest|shipments|reminders [--shop ID]
                                   a job once, now (printed when no Slack token is set)
   dsrbot schedule ID CRON         a shop's digest schedule, 5-field cron in its zone
@@ -247,23 +248,47 @@ func (m *Main) shop(ctx context.Context, args []string) error {
 }
 
 func (m *Main) importFile(ctx context.Context, args []string) error {
-	if len(args) != 2 {
-		return usagef("import needs a kind (scores, reviews or orders) and a file")
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	shop := fs.String("shop", "", "the shop of a platform export")
+	// Flags may come after the kind and file: dsrbot import orders FILE --shop ID.
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return usagef("import: %v", err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	kind, err := storage.ParseKind(args[0])
+	if len(pos) != 2 {
+		return usagef("import needs a kind (scores, reviews or orders) and a file, and --shop ID for a platform export")
+	}
+	kind, err := storage.ParseKind(pos[0])
 	if err != nil {
 		return usagef("%s", storage.ErrorMessage(err))
 	}
-	f, err := os.Open(args[1])
+	f, err := os.Open(pos[1])
 	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", args[1], errors.Unwrap(err))
+		return fmt.Errorf("cannot read %s: %w", pos[1], errors.Unwrap(err))
 	}
 	defer f.Close()
-	res, err := m.db.Import(ctx, kind, args[1], f)
+	req := storage.ImportRequest{Kind: kind, Name: pos[1], Reader: f, Shop: *shop}
+	bar := m.progress(f)
+	req.Progress = bar.update
+	res, err := m.db.ImportFile(ctx, req)
+	bar.done()
 	if err != nil {
 		return err
 	}
 	rate := float64(res.Rows) / res.Elapsed.Seconds()
-	fmt.Fprintf(m.Stdout, "imported %d %s from %s in %s (%.0f rows/s)\n", res.Rows, kind, args[1], res.Elapsed.Round(time.Millisecond), rate)
+	fmt.Fprintf(m.Stdout, "imported %s from %s (%s, %s): %d rows: %d inserted, %d updated, %d unchanged",
+		kind, pos[1], res.Format, res.Encoding, res.Rows, res.Inserted, res.Updated, res.Unchanged)
+	if res.Skipped > 0 {
+		fmt.Fprintf(m.Stdout, ", %d skipped (unpaid)", res.Skipped)
+	}
+	fmt.Fprintf(m.Stdout, "; %s, %.0f rows/s\n", res.Elapsed.Round(time.Millisecond), rate)
 	return nil
 }

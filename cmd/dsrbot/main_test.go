@@ -95,7 +95,7 @@ func TestImport(t *testing.T) {
 		"s1,O1,连衣裙,159.00,2026-11-23 08:00:00,same_day,,,\n"+
 		"s1,O2,连衣裙,159.00,2026-11-20T08:00:00+08:00,,,2026-11-21 09:00:00,SF1\n")
 	out, _, code := run(t, db, "", "import", "orders", good)
-	if code != 0 || !strings.Contains(out, "imported 2 orders") {
+	if code != 0 || !strings.Contains(out, "2 rows: 2 inserted, 0 updated, 0 unchanged") {
 		t.Fatalf("good import: exit %d, output %q", code, out)
 	}
 
@@ -221,5 +221,22 @@ func TestSchedule(t *testing.T) {
 	}
 	if _, errOut, code := run(t, db, "", "schedule", "s1", "61", "8", "*", "*", "*"); code != 1 || !strings.Contains(errOut, "not a 5-field cron expression") {
 		t.Fatalf("bad schedule: exit %d, %q", code, errOut)
+	}
+}
+
+func TestImportPlatformExport(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	mustRun(t, db, "shop", "add", "dy", "--name", "潮衣馆", "--platform", "douyin")
+	file := filepath.Join("..", "..", "testdata", "doudian_orders_gbk.csv")
+	out := mustRun(t, db, "import", "orders", file, "--shop", "dy")
+	if want := "(抖店 order export (订单导出), GBK): 4 rows: 4 inserted, 0 updated, 0 unchanged, 1 skipped (unpaid)"; !strings.Contains(out, want) {
+		t.Fatalf("import printed %q, want %q", out, want)
+	}
+	out = mustRun(t, db, "import", "orders", "--shop", "dy", file)
+	if !strings.Contains(out, "4 rows: 0 inserted, 0 updated, 4 unchanged") {
+		t.Fatalf("re-import printed %q", out)
+	}
+	if _, errOut, code := run(t, db, "", "import", "orders", file); code != 1 || !strings.Contains(errOut, ":1: --shop: this is a 抖店 order export") {
+		t.Fatalf("without --shop: exit %d, %q", code, errOut)
 	}
 }

@@ -1,0 +1,198 @@
+package storage
+
+import (
+	"fmt"
+	"strings"
+)
+
+// format is a kind of file dsrbot can import: the canonical CSV of a kind,
+// or a platform's own export. Each turns a source row into a canonical
+// record, so one set of row parsers checks every format alike.
+type format struct {
+	name string
+	kind Kind
+	// platform exports carry no shop column: the shop comes from --shop.
+	needsShop bool
+	// detect lists header names that, all present, identify the format.
+	detect []string
+	// columns maps canonical fields to the export's column names (the
+	// first is the one named in errors); absent fields stay empty.
+	columns map[string][]string
+	// required are canonical fields whose column must be in the header.
+	required []string
+	// convert adjusts a mapped record; skip drops the row (an unpaid
+	// order is not an order to ship).
+	convert func(get func(string) string, set func(string, string)) (skip bool, err *fieldError)
+}
+
+// fieldError is a value problem found while converting, named by field.
+type fieldError struct{ field, reason string }
+
+// fields returns the canonical fields of a kind: the documented header
+// and the optional extras a platform export can fill.
+func fields(k Kind) []string {
+	switch k {
+	case KindOrders:
+		return append(k.Columns(), "status", "main_order_id")
+	}
+	return k.Columns()
+}
+
+// canonicalFormat is the contract's CSV of a kind.
+func canonicalFormat(k Kind) *format {
+	cols := map[string][]string{}
+	for _, f := range fields(k) {
+		cols[f] = []string{f}
+	}
+	return &format{name: "canonical " + string(k) + " CSV", kind: k, columns: cols, required: k.required()}
+}
+
+// platformFormats are the exports of the merchant backends, detected by
+// their header row.
+var platformFormats = []*format{
+	{
+		name: "抖店 order export (订单导出)", kind: KindOrders, needsShop: true,
+		detect: []string{"主订单编号", "子订单编号"},
+		columns: map[string][]string{
+			"order_id":         {"子订单编号"},
+			"main_order_id":    {"主订单编号"},
+			"product":          {"选购商品", "商品名称"},
+			"amount":           {"订单应付金额", "商品金额"},
+			"paid_at":          {"支付完成时间"},
+			"promised_ship_by": {"承诺发货时间"},
+			"shipped_at":       {"发货时间"},
+			"tracking_no":      {"快递信息", "快递单号"},
+			"status":           {"订单状态"},
+			"spec":             {"商品规格"},
+		},
+		required: []string{"order_id", "amount", "paid_at"},
+		convert: func(get func(string) string, set func(string, string)) (bool, *fieldError) {
+			if get("paid_at") == "" {
+				return true, nil // not paid: nothing to ship, nothing to score
+			}
+			if spec := get("spec"); spec != "" {
+				set("product", strings.TrimSpace(get("product")+" "+spec))
+			}
+			// The export states the promise as a time: a custom promise.
+			if get("promised_ship_by") != "" {
+				set("promise", string(PromiseCustom))
+			}
+			switch st := get("status"); st {
+			case "已关闭", "已取消", "交易关闭":
+				set("status", "cancelled")
+			default:
+				set("status", "")
+			}
+			return false, nil
+		},
+	},
+	{
+		name: "抖店 review export (评价管理)", kind: KindReviews, needsShop: true,
+		detect: []string{"评价日期", "商品评价得分"},
+		columns: map[string][]string{
+			"order_id":   {"订单ID", "订单编号"},
+			"product_id": {"商品ID"},
+			"product":    {"商品名称"},
+			"rating":     {"商品评价得分"},
+			"created_at": {"评价日期"},
+			"content":    {"评价内容"},
+			"spec":       {"商品规格"},
+			"followup":   {"追评内容"},
+		},
+		required: []string{"order_id", "product_id", "rating", "created_at"},
+		convert: func(get func(string) string, set func(string, string)) (bool, *fieldError) {
+			// The export has no review ID: one review per order and product.
+			set("review_id", get("order_id")+"-"+get("product_id"))
+			if spec := get("spec"); spec != "" {
+				set("product", strings.TrimSpace(get("product")+" "+spec))
+			}
+			if f := get("followup"); f != "" {
+				set("content", strings.TrimSpace(get("content")+" 追评："+f))
+			}
+			return false, nil
+		},
+	},
+	{
+		name: "Taobao DSR history", kind: KindScores, needsShop: true,
+		detect: []string{"描述相符", "服务态度", "物流服务"},
+		columns: map[string][]string{
+			"date":      {"日期", "统计日期", "date"},
+			"product":   {"描述相符"},
+			"service":   {"服务态度"},
+			"logistics": {"物流服务"},
+		},
+		required: []string{"date", "product", "service", "logistics"},
+		convert: func(get func(string) string, set func(string, string)) (bool, *fieldError) {
+			d := strings.ReplaceAll(get("date"), "/", "-")
+			if len(d) > 10 {
+				d = d[:10]
+			}
+			set("date", normaliseDate(d))
+			return false, nil
+		},
+	},
+	{
+		name: "Taobao review export", kind: KindReviews, needsShop: true,
+		detect: []string{"宝贝ID", "评价内容"},
+		columns: map[string][]string{
+			"review_id":  {"评价ID"},
+			"order_id":   {"订单编号", "订单号"},
+			"product_id": {"宝贝ID"},
+			"product":    {"宝贝名称", "宝贝标题"},
+			"rating":     {"评分", "评价得分", "宝贝与描述相符"},
+			"created_at": {"评价时间", "评价日期"},
+			"content":    {"评价内容"},
+		},
+		required: []string{"order_id", "product_id", "rating", "created_at"},
+		convert: func(get func(string) string, set func(string, string)) (bool, *fieldError) {
+			if get("review_id") == "" {
+				set("review_id", get("order_id")+"-"+get("product_id"))
+			}
+			return false, nil
+		},
+	},
+}
+
+// normaliseDate pads "2026-1-5" to "2026-01-05".
+func normaliseDate(d string) string {
+	parts := strings.Split(d, "-")
+	if len(parts) != 3 {
+		return d
+	}
+	for i := 1; i < 3; i++ {
+		if len(parts[i]) == 1 {
+			parts[i] = "0" + parts[i]
+		}
+	}
+	return strings.Join(parts, "-")
+}
+
+// detectFormat picks the format of a header: a platform export whose
+// columns are all there, else the canonical CSV of the kind asked for.
+func detectFormat(header map[string]int, want Kind) (*format, error) {
+	for _, f := range platformFormats {
+		if hasAll(header, f.detect) {
+			if want != "" && f.kind != want {
+				return nil, fmt.Errorf("this is a %s, which holds %s; import it with: dsrbot import %s FILE --shop ID", f.name, f.kind, f.kind)
+			}
+			return f, nil
+		}
+	}
+	return canonicalFormat(want), nil
+}
+
+func hasAll(header map[string]int, names []string) bool {
+	for _, n := range names {
+		if _, ok := header[normaliseHeader(n)]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// normaliseHeader is how header names are compared: trimmed, lower case
+// (canonical names), without a BOM or the quotes some exports add.
+func normaliseHeader(h string) string {
+	h = strings.TrimPrefix(h, "\ufeff")
+	return strings.ToLower(strings.Trim(cleanCell(h), `"`))
+}
