@@ -105,6 +105,9 @@ type ImportRequest struct {
 	// Progress, when set, is told the count of rows read so far, every
 	// ProgressEvery rows.
 	Progress func(rows int)
+	// JSONLines says the body is JSON lines with canonical field names
+	// rather than a file.
+	JSONLines bool
 }
 
 // ProgressEvery is how often an import reports progress.
@@ -138,8 +141,11 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 		return nil, fail(0, "--shop", fmt.Sprintf("unknown shop %q (add it first: dsrbot shop add %s --name NAME --platform douyin|taobao)", req.Shop, req.Shop))
 	}
 
-	src, encoding, err := openSource(req.Reader)
-	if err != nil {
+	var src source
+	var encoding string
+	if req.JSONLines {
+		src, encoding = newJSONLSource(name, req.Reader, fields(kind)), "JSON lines"
+	} else if src, encoding, err = openSource(req.Reader); err != nil {
 		return nil, fail(1, "file", err.Error())
 	}
 	defer src.close()
@@ -324,6 +330,10 @@ func contains(list []string, s string) bool {
 
 // csvError turns an encoding/csv error into the contract's form.
 func csvError(name string, err error) error {
+	var ie *ImportError
+	if errors.As(err, &ie) {
+		return ie
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		// StartLine is where the bad record begins, which is where a person

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -170,3 +171,59 @@ func cleanCell(v string) string {
 	}
 	return strings.TrimSpace(v)
 }
+
+// jsonlSource reads JSON lines: one object per line with canonical field
+// names, the form tools that push data (ERP, RPA scripts) write easily.
+type jsonlSource struct {
+	name string
+	sc   *bufio.Scanner
+	cols []string
+	line int
+	rec  []string
+}
+
+func newJSONLSource(name string, r io.Reader, cols []string) *jsonlSource {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	return &jsonlSource{name: name, sc: sc, cols: cols, rec: make([]string, len(cols))}
+}
+
+func (s *jsonlSource) header() ([]string, error) { return s.cols, nil }
+
+func (s *jsonlSource) next() ([]string, int, error) {
+	for s.sc.Scan() {
+		s.line++
+		text := bytes.TrimSpace(s.sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		var obj map[string]any
+		dec := json.NewDecoder(bytes.NewReader(text))
+		dec.UseNumber()
+		if err := dec.Decode(&obj); err != nil {
+			return nil, 0, &ImportError{File: s.name, Line: s.line, Column: "json", Reason: "not a JSON object: " + err.Error()}
+		}
+		for i, c := range s.cols {
+			switch v := obj[c].(type) {
+			case nil:
+				s.rec[i] = ""
+			case string:
+				s.rec[i] = v
+			case json.Number:
+				s.rec[i] = v.String()
+			case bool:
+				s.rec[i] = fmt.Sprint(v)
+			default:
+				return nil, 0, &ImportError{File: s.name, Line: s.line, Column: c, Reason: "must be a string or a number"}
+			}
+		}
+		return s.rec, s.line, nil
+	}
+	if err := s.sc.Err(); err != nil {
+		return nil, 0, err
+	}
+	return nil, 0, io.EOF
+}
+
+func (s *jsonlSource) close() error { return nil }
+func (s *jsonlSource) tolerant()    {}

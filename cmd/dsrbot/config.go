@@ -16,6 +16,7 @@ type Config struct {
 	SigningSecret string // SLACK_SIGNING_SECRET
 	AppToken      string // SLACK_APP_TOKEN
 	APIURL        string // SLACK_API_URL
+	IngestToken   string // DSRBOT_INGEST_TOKEN: enables POST /ingest/*
 }
 
 // ConfigFromEnv reads the configuration with the contract's defaults.
@@ -34,6 +35,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		SigningSecret: getenv("SLACK_SIGNING_SECRET"),
 		AppToken:      getenv("SLACK_APP_TOKEN"),
 		APIURL:        get("SLACK_API_URL", "https://slack.com/api/"),
+		IngestToken:   getenv("DSRBOT_INGEST_TOKEN"),
 	}
 	if _, err := time.LoadLocation(c.TZ); err != nil {
 		return c, fmt.Errorf("DSRBOT_TZ=%q is not a time zone (use an IANA name such as Asia/Shanghai)", c.TZ)
