@@ -32,7 +32,7 @@ func (db *DB) now() time.Time {
 // timeout makes a second writer wait rather than fail; immediate transactions
 // take the write lock up front so two writers never deadlock on an upgrade.
 func Open(path string) (*DB, error) {
-	dsn := path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-32000"
+	dsn := path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-48000"
 	gdb, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,

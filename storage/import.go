@@ -415,6 +415,12 @@ var timeLayouts = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006/0
 
 // ParseTime reads RFC 3339 or a local "YYYY-MM-DD HH:MM:SS" in loc.
 func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	// The local form is what exports hold: try it first, by its shape.
+	if len(s) == 19 && s[10] == ' ' {
+		if t, err := time.ParseInLocation(timeLayouts[0], s, loc); err == nil {
+			return t, nil
+		}
+	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
@@ -429,7 +435,10 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 // ParseAmount reads a money amount in yuan ("129.9", "¥1,299.00") as fen,
 // without going through floating point.
 func ParseAmount(s string) (int64, error) {
-	v := strings.NewReplacer("¥", "", "￥", "", ",", "", " ", "").Replace(s)
+	v := s
+	if strings.ContainsAny(v, "¥￥, ") {
+		v = amountNoise.Replace(v)
+	}
 	neg := strings.HasPrefix(v, "-")
 	v = strings.TrimPrefix(v, "-")
 	whole, frac, _ := strings.Cut(v, ".")
@@ -452,6 +461,10 @@ func ParseAmount(s string) (int64, error) {
 	}
 	return int64(w)*100 + int64(f), nil
 }
+
+// amountNoise is what an amount may carry besides digits: currency signs
+// and thousands separators.
+var amountNoise = strings.NewReplacer("¥", "", "￥", "", ",", "", " ", "")
 
 // rowParsers turn a validated row into its table's column values.
 var rowParsers = map[Kind]func(*csvRow, *Shop) ([]any, error){
