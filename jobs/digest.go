@@ -53,16 +53,13 @@ func DigestKey(shopID, day string) string { return storage.OutboxKey(KindDigest,
 // it enqueued. A shop that fails is logged and skipped, so one bad shop
 // does not hold up the others.
 func (d *Digests) Sweep(ctx context.Context, now time.Time) (int, error) {
-	shops, err := d.Store.ListShops(ctx)
+	shops, err := boundShops(ctx, d.Store, "")
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for i := range shops {
 		s := &shops[i]
-		if s.Channel == "" {
-			continue
-		}
 		fired, ok, err := LastFireToday(s.DigestCron, now, s.Location())
 		if err != nil {
 			d.log().ErrorContext(ctx, "bad digest schedule", "shop", s.ID, "err", err)
@@ -142,24 +139,12 @@ func (d *Digests) Build(ctx context.Context, shopID string, now time.Time) (Rend
 // the scheduler: a digest already enqueued today is not enqueued again.
 // It returns the keys enqueued and those found already there.
 func (d *Digests) RunNow(ctx context.Context, shopID string, now time.Time) (added, existing []string, err error) {
-	var shops []storage.Shop
-	if shopID != "" {
-		s, err := d.Store.FindShop(ctx, shopID)
-		if err != nil {
-			return nil, nil, err
-		}
-		if s.Channel == "" {
-			return nil, nil, storage.Errorf(storage.EINVALID, "shop %s has no channel: bind one with /dsr bind %s in Slack", s.ID, s.ID)
-		}
-		shops = []storage.Shop{*s}
-	} else if shops, err = d.Store.ListShops(ctx); err != nil {
+	shops, err := boundShops(ctx, d.Store, shopID)
+	if err != nil {
 		return nil, nil, err
 	}
 	for i := range shops {
 		s := &shops[i]
-		if s.Channel == "" {
-			continue
-		}
 		ok, err := d.enqueue(ctx, s, now, time.Time{})
 		if err != nil {
 			return added, existing, err

@@ -38,28 +38,13 @@ type Shipments struct {
 // new state is recorded with its message, so a second run at once finds
 // nothing to say.
 func (j *Shipments) Run(ctx context.Context, shopID string, now time.Time) (int, error) {
-	var shops []storage.Shop
-	if shopID != "" {
-		s, err := j.Store.FindShop(ctx, shopID)
-		if err != nil {
-			return 0, err
-		}
-		if s.Channel == "" {
-			return 0, storage.Errorf(storage.EINVALID, "shop %s has no channel: bind one with /dsr bind %s in Slack", s.ID, s.ID)
-		}
-		shops = []storage.Shop{*s}
-	} else {
-		var err error
-		if shops, err = j.Store.ListShops(ctx); err != nil {
-			return 0, err
-		}
+	shops, err := boundShops(ctx, j.Store, shopID)
+	if err != nil {
+		return 0, err
 	}
 	n := 0
 	for i := range shops {
 		s := &shops[i]
-		if s.Channel == "" {
-			continue
-		}
 		added, err := j.runShop(ctx, s, now)
 		if err != nil {
 			if shopID != "" {
