@@ -89,13 +89,13 @@ func overallOf(shop *storage.Shop, s *storage.Score) float64 {
 // which comparison has no data.
 func changes(l lang, r *storage.DayReport, value func(*storage.Score) float64) string {
 	p := r.Shop.Platform
-	cmp := func(old *storage.Score, days int) string {
+	cmp := func(old *storage.Score, days int, key string) string {
 		if old == nil {
 			return l.t("card.noprev", addDays(r.Latest.Date, -days))
 		}
-		return delta(p, value(r.Latest)-value(old))
+		return l.t(key, delta(p, value(r.Latest)-value(old)))
 	}
-	return l.t("card.changes", cmp(r.Prev, 1), cmp(r.WeekAgo, 7))
+	return cmp(r.Prev, 1, "card.change.day") + " · " + cmp(r.WeekAgo, 7, "card.change.week")
 }
 
 // changeSince is the change from old to cur, or "" without old.

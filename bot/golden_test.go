@@ -1,0 +1,176 @@
+package bot
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// golden compares got with testdata/golden/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./bot -run %s -update to create it)", err, t.Name())
+	}
+	if string(got) != string(want) {
+		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+// goldenMessage checks both renderings of a message.
+func goldenMessage(t *testing.T, name string, m Message) {
+	t.Helper()
+	blocks, err := json.MarshalIndent(m.Blocks, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, name+".json", append(blocks, '\n'))
+	golden(t, name+".txt", []byte(m.Text))
+}
+
+var (
+	shanghai, _ = time.LoadLocation("Asia/Shanghai")
+	cardNow     = time.Date(2026, 11, 24, 10, 0, 0, 0, shanghai)
+)
+
+func f64(v float64) *float64 { return &v }
+
+func douyinShop(lang string) storage.Shop {
+	return storage.Shop{ID: "dy-fashion", Name: "潮衣馆", Platform: storage.Douyin, TZ: "Asia/Shanghai", Lang: lang,
+		WeightProduct: 50, WeightLogistics: 15, WeightService: 35, WarnHours: 6, FollowUpHours: 24}
+}
+
+// droppedReport is a formal-stage Douyin shop that fell below 70 because
+// its logistics score fell.
+func droppedReport(lang string) *storage.DayReport {
+	return &storage.DayReport{
+		Shop: douyinShop(lang), Now: cardNow, Today: "2026-11-24",
+		Latest:        &storage.Score{Date: "2026-11-24", Overall: f64(69.1), Product: 71.2, Logistics: 59.0, Service: 70.0},
+		Prev:          &storage.Score{Date: "2026-11-23", Overall: f64(69.8), Product: 71.4, Logistics: 62.5, Service: 69.9},
+		WeekAgo:       &storage.Score{Date: "2026-11-17", Overall: f64(72.6), Product: 71.0, Logistics: 78.0, Service: 70.1},
+		PaidOrders30d: 1200,
+		NewSince:      time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai),
+		NewBad: []storage.Review{
+			{ReviewID: "R1042", Rating: 1, Product: "连衣裙 L 黑色", Aspects: "size", Owner: "U0ALICE1", Status: "open", CreatedAt: cardNow.Add(-3 * time.Hour)},
+			{ReviewID: "R1039", Rating: 2, Product: "针织开衫 <米色>", Aspects: "logistics,service", Status: "open", CreatedAt: cardNow.Add(-26 * time.Hour)},
+		},
+		NewBadCount: 7,
+		OlderOpen:   3,
+		Late:        []storage.Order{{OrderID: "6921000000000000001", ShipBy: cardNow.Add(-5 * time.Hour)}},
+		LateCount:   1,
+		AtRisk:      []storage.Order{{OrderID: "6921000000000000002", ShipBy: cardNow.Add(2 * time.Hour)}, {OrderID: "6921000000000000003", ShipBy: cardNow.Add(5 * time.Hour)}},
+		AtRiskCount: 2,
+	}
+}
+
+func TestScoreCardGolden(t *testing.T) {
+	growth := droppedReport("en")
+	growth.Shop.ID, growth.Shop.Name, growth.PaidOrders30d = "dy-home", "家居小铺", 17
+	growth.Latest = &storage.Score{Date: "2026-11-24", Overall: f64(70), Product: 70, Logistics: 70, Service: 70}
+
+	taobao := &storage.DayReport{
+		Shop: storage.Shop{ID: "tb-tea", Name: "茶香阁", Platform: storage.Taobao, TZ: "Asia/Shanghai", Lang: "en", WarnHours: 6},
+		Now:  cardNow, Today: "2026-11-24",
+		Latest:  &storage.Score{Date: "2026-11-22", Product: 4.82, Logistics: 4.78, Service: 4.75},
+		Prev:    &storage.Score{Date: "2026-11-21", Product: 4.82, Logistics: 4.79, Service: 4.78},
+		WeekAgo: nil,
+	}
+	empty := &storage.DayReport{Shop: douyinShop("en"), Now: cardNow, Today: "2026-11-24", PaidOrders30d: 100}
+
+	tests := []struct {
+		name string
+		r    *storage.DayReport
+		want []string // plain assertions of the arithmetic, beside the golden file
+	}{
+		{"card_douyin_drop_en", droppedReport("en"), []string{
+			"商家体验分 69.1 (shows 4.3★)",
+			"▼0.7 vs previous day · ▼3.5 vs 7 days before",
+			"9.1 above the 60 line (抖音商城) · 0.9 below the 70 line (精选联盟)",
+			"物流体验 logistics 15%: 59.0 (▼3.5)",
+			"物流体验 logistics moved most: ▼3.5 vs previous day, ▼0.53 of the overall.",
+			"7 new since yesterday · 3 older still open",
+			"R1042 · 1★ · 连衣裙 L 黑色 · size · <@U0ALICE1> · 3h ago",
+			"1 late now · 2 at risk (due within 6 h)",
+			"6921000000000000002 (due in 2h)",
+		}},
+		{"card_douyin_drop_zh", droppedReport("zh"), []string{"商家体验分 69.1（展示 4.3★）", "低于 70 分线（精选联盟）0.9", "变化最大的是物流体验"}},
+		{"card_growth", growth, []string{"Growth stage: 17 paid orders in 30 days (30 make the score formal)"}},
+		{"card_taobao_stale", taobao, []string{
+			"No score imported for today; last is from 2026-11-22.",
+			"描述相符 description: 4.82 · ±0.00 vs previous day · no score of 2026-11-15 to compare",
+			"服务态度 service moved most: ▼0.03 vs previous day.",
+		}},
+		{"card_no_score", empty, []string{"No score imported yet. Import one with: dsrbot import scores FILE"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := cardDoc(tt.r).message()
+			for _, w := range tt.want {
+				if !strings.Contains(m.Text, w) {
+					t.Errorf("card lacks %q:\n%s", w, m.Text)
+				}
+			}
+			goldenMessage(t, tt.name, m)
+		})
+	}
+}
+
+func TestDigestAndWarningsGolden(t *testing.T) {
+	day := droppedReport("en")
+	r := &storage.DigestReport{
+		DayReport: *day,
+		Week: []storage.Score{
+			{Date: "2026-11-18", Overall: f64(72.4)}, {Date: "2026-11-19", Overall: f64(72.0)}, {Date: "2026-11-20", Overall: f64(71.1)},
+			{Date: "2026-11-22", Overall: f64(70.2)}, {Date: "2026-11-23", Overall: f64(69.8)}, {Date: "2026-11-24", Overall: f64(69.1)},
+		},
+		Unreported: day.NewBad, UnreportedCount: 2,
+		Overdue: day.NewBad[1:], OverdueCount: 1,
+		Stats: &storage.OutcomeStats{Closed: 5, ByOutcome: map[string]int{"refund": 3, "gift": 2}, MedianToClose: 6 * time.Hour},
+	}
+	m := RenderDigest(r, time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai), true)
+	for _, w := range []string{
+		"Late: this digest was due at 09:00",
+		"Week: █▇▅·▃▂▁ 72.4 → 69.1",
+		"5 follow-ups closed in 7 days: 3 refund, 2 gift; median 6h to close.",
+	} {
+		if !strings.Contains(m.Text, w) {
+			t.Errorf("digest lacks %q:\n%s", w, m.Text)
+		}
+	}
+	goldenMessage(t, "digest_late", m)
+
+	ship := &storage.ShipmentReport{
+		Shop: douyinShop("en"), Now: cardNow, Owner: "U0BO0001",
+		Late: []storage.Order{
+			{OrderID: "A1", Product: "羊毛大衣", AmountFen: 49900, PaidAt: cardNow.Add(-60 * time.Hour), ShipBy: cardNow.Add(-12 * time.Hour)},
+			{OrderID: "A2", Product: "羊毛大衣", AmountFen: 99800, PaidAt: cardNow.Add(-58 * time.Hour), ShipBy: cardNow.Add(-10 * time.Hour)},
+		},
+		AtRisk: []storage.Order{{OrderID: "B1", Product: "连衣裙 L 黑色", AmountFen: 15900, PaidAt: cardNow.Add(-45 * time.Hour), ShipBy: cardNow.Add(3 * time.Hour)}},
+	}
+	m = RenderShipments(ship)
+	for _, w := range []string{"2 × 羊毛大衣 late (first due 12h ago; ¥14.97 at stake): A1、A2", "1 × 连衣裙 L 黑色 at risk (first due in 3h; ¥2.00 at stake): B1", "Warehouse: <@U0BO0001>"} {
+		if !strings.Contains(strings.ReplaceAll(m.Text, ", ", "、"), w) {
+			t.Errorf("warnings lack %q:\n%s", w, m.Text)
+		}
+	}
+	goldenMessage(t, "shipments", m)
+}
