@@ -174,3 +174,9 @@ func TestDigestAndWarningsGolden(t *testing.T) {
 	}
 	goldenMessage(t, "shipments", m)
 }
+
+// jsonOf is the JSON of a value, as a string.
+func jsonOf(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}

@@ -1,0 +1,223 @@
+package bot
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		text string
+		want Command
+	}{
+		{"", Command{Verb: verbHelp}},
+		{"today", Command{Verb: verbToday}},
+		{"today dy-fashion", Command{Verb: verbToday, Shop: "dy-fashion"}},
+		{"今天", Command{Verb: verbToday}},
+		{"reviews", Command{Verb: verbReviews, Filter: "open"}},
+		{"reviews mine", Command{Verb: verbReviews, Filter: "mine"}},
+		{"reviews all dy-fashion", Command{Verb: verbReviews, Filter: "all", Shop: "dy-fashion"}},
+		{"差评 我的", Command{Verb: verbReviews, Filter: "mine"}},
+		{"late s1", Command{Verb: verbLate, Shop: "s1"}},
+		{"超时", Command{Verb: verbLate}},
+		{"help", Command{Verb: verbHelp}},
+		{"帮助", Command{Verb: verbHelp}},
+		{"assign R123 to <@U012ABC>", Command{Verb: verbAssign, Review: "R123", User: "U012ABC"}},
+		{"assign R123 <@U012ABC|alice>", Command{Verb: verbAssign, Review: "R123", User: "U012ABC"}},
+		{"R123 @alice", Command{Verb: verbAssign, Review: "R123", User: "alice"}},
+		{"R123 <@U012ABC>", Command{Verb: verbAssign, Review: "R123", User: "U012ABC"}},
+		{"分配 R123 给 @alice", Command{Verb: verbAssign, Review: "R123", User: "alice"}},
+		{"分配　R123　给　＠alice", Command{Verb: verbAssign, Review: "R123", User: "alice"}},
+		{"done R123 refund called back", Command{Verb: verbDone, Review: "R123", Outcome: "refund", Note: "called back"}},
+		{"完成 R123 退款", Command{Verb: verbDone, Review: "R123", Outcome: "refund"}},
+		{"完成 R1 赠品/优惠券 送了券", Command{Verb: verbDone, Review: "R1", Outcome: "gift", Note: "送了券"}},
+		{"done R1 no_action", Command{Verb: verbDone, Review: "R1", Outcome: "no_action"}},
+		{"mine", Command{Verb: verbReviews, Filter: "mine"}},
+		{"我的", Command{Verb: verbReviews, Filter: "mine"}},
+		{"bind shop1", Command{Verb: verbBind, Shop: "shop1"}},
+		{"claim R9", Command{Verb: verbClaim, Review: "R9"}},
+		{"认领 R9", Command{Verb: verbClaim, Review: "R9"}},
+		{"reopen R9 buyer wrote again", Command{Verb: verbReopen, Review: "R9", Note: "buyer wrote again"}},
+		{"状态 R9", Command{Verb: verbStatus, Review: "R9"}},
+		{"owner", Command{Verb: verbOwner}},
+		{"owner logistics <@U0BO>", Command{Verb: verbOwner, Aspect: "logistics", Users: []string{"U0BO"}}},
+		{"负责人 物流 @bo dy-fashion", Command{Verb: verbOwner, Aspect: "logistics", Users: []string{"bo"}, Shop: "dy-fashion"}},
+		{"owner default @a @b", Command{Verb: verbOwner, Aspect: "default", Users: []string{"a", "b"}}},
+		{"owner size", Command{Verb: verbOwner, Aspect: "size"}},
+		{"schedule 30 8 * * 1-5", Command{Verb: verbSchedule, Spec: "30 8 * * 1-5"}},
+	}
+	for _, tt := range tests {
+		got, err := Parse(tt.text)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.text, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q) = %+v, want %+v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ text, key, says string }{
+		{"bogus", "err.unknown", `I don't know "bogus"`},
+		{"assign R123", "err.usage", "Usage: /dsr assign REVIEW @user"},
+		{"assign R123 to alice", "err.usage", "@dsrbot assign R123 to @alice"},
+		{"done R123 foo", "err.outcome", `"foo" is not an outcome`},
+		{"done R123", "err.usage", "/dsr done REVIEW OUTCOME"},
+		{"bind", "err.usage", "/dsr bind SHOP"},
+		{"today a b", "err.usage", "/dsr today [SHOP]"},
+		{"owner size @a @b", "err.usage", "/dsr owner default @a @b"},
+		{"owner @a", "err.usage", "/dsr owner ASPECT @user"},
+		{"schedule 0 9 *", "err.usage", "/dsr schedule CRON"},
+		{"claim", "err.usage", "/dsr claim REVIEW"},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.text)
+		pe, ok := err.(*parseError)
+		if !ok || pe.key != tt.key {
+			t.Errorf("Parse(%q) error = %v, want key %s", tt.text, err, tt.key)
+			continue
+		}
+		if msg := en.t(pe.key, pe.args...); !strings.Contains(msg, tt.says) {
+			t.Errorf("Parse(%q) says %q, want it to contain %q", tt.text, msg, tt.says)
+		}
+	}
+}
+
+// verbCount counts the fmt verbs of a format string.
+var verbCount = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[sdqvfg]`)
+
+// TestCatalogComplete: every entry is in both languages with the same
+// arguments, and every key the code asks for exists.
+func TestCatalogComplete(t *testing.T) {
+	for key, e := range catalog {
+		if e[en] == "" || e[zh] == "" {
+			t.Errorf("%s: missing a language", key)
+		}
+		enArgs, zhArgs := argCount(e[en]), argCount(e[zh])
+		if enArgs != zhArgs {
+			t.Errorf("%s: English takes %d arguments, Chinese %d", key, enArgs, zhArgs)
+		}
+	}
+	fset := token.NewFileSet()
+	files, _ := filepath.Glob("*.go")
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			if sel, ok := call.Fun.(*ast.SelectorExpr); !ok || sel.Sel.Name != "t" {
+				return true
+			}
+			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				key, _ := strconv.Unquote(lit.Value)
+				if _, ok := catalog[key]; !ok {
+					t.Errorf("%s: key %q is not in the catalogue", fset.Position(lit.Pos()), key)
+				}
+			}
+			return true
+		})
+	}
+	// Keys built at run time.
+	var dynamic []string
+	for _, a := range storage.Aspects {
+		dynamic = append(dynamic, "aspect."+string(a))
+	}
+	for _, o := range storage.Outcomes {
+		dynamic = append(dynamic, "outcome."+o)
+	}
+	for _, p := range []string{"douyin", "taobao"} {
+		dynamic = append(dynamic, "platform."+p)
+		for _, d := range storage.Dimensions {
+			dynamic = append(dynamic, "dim."+p+"."+string(d))
+		}
+	}
+	for _, e := range []string{"assigned", "auto-assigned", "closed", "reopened"} {
+		dynamic = append(dynamic, "event."+e)
+	}
+	dynamic = append(dynamic, "reviews.title.open", "reviews.title.mine", "reviews.title.all")
+	for _, k := range dynamic {
+		if _, ok := catalog[k]; !ok {
+			t.Errorf("dynamic key %q is not in the catalogue", k)
+		}
+	}
+}
+
+// argCount is the number of arguments a format uses: the highest explicit
+// index, or the count of verbs.
+func argCount(format string) int {
+	format = strings.ReplaceAll(format, "%%", "")
+	n, max := 0, 0
+	for _, m := range verbCount.FindAllStringSubmatch(format, -1) {
+		n++
+		if m[1] != "" {
+			i, _ := strconv.Atoi(strings.Trim(m[1], "[]"))
+			if i > max {
+				max = i
+			}
+		}
+	}
+	if max > 0 {
+		return max
+	}
+	return n
+}
+
+func TestBlockKitLimits(t *testing.T) {
+	var sections []section
+	for i := 0; i < 80; i++ {
+		sections = append(sections, section{lines: []line{{txt("shop line")}}})
+	}
+	d := &doc{title: strings.Repeat("标题", 100), sections: sections, footer: "footer"}
+	m := d.message()
+	if len(m.Blocks) > maxBlocks {
+		t.Fatalf("%d blocks", len(m.Blocks))
+	}
+	raw, _ := jsonOf(m.Blocks)
+	if !strings.Contains(raw, "and 32 more") {
+		t.Fatalf("cut sections are not counted: %s", raw[len(raw)-300:])
+	}
+	if !strings.Contains(raw, "标题…") {
+		t.Fatal("long header not cut with an ellipsis")
+	}
+
+	var long []line
+	for i := 0; i < 500; i++ {
+		long = append(long, line{txt(strings.Repeat("很长的差评内容", 5) + " <&> "), mentionOf("U012ABCDEF"), txt(" "), mentionOf("alice")})
+	}
+	m = (&doc{sections: []section{{heading: "Reviews", lines: long}}}).message()
+	raw, _ = jsonOf(m.Blocks)
+	if !strings.Contains(raw, "… and ") || strings.Contains(raw, "<&>") || !strings.Contains(raw, "\\u0026lt;\\u0026amp;\\u0026gt;") {
+		t.Fatalf("long section not cut or not escaped")
+	}
+	if !strings.Contains(raw, `\u003c@U012ABCDEF\u003e`) || !strings.Contains(raw, "@alice") {
+		t.Fatal("mentions not rendered")
+	}
+	if !strings.Contains(m.Text, "<&>") {
+		t.Fatal("plain text was escaped")
+	}
+	for _, b := range m.Blocks {
+		bs, _ := jsonOf(b)
+		if n := len([]rune(bs)); n > maxSectionText+200 {
+			t.Fatalf("a block of %d characters", n)
+		}
+	}
+}
