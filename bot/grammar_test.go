@@ -192,7 +192,7 @@ func TestBlockKitLimits(t *testing.T) {
 		t.Fatalf("%d blocks", len(m.Blocks))
 	}
 	raw, _ := jsonOf(m.Blocks)
-	if !strings.Contains(raw, "and 32 more") {
+	if !strings.Contains(raw, "and 33 more") {
 		t.Fatalf("cut sections are not counted: %s", raw[len(raw)-300:])
 	}
 	if !strings.Contains(raw, "标题…") {
