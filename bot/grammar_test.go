@@ -195,8 +195,9 @@ func TestBlockKitLimits(t *testing.T) {
 	if !strings.Contains(raw, "and 33 more") {
 		t.Fatalf("cut sections are not counted: %s", raw[len(raw)-300:])
 	}
-	if !strings.Contains(raw, "标题…") {
-		t.Fatal("long header not cut with an ellipsis")
+	header, _ := jsonOf(m.Blocks[0])
+	if !strings.Contains(header, "标…\"") || len([]rune(header)) > maxHeaderText+80 {
+		t.Fatalf("long header not cut to %d runes with an ellipsis: %s", maxHeaderText, header)
 	}
 
 	var long []line
