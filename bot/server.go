@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -121,7 +122,10 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request, body []byt
 func (s *Server) Slash(ctx context.Context, req Request, responseURL string) Message {
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.workTimeout())
 	result := make(chan Message, 1)
-	go func() { result <- s.Bot.Handle(work, req) }()
+	go func() {
+		defer s.recoverTo(work, "slash command", func() { result <- s.Bot.failure(work, req, nil, errors.New("panic")) })
+		result <- s.Bot.Handle(work, req)
+	}()
 	timer := time.NewTimer(s.ackAfter())
 	defer timer.Stop()
 	select {
@@ -133,6 +137,7 @@ func (s *Server) Slash(ctx context.Context, req Request, responseURL string) Mes
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer s.recoverTo(work, "slow answer", nil)
 		defer cancel()
 		m := <-result
 		if responseURL == "" {
@@ -204,6 +209,7 @@ func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer s.recoverTo(ctx, "mention", nil)
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.workTimeout())
 		defer cancel()
 		m := s.Bot.Handle(work, Request{Text: stripMention(mention.Text), User: mention.User, Channel: mention.Channel, Team: outer.TeamID})
@@ -258,6 +264,7 @@ func (s *Server) Interaction(ctx context.Context, cb slack.InteractionCallback) 
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
+			defer s.recoverTo(ctx, "button", nil)
 			work, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.workTimeout())
 			defer cancel()
 			m, replace := s.Bot.Act(work, a)
@@ -265,6 +272,18 @@ func (s *Server) Interaction(ctx context.Context, cb slack.InteractionCallback) 
 				s.log().ErrorContext(work, "cannot update a message after an action", "review", a.Review, "err", err)
 			}
 		}()
+	}
+}
+
+// recoverTo stops a panic in work done after the acknowledgement from
+// taking the process down: net/http recovers only its own goroutines. The
+// cause is logged; then, if set, fallback answers the user.
+func (s *Server) recoverTo(ctx context.Context, what string, fallback func()) {
+	if p := recover(); p != nil {
+		s.log().ErrorContext(ctx, "panic while handling a "+what, "panic", p, "stack", string(debug.Stack()))
+		if fallback != nil {
+			fallback()
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -22,11 +23,13 @@ type Scheduler struct {
 	Log *slog.Logger
 
 	cron *cron.Cron
+	// first is the catch-up run at start, which Stop waits for too.
+	first sync.WaitGroup
 }
 
-// Start runs one sweep and drain at once, so that a digest missed while
-// the bot was down goes out on return, then starts the timers. Stop ends
-// them.
+// Start starts the timers and, beside them, one run of every job, so that
+// a digest or warning missed while the bot was down goes out on return.
+// Stop ends them.
 func (s *Scheduler) Start(ctx context.Context) {
 	if unbound, err := s.Digests.Unbound(ctx); err != nil {
 		s.Log.ErrorContext(ctx, "cannot list shops", "err", err)
@@ -38,9 +41,15 @@ func (s *Scheduler) Start(ctx context.Context) {
 	s.cron.AddFunc("* * * * *", func() { s.Tick(ctx) })
 	s.cron.AddFunc("@every 15s", func() { s.drain(ctx) })
 	s.cron.AddFunc("0 * * * *", func() { s.Hourly(ctx) })
-	s.Hourly(ctx)
-	s.Tick(ctx)
 	s.cron.Start()
+	// Catch up in the background so the HTTP side answers Slack at once;
+	// running beside a cron tick is safe (outbox keys and claims are unique).
+	s.first.Add(1)
+	go func() {
+		defer s.first.Done()
+		s.Hourly(ctx)
+		s.Tick(ctx)
+	}()
 }
 
 // Stop stops the timers and waits for running jobs.
@@ -48,6 +57,7 @@ func (s *Scheduler) Stop() {
 	if s.cron != nil {
 		<-s.cron.Stop().Done()
 	}
+	s.first.Wait()
 }
 
 // Tick enqueues due digests and delivers what is due.
