@@ -116,3 +116,13 @@ func (b *Bot) Act(ctx context.Context, a Action) (Message, bool) {
 	}
 	return d.message(), true
 }
+
+// openActions are the buttons of a review in a posted message (a digest,
+// an alert): only an open follow-up has them, and a press answers with a
+// line rather than redrawing the message.
+func openActions(l lang, rv *storage.Review) *actions {
+	if rv.Status != storage.StatusOpen {
+		return nil
+	}
+	return reviewActions(l, rv, "open", "msg")
+}

@@ -50,14 +50,18 @@ func digestDoc(r *storage.DigestReport, scheduled time.Time, late bool) *doc {
 	} else {
 		reviews.lines = append(reviews.lines, line{txt(l.t("digest.new", r.UnreportedCount))})
 	}
+	// Each new open review carries Claim and Resolve; overdue ones are
+	// listed without, to stay inside Slack's 50 blocks.
 	for i := range r.Unreported {
-		reviews.lines = append(reviews.lines, reviewLine(l, &r.Unreported[i], r.Now, true))
+		rv := &r.Unreported[i]
+		reviews.lines = append(reviews.lines, reviewLine(l, rv, r.Now, true))
+		reviews.actions = append(reviews.actions, openActions(l, rv))
 	}
 	if n := r.UnreportedCount - len(r.Unreported); n > 0 {
 		reviews.lines = append(reviews.lines, line{txt(l.t("more", n))})
 	}
 	if r.OverdueCount > 0 {
-		reviews.lines = append(reviews.lines, line{bold(l.t("digest.overdue", r.OverdueCount, int(storage.FollowUpDeadline.Hours())))})
+		reviews.lines = append(reviews.lines, line{bold(l.t("digest.overdue", r.OverdueCount, int(r.Shop.FollowUpDeadline().Hours())))})
 		for i := range r.Overdue {
 			reviews.lines = append(reviews.lines, reviewLine(l, &r.Overdue[i], r.Now, false))
 		}
@@ -66,6 +70,12 @@ func digestDoc(r *storage.DigestReport, scheduled time.Time, late bool) *doc {
 		}
 	}
 	reviews.lines = append(reviews.lines, line{txt(statsLine(l, r.Stats))})
+	if len(reviews.actions) > 0 {
+		// actions has an entry per line: pad it past the listed reviews.
+		reviews.actions = append(reviews.actions, make([]*actions, len(reviews.lines)-len(reviews.actions))...)
+	} else {
+		reviews.actions = nil
+	}
 	d.sections = append(d.sections, reviews, shippingSection(l, &r.DayReport))
 	d.footer = l.t("card.footer", r.Shop.ID)
 	return d

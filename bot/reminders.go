@@ -22,7 +22,7 @@ func RenderReminder(shop *storage.Shop, rv *storage.Review, now time.Time) Messa
 			{txt(dueLine(l, now, due))},
 		},
 	}
-	s.actions = []*actions{nil, reviewActions(l, rv, "open", "msg"), nil}
+	s.actions = []*actions{nil, openActions(l, rv), nil}
 	return (&doc{lang: l, title: l.t("remind.title", rv.ReviewID), sections: []section{s}, footer: l.t("remind.footer", rv.ReviewID)}).message()
 }
 
@@ -43,7 +43,7 @@ func RenderFollowUps(r *storage.ReminderReport) Message {
 		s := section{heading: l.t("followups.unassigned", len(r.Unassigned))}
 		for i := range r.Unassigned {
 			s.lines = append(s.lines, reviewLine(l, &r.Unassigned[i], r.Now, true))
-			s.actions = append(s.actions, reviewActions(l, &r.Unassigned[i], "open", "msg"))
+			s.actions = append(s.actions, openActions(l, &r.Unassigned[i]))
 		}
 		d.sections = append(d.sections, s)
 	}
@@ -58,6 +58,7 @@ func RenderCluster(shop *storage.Shop, c *storage.Cluster, now time.Time) Messag
 	s := section{heading: l.t("cluster.heading", len(c.Reviews), c.Product, l.t("aspect."+string(c.Aspect)), int(storage.ClusterWindow.Hours()))}
 	for i := range c.Reviews {
 		s.lines = append(s.lines, reviewLine(l, &c.Reviews[i], now, true))
+		s.actions = append(s.actions, openActions(l, &c.Reviews[i]))
 	}
 	return (&doc{lang: l, title: l.t("cluster.title", shop.Name, shop.ID), sections: []section{s}, footer: l.t("cluster.footer")}).message()
 }

@@ -245,3 +245,26 @@ func (db *DB) BindChannel(ctx context.Context, shopID, channel string, team ...s
 	}
 	return db.FindShop(ctx, shopID)
 }
+
+// UpdateShop changes a shop's settings with change, checks the result and
+// saves it; the ID and creation time stay as they are.
+func (db *DB) UpdateShop(ctx context.Context, id string, change func(*Shop)) (*Shop, error) {
+	s, err := db.FindShop(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	change(s)
+	s.ID = id
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	err = db.gdb.WithContext(ctx).Model(&Shop{}).Where("id = ?", id).Updates(map[string]any{
+		"name": s.Name, "channel": s.Channel, "tz": s.TZ, "lang": s.Lang,
+		"weight_product": s.WeightProduct, "weight_logistics": s.WeightLogistics, "weight_service": s.WeightService,
+		"warn_hours": s.WarnHours, "followup_hours": s.FollowUpHours,
+	}).Error
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}

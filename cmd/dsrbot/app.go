@@ -65,6 +65,8 @@ const usageText = `usage:
   dsrbot serve                    the bot: HTTP endpoints and the scheduler
   dsrbot demo [--seed N] [--shops N] [--orders N]
   dsrbot shop add ID --name NAME --platform douyin|taobao [--channel C] [--tz TZ] [--lang en|zh]
+  dsrbot shop set ID [--name N] [--channel C] [--tz TZ] [--lang en|zh] [--weights 50,15,35]
+                  [--warn-hours 6] [--followup-hours 24]
   dsrbot shop list
   dsrbot import scores|reviews|orders FILE [--shop ID]
                                   canonical CSV, or a platform export (抖店, Taobao; UTF-8, GBK, XLSX)
@@ -194,7 +196,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 
 func (m *Main) shop(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usagef("shop needs add or list")
+		return usagef("shop needs add, set or list")
 	}
 	switch args[0] {
 	case "list":
@@ -210,6 +212,8 @@ func (m *Main) shop(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stdout, "%-16s %-7s %-8s %-3s %-14s %s\n", s.ID, s.Platform, channel, s.Lang, s.TZ, s.Name)
 		}
 		return nil
+	case "set":
+		return m.shopSet(ctx, args[1:])
 	case "add":
 	default:
 		return usagef("unknown shop command %q", args[0])
@@ -244,6 +248,62 @@ func (m *Main) shop(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "shop %s added (%s, %s, %s)\n", created.ID, created.Platform, created.TZ, created.Lang)
+	return nil
+}
+
+// shopSet is `dsrbot shop set ID [flags]`: change a shop's settings.
+func (m *Main) shopSet(ctx context.Context, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usagef("shop set needs a shop ID first")
+	}
+	id := args[0]
+	fs := flag.NewFlagSet("shop set", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	name := fs.String("name", "", "display name")
+	channel := fs.String("channel", "", "Slack channel ID ('-' unbinds)")
+	tz := fs.String("tz", "", "IANA time zone")
+	lang := fs.String("lang", "", "en or zh")
+	weights := fs.String("weights", "", "商品,物流,服务 weights in percent, such as 50,15,35")
+	warn := fs.Int("warn-hours", 0, "hours before its deadline an unshipped order is at risk")
+	followup := fs.Int("followup-hours", 0, "hours after a bad review arrives its follow-up is due")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+		return usagef("shop set ID [--name N] [--channel C] [--tz TZ] [--lang en|zh] [--weights P,L,S] [--warn-hours N] [--followup-hours N]")
+	}
+	var w [3]int
+	if *weights != "" {
+		if _, err := fmt.Sscanf(*weights, "%d,%d,%d", &w[0], &w[1], &w[2]); err != nil {
+			return usagef("--weights takes three numbers, such as 50,15,35")
+		}
+	}
+	s, err := m.db.UpdateShop(ctx, id, func(s *storage.Shop) {
+		set := func(dst *string, v string) {
+			if v != "" {
+				*dst = v
+			}
+		}
+		set(&s.Name, *name)
+		set(&s.TZ, *tz)
+		set(&s.Lang, *lang)
+		if *channel == "-" {
+			s.Channel = ""
+		} else {
+			set(&s.Channel, *channel)
+		}
+		if *weights != "" {
+			s.WeightProduct, s.WeightLogistics, s.WeightService = w[0], w[1], w[2]
+		}
+		if *warn != 0 {
+			s.WarnHours = *warn
+		}
+		if *followup != 0 {
+			s.FollowUpHours = *followup
+		}
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "shop %s: %s, %s, %s, weights %d/%d/%d, at risk %d h before the deadline, follow-ups due in %d h\n",
+		s.ID, s.Name, s.TZ, s.Lang, s.WeightProduct, s.WeightLogistics, s.WeightService, s.WarnHours, s.FollowUpHours)
 	return nil
 }
 

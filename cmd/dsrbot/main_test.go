@@ -240,3 +240,18 @@ func TestImportPlatformExport(t *testing.T) {
 		t.Fatalf("without --shop: exit %d, %q", code, errOut)
 	}
 }
+
+func TestShopSet(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	mustRun(t, db, "shop", "add", "s1", "--name", "One", "--platform", "douyin")
+	out := mustRun(t, db, "shop", "set", "s1", "--lang", "zh", "--weights", "40,20,40", "--warn-hours", "4", "--followup-hours", "12")
+	if want := "shop s1: One, Asia/Shanghai, zh, weights 40/20/40, at risk 4 h before the deadline, follow-ups due in 12 h"; strings.TrimSpace(out) != want {
+		t.Fatalf("shop set printed %q", out)
+	}
+	if _, errOut, code := run(t, db, "", "shop", "set", "s1", "--weights", "50,50,50"); code != 1 || !strings.Contains(errOut, "add up to 100") {
+		t.Fatalf("bad weights: exit %d, %q", code, errOut)
+	}
+	if _, errOut, code := run(t, db, "", "shop", "set", "nope", "--lang", "zh"); code != 1 || !strings.Contains(errOut, `no shop "nope"`) {
+		t.Fatalf("unknown shop: exit %d, %q", code, errOut)
+	}
+}
