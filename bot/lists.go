@@ -11,39 +11,38 @@ import (
 // reviews is `/dsr reviews [open|mine|all] [SHOP]`: bad reviews, newest
 // first, for one shop or across all of them.
 func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter, user string) (*doc, error) {
-	shops, err := b.shopsFor(ctx, shop)
-	if err != nil {
-		return nil, err
-	}
 	l := langOf(shop)
-	f := storage.ReviewFilter{OpenOnly: filter != "all", Limit: listLimit}
-	if filter == "mine" {
-		f.Owner = user
-	}
 	var all []storage.Review
 	total := 0
 	if filter == "mine" && shop == nil {
-		// One indexed query across every shop: an agency's people work
-		// across shops.
+		// One indexed query across every shop, oldest first (the most
+		// overdue on top): an agency's people work across shops.
+		var err error
 		if all, total, err = b.Store.Mine(ctx, user, listLimit); err != nil {
 			return nil, err
 		}
-	}
-	for _, s := range shops {
-		if filter == "mine" && shop == nil {
-			break
-		}
-		f.ShopID = s.ID
-		rows, n, err := b.Store.BadReviews(ctx, f)
+	} else {
+		shops, err := b.shopsFor(ctx, shop)
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, rows...)
-		total += n
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].CreatedAt.After(all[j].CreatedAt) })
-	if len(all) > listLimit {
-		all = all[:listLimit]
+		f := storage.ReviewFilter{OpenOnly: filter != "all", Limit: listLimit}
+		if filter == "mine" {
+			f.Owner = user
+		}
+		for _, s := range shops {
+			f.ShopID = s.ID
+			rows, n, err := b.Store.BadReviews(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, rows...)
+			total += n
+		}
+		sort.SliceStable(all, func(i, j int) bool { return all[i].CreatedAt.After(all[j].CreatedAt) })
+		if len(all) > listLimit {
+			all = all[:listLimit]
+		}
 	}
 	d := &doc{lang: l, title: l.t("reviews.title."+filter, scope(l, shop))}
 	countKey := "reviews.count"
