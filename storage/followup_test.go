@@ -62,3 +62,25 @@ func TestFollowUp(t *testing.T) {
 		t.Fatalf("open bad reviews of a = %d, want 1 (R9)", n)
 	}
 }
+
+func TestMineOldestFirstAcrossShops(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	mustCreateShop(t, db, "a", Douyin)
+	mustCreateShop(t, db, "b", Douyin)
+	mustImport(t, db, KindReviews, "shop,review_id,rating,created_at,content\n"+
+		"a,R1,1,2026-11-24 08:00:00,差\n"+
+		"b,R2,1,2026-11-22 08:00:00,差\n"+
+		"a,R3,1,2026-11-23 08:00:00,差\n"+
+		"b,R4,1,2026-11-21 08:00:00,差\n", 4)
+	for _, id := range []string{"R1", "R2", "R3"} {
+		r, _ := db.FindReview(ctx, "", id)
+		if err := db.AssignReview(ctx, r.ID, "U0A", Change{Actor: "U0A", At: testNow}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, n, err := db.Mine(ctx, "U0A", 2)
+	if err != nil || n != 3 || len(rows) != 2 || rows[0].ReviewID != "R2" || rows[1].ReviewID != "R3" {
+		t.Fatalf("Mine = %v (%d), %v; want R2, R3 of 3", rows, n, err)
+	}
+}
