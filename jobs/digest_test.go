@@ -48,7 +48,8 @@ func (w *digestWorld) tick(t *testing.T, now time.Time) {
 	if _, err := w.digests.Sweep(ctx, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.sender.Drain(ctx, now); err != nil {
+	w.sender.Now = func() time.Time { return now }
+	if _, err := w.sender.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -85,7 +85,7 @@ func (s *Scheduler) Hourly(ctx context.Context) {
 }
 
 func (s *Scheduler) drain(ctx context.Context) {
-	if _, err := s.Sender.Drain(ctx, s.Now()); err != nil {
+	if _, err := s.Sender.Drain(ctx); err != nil {
 		s.Log.ErrorContext(ctx, "outbox drain failed", "err", err)
 	}
 }

@@ -3,9 +3,11 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/dsrbot/dsrbot/storage"
@@ -14,6 +16,7 @@ import (
 // OutboxStore is what the sender needs of the database.
 type OutboxStore interface {
 	ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]storage.OutboxMessage, error)
+	RenewClaim(ctx context.Context, id int64, owner string, now time.Time, lease time.Duration) (bool, error)
 	MarkSent(ctx context.Context, id int64, owner, ts string, now time.Time) error
 	Reschedule(ctx context.Context, id int64, owner string, next time.Time, cause string) error
 	MarkFailed(ctx context.Context, id int64, owner, cause string, now time.Time) error
@@ -44,9 +47,13 @@ const (
 type Sender struct {
 	Store    OutboxStore
 	Delivery Delivery
-	// Owner names this sender in claims; two processes need two names.
+	// Owner names this sender in claims; each drain adds a number of its
+	// own, so two drains of one process never settle each other's claims.
 	Owner string
-	Log   *slog.Logger
+	// Now is the clock, read afresh for every claim and attempt: a drain
+	// can outlast a lease when Slack is slow.
+	Now func() time.Time
+	Log *slog.Logger
 	// Lease is how long a claim holds; a sender that dies mid-delivery
 	// loses its claim after it, and the next sender checks the channel
 	// before posting.
@@ -55,13 +62,17 @@ type Sender struct {
 	GiveUpAfter time.Duration
 }
 
-// Drain delivers every due message, at now, and returns how many it sent.
+// drains numbers the drains of this process.
+var drains atomic.Int64
+
+// Drain delivers every due message and returns how many it sent.
 // Messages that must wait (429, an outage) are rescheduled in the outbox,
 // not slept on, so a drain never blocks and a restart loses no retry.
-func (s *Sender) Drain(ctx context.Context, now time.Time) (int, error) {
+func (s *Sender) Drain(ctx context.Context) (int, error) {
+	owner := fmt.Sprintf("%s#%d", s.Owner, drains.Add(1))
 	sent := 0
 	for {
-		claimed, err := s.Store.ClaimOutbox(ctx, s.Owner, now, s.lease(), claimBatch)
+		claimed, err := s.Store.ClaimOutbox(ctx, owner, s.now(), s.lease(), claimBatch)
 		if err != nil {
 			return sent, err
 		}
@@ -69,7 +80,7 @@ func (s *Sender) Drain(ctx context.Context, now time.Time) (int, error) {
 			return sent, nil
 		}
 		for i := range claimed {
-			if ok, err := s.deliver(ctx, &claimed[i], now); err != nil {
+			if ok, err := s.deliver(ctx, owner, &claimed[i]); err != nil {
 				return sent, err
 			} else if ok {
 				sent++
@@ -79,8 +90,17 @@ func (s *Sender) Drain(ctx context.Context, now time.Time) (int, error) {
 }
 
 // deliver makes one attempt at one claimed message and records the outcome.
-func (s *Sender) deliver(ctx context.Context, m *storage.OutboxMessage, now time.Time) (bool, error) {
+func (s *Sender) deliver(ctx context.Context, owner string, m *storage.OutboxMessage) (bool, error) {
 	log := s.log().With("key", m.Key, "channel", m.Channel, "attempt", m.Attempts)
+	// Renew the lease right before the attempt: earlier messages of this
+	// batch may have taken long enough for it to lapse and another sender
+	// to take over, and then this one must not post.
+	if ok, err := s.Store.RenewClaim(ctx, m.ID, owner, s.now(), s.lease()); err != nil || !ok {
+		if err == nil {
+			log.WarnContext(ctx, "lease lapsed before the attempt; leaving the message to its new sender")
+		}
+		return false, err
+	}
 	if m.Attempts > 1 {
 		// An earlier attempt may have reached the channel: look first.
 		ts, found, err := s.Delivery.Delivered(ctx, m.Channel, m.Key, m.CreatedAt.Add(-time.Minute))
@@ -88,21 +108,22 @@ func (s *Sender) deliver(ctx context.Context, m *storage.OutboxMessage, now time
 			log.WarnContext(ctx, "cannot check whether an earlier attempt was delivered; posting again", "err", err)
 		} else if found {
 			log.InfoContext(ctx, "an earlier attempt was delivered")
-			return true, s.Store.MarkSent(ctx, m.ID, s.Owner, ts, now)
+			return true, s.Store.MarkSent(ctx, m.ID, owner, ts, s.now())
 		}
 	}
 	ts, err := s.Delivery.Deliver(ctx, m.Channel, m.Key, Rendered{Text: m.Text, Blocks: []byte(m.Blocks)})
 	if err == nil {
 		log.InfoContext(ctx, "delivered", "ts", ts)
-		return true, s.Store.MarkSent(ctx, m.ID, s.Owner, ts, now)
+		return true, s.Store.MarkSent(ctx, m.ID, owner, ts, s.now())
 	}
+	now := s.now()
 	wait, retry := retryable(err, m.Attempts)
 	if !retry || now.Add(wait).Sub(m.CreatedAt) > s.giveUpAfter() {
 		log.ErrorContext(ctx, "giving up on a message", "err", err)
-		return false, s.Store.MarkFailed(ctx, m.ID, s.Owner, err.Error(), now)
+		return false, s.Store.MarkFailed(ctx, m.ID, owner, err.Error(), now)
 	}
 	log.WarnContext(ctx, "delivery failed; will retry", "wait", wait, "err", err)
-	return false, s.Store.Reschedule(ctx, m.ID, s.Owner, now.Add(wait), err.Error())
+	return false, s.Store.Reschedule(ctx, m.ID, owner, now.Add(wait), err.Error())
 }
 
 // retryable says whether a failed delivery is worth another try, and when.
@@ -123,6 +144,13 @@ func retryable(err error, attempts int) (time.Duration, bool) {
 func backoff(attempts int) time.Duration {
 	d := math.Min(float64(maxBackoff), float64(10*time.Second)*math.Pow(2, float64(attempts-1)))
 	return time.Duration(d/2 + rand.Float64()*d/2)
+}
+
+func (s *Sender) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
 }
 
 func (s *Sender) lease() time.Duration {

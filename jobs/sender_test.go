@@ -38,7 +38,8 @@ func senderWorld(t *testing.T) (*storage.DB, string, *chat) {
 
 func drain(t *testing.T, s *Sender, now time.Time) int {
 	t.Helper()
-	n, err := s.Drain(context.Background(), now)
+	s.Now = func() time.Time { return now }
+	n, err := s.Drain(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,8 +136,8 @@ func (d diesAfterPost) MarkSent(context.Context, int64, string, string, time.Tim
 func TestSenderKilledBetweenPostAndRecord(t *testing.T) {
 	db, _, c := senderWorld(t)
 	enqueueN(t, db, []string{"C1"}, 2)
-	dying := &Sender{Store: diesAfterPost{db}, Delivery: c, Owner: "old", Log: quiet}
-	if _, err := dying.Drain(context.Background(), t0); !errors.Is(err, errKilled) {
+	dying := &Sender{Store: diesAfterPost{db}, Delivery: c, Owner: "old", Log: quiet, Now: func() time.Time { return t0 }}
+	if _, err := dying.Drain(context.Background()); !errors.Is(err, errKilled) {
 		t.Fatalf("Drain = %v", err)
 	}
 	if got := c.keys("C1"); len(got) != 1 {
@@ -164,7 +165,7 @@ func TestSenderKilledBetweenPostAndRecord(t *testing.T) {
 	// sender cannot tell, and posts again. The README says so.
 	db2, _, c2 := senderWorld(t)
 	enqueueN(t, db2, []string{"C1"}, 1)
-	(&Sender{Store: diesAfterPost{db2}, Delivery: c2, Owner: "old", Log: quiet}).Drain(context.Background(), t0)
+	(&Sender{Store: diesAfterPost{db2}, Delivery: c2, Owner: "old", Log: quiet, Now: func() time.Time { return t0 }}).Drain(context.Background())
 	c2.noHistory = true
 	drain(t, &Sender{Store: db2, Delivery: c2, Owner: "new", Log: quiet}, t0.Add(DefaultLease+time.Second))
 	if got := c2.keys("C1"); len(got) != 2 {
@@ -192,7 +193,9 @@ func TestTwoSendersRacing(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 5; i++ {
-				if _, err := s.Drain(context.Background(), t0.Add(time.Duration(i)*time.Second)); err != nil {
+				at := t0.Add(time.Duration(i) * time.Second)
+				s.Now = func() time.Time { return at }
+				if _, err := s.Drain(context.Background()); err != nil {
 					t.Error(err)
 				}
 			}
@@ -238,5 +241,50 @@ func TestSenderGivesUpAfterADay(t *testing.T) {
 	m, _ := db.FindOutbox(context.Background(), "msg:C1:00")
 	if m.FailedAt == nil || m.SentAt != nil {
 		t.Fatalf("after a day of outage the message is %+v, want failed", m)
+	}
+}
+
+// slowChat is a chat where each delivery takes 50 seconds, and during the
+// second one another sender runs.
+type slowChat struct {
+	*chat
+	clock  *time.Time
+	calls  int
+	during func()
+}
+
+func (s *slowChat) Deliver(ctx context.Context, channel, key string, m Rendered) (string, error) {
+	s.calls++
+	*s.clock = s.clock.Add(50 * time.Second)
+	if s.calls == 2 {
+		s.during()
+	}
+	return s.chat.Deliver(ctx, channel, key, m)
+}
+
+// A drain claims a batch at once; a message late in the batch can outlive
+// its lease while earlier ones are posted. Its sender must renew the lease
+// before posting, and leave the message alone if another sender took it.
+func TestLapsedLeaseIsNotPostedUnder(t *testing.T) {
+	db, _, c := senderWorld(t)
+	enqueueN(t, db, []string{"C1", "C2", "C3"}, 1)
+	clock := t0
+	now := func() time.Time { return clock }
+	slow := &slowChat{chat: c, clock: &clock}
+	a := &Sender{Store: db, Delivery: slow, Owner: "a", Log: quiet, Now: now, Lease: time.Minute}
+	b := &Sender{Store: db, Delivery: c, Owner: "b", Log: quiet, Now: now, Lease: time.Minute}
+	slow.during = func() {
+		// 100 s in: C3's claim (made at t0 for a minute) has lapsed.
+		if _, err := b.Drain(context.Background()); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := a.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range []string{"C1", "C2", "C3"} {
+		if got := c.keys(ch); len(got) != 1 {
+			t.Fatalf("%s got %v, want its message once", ch, got)
+		}
 	}
 }

@@ -100,6 +100,17 @@ func (db *DB) ClaimOutbox(ctx context.Context, owner string, now time.Time, leas
 	return claimed, err
 }
 
+// RenewClaim extends a claim just before a delivery attempt, so that a
+// slow batch never posts under a lease that has run out. It reports false,
+// and the sender must leave the message alone, when the claim is no longer
+// this owner's or has already expired.
+func (db *DB) RenewClaim(ctx context.Context, id int64, owner string, now time.Time, lease time.Duration) (bool, error) {
+	res := db.gdb.WithContext(ctx).Model(&OutboxMessage{}).
+		Where("id = ? AND claimed_by = ? AND claimed_until >= ? AND sent_at IS NULL", id, owner, utc(now)).
+		Update("claimed_until", utc(now.Add(lease)))
+	return res.RowsAffected == 1, res.Error
+}
+
 // MarkSent records a delivered message and its Slack ts. Only the sender
 // holding the claim may record it.
 func (db *DB) MarkSent(ctx context.Context, id int64, owner, ts string, now time.Time) error {

@@ -70,6 +70,7 @@ func (m *Main) sender(client *bot.SlackClient) *jobs.Sender {
 		Store:    m.db,
 		Delivery: delivery{client},
 		Owner:    fmt.Sprintf("%s/%d", host, os.Getpid()),
+		Now:      m.Now,
 		Log:      m.log.With("job", "sender"),
 	}
 }
@@ -146,7 +147,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		enqueued = n
 	}
 	client := bot.NewSlackClient(m.config.BotToken, m.config.APIURL, nil, m.log)
-	sent, err := m.sender(client).Drain(ctx, m.Now())
+	sent, err := m.sender(client).Drain(ctx)
 	if err != nil {
 		return err
 	}
