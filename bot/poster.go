@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -32,6 +33,8 @@ type SlackClient struct {
 	MaxAttempts int
 	// Sleep waits between tries; tests replace it to run without waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
+
+	dms sync.Map // user ID -> direct-message channel ID
 }
 
 // metadataType marks dsrbot's messages so a retry can find them.
@@ -161,33 +164,65 @@ func backoff(attempt int) time.Duration {
 	return time.Duration(mrand.Float64() * ceiling * float64(time.Second))
 }
 
+// historyPages bounds the look-back of findPosted: 10 pages of 200
+// messages since the first attempt, far more than a channel gets in the
+// retry window of a message.
+const historyPages = 10
+
 // findPosted looks for a message carrying key, posted since the given time.
 func (c *SlackClient) findPosted(ctx context.Context, channel, threadTS, key string, since time.Time) (string, bool, error) {
-	oldest := strconv.FormatInt(since.Unix(), 10) + ".000000"
-	var msgs []slack.Message
-	var err error
-	if threadTS != "" {
-		msgs, _, _, err = c.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-			ChannelID: channel, Timestamp: threadTS, Oldest: oldest, Limit: 200, IncludeAllMetadata: true,
-		})
-	} else {
-		var resp *slack.GetConversationHistoryResponse
-		resp, err = c.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-			ChannelID: channel, Oldest: oldest, Limit: 200, IncludeAllMetadata: true,
-		})
-		if resp != nil {
-			msgs = resp.Messages
-		}
-	}
+	channel, err := c.channelFor(ctx, channel)
 	if err != nil {
 		return "", false, err
 	}
-	for _, m := range msgs {
-		if m.Metadata.EventType == metadataType && m.Metadata.EventPayload["key"] == key {
-			return m.Timestamp, true, nil
+	oldest := strconv.FormatInt(since.Unix(), 10) + ".000000"
+	cursor := ""
+	for page := 0; page < historyPages; page++ {
+		var msgs []slack.Message
+		if threadTS != "" {
+			msgs, _, cursor, err = c.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+				ChannelID: channel, Timestamp: threadTS, Oldest: oldest, Limit: 200, IncludeAllMetadata: true, Cursor: cursor,
+			})
+		} else {
+			var resp *slack.GetConversationHistoryResponse
+			resp, err = c.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+				ChannelID: channel, Oldest: oldest, Limit: 200, IncludeAllMetadata: true, Cursor: cursor,
+			})
+			if resp != nil {
+				msgs, cursor = resp.Messages, resp.ResponseMetaData.NextCursor
+			}
+		}
+		if err != nil {
+			return "", false, err
+		}
+		for _, m := range msgs {
+			if m.Metadata.EventType == metadataType && m.Metadata.EventPayload["key"] == key {
+				return m.Timestamp, true, nil
+			}
+		}
+		if cursor == "" {
+			break
 		}
 	}
 	return "", false, nil
+}
+
+// channelFor turns a user ID into the ID of the bot's direct-message
+// channel with that user (conversations.open), so that a reminder's post
+// and the lookup of it address the same channel; other IDs pass through.
+func (c *SlackClient) channelFor(ctx context.Context, channel string) (string, error) {
+	if !slackUserID.MatchString(channel) {
+		return channel, nil
+	}
+	if dm, ok := c.dms.Load(channel); ok {
+		return dm.(string), nil
+	}
+	ch, _, _, err := c.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}, ReturnIM: true})
+	if err != nil {
+		return "", err
+	}
+	c.dms.Store(channel, ch.ID)
+	return ch.ID, nil
 }
 
 // Deliver makes one attempt to post a rendered message (blocks as JSON)
@@ -200,6 +235,10 @@ func (c *SlackClient) Deliver(ctx context.Context, channel, key, text string, bl
 		if err := json.Unmarshal(blocks, &bs); err != nil {
 			return "", fmt.Errorf("stored blocks: %w", err)
 		}
+	}
+	channel, err := c.channelFor(ctx, channel)
+	if err != nil {
+		return "", classify(err)
 	}
 	_, ts, err := c.api.PostMessageContext(ctx, channel,
 		slack.MsgOptionText(text, false),

@@ -58,6 +58,10 @@ func newSlackFake(t *testing.T) *slackFake {
 	})
 	mux.HandleFunc("/api/chat.postMessage", f.postMessage)
 	mux.HandleFunc("/api/conversations.history", f.history)
+	mux.HandleFunc("/api/conversations.open", func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, r.Form.Get("users"))
+	})
 	mux.HandleFunc("/respond/", func(w http.ResponseWriter, r *http.Request) {
 		var resp slackResponse
 		raw, _ := io.ReadAll(r.Body)
@@ -462,5 +466,27 @@ func TestReviewButtons(t *testing.T) {
 	_, body := e.send("/slack/commands", "application/x-www-form-urlencoded", other, 0)
 	if !strings.Contains(body, "belongs to another Slack workspace") {
 		t.Fatalf("another workspace: %q", body)
+	}
+}
+
+// A reminder goes to a person: the client posts to their direct-message
+// channel and finds it there again, so a retry does not post twice.
+func TestDirectMessageDeliveredOnce(t *testing.T) {
+	e := newE2E(t)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	client := bot.NewSlackClient("xoxb-test", e.slack.apiURL(), nil, quiet)
+	ctx := context.Background()
+	e.slack.storeThen = []int{503}
+	_, err := client.Deliver(ctx, "U0ALICE1", "remind:s:R1:U0ALICE1:1", "R1 is overdue", []byte("[]"))
+	if err == nil {
+		t.Fatal("a 503 was reported as delivered")
+	}
+	ts, found, err := client.Delivered(ctx, "U0ALICE1", "remind:s:R1:U0ALICE1:1", e.now.Add(-time.Hour))
+	if err != nil || !found || ts == "" {
+		t.Fatalf("Delivered = %q, %v, %v; want the stored DM found", ts, found, err)
+	}
+	posts := e.slack.postsNow()
+	if len(posts) != 1 || posts[0].Channel != "DU0ALICE1" {
+		t.Fatalf("posts = %+v, want one in the DM channel", posts)
 	}
 }
