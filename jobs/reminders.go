@@ -86,6 +86,10 @@ func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 	add := func(key, kind, channel string, m Rendered) {
 		msgs = append(msgs, storage.OutboxMessage{Key: key, ShopID: s.ID, Kind: kind, Channel: channel, Text: m.Text, Blocks: string(m.Blocks)})
 	}
+	stamp := strconv.FormatInt(now.Unix(), 10)
+	// Only owners with a Slack user ID can get a direct message; the rest
+	// (names typed in the local shell) stay out of this run's record.
+	direct := r.Overdue[:0]
 	for i := range r.Overdue {
 		rv := &r.Overdue[i]
 		if !slackUser.MatchString(rv.Owner) {
@@ -95,11 +99,12 @@ func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 		if err != nil {
 			return 0, fmt.Errorf("render: %w", err)
 		}
-		// One reminder per follow-up and owner: a reassigned review
-		// reminds its new owner.
-		add(storage.OutboxKey(KindReminder, s.ID, rv.ReviewID, rv.Owner), KindReminder, rv.Owner, m)
+		// Once per follow-up and owner and cycle: reminded_at, cleared by a
+		// reassignment or a reopening, is what keeps it to once.
+		add(storage.OutboxKey(KindReminder, s.ID, rv.ReviewID, rv.Owner, stamp), KindReminder, rv.Owner, m)
+		direct = append(direct, *rv)
 	}
-	stamp := strconv.FormatInt(now.Unix(), 10)
+	r.Overdue = direct
 	if s.Channel != "" {
 		if len(r.Escalate) > 0 || len(r.Unassigned) > 0 {
 			m, err := j.Render.FollowUps(r)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -138,25 +139,51 @@ func likePrefix(p string) string {
 }
 
 // EnqueueReminders writes the reminder messages and records, in the same
-// transaction, what each reviewed was reminded of, so the next run does not
-// say it again. It returns how many messages were added.
+// transaction, what each review was reminded of, so the next run does not
+// say it again. Each record is conditional on the state that was read: if
+// another run (or a reassignment) changed it in between, nothing is
+// written and 0 is returned, so nothing is said twice or about the wrong
+// owner. It returns how many messages were added.
 func (db *DB) EnqueueReminders(ctx context.Context, r *ReminderReport, msgs []OutboxMessage, now time.Time) (int, error) {
 	added := 0
+	n := utc(now)
 	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		added = 0
 		for i := range msgs {
+			if msgs[i].Kind == "cluster" {
+				// A cluster is alerted once per window, whoever gets there first.
+				prefix := msgs[i].Key[:strings.LastIndex(msgs[i].Key, ":")+1]
+				var seen int64
+				if err := tx.Model(&OutboxMessage{}).Where("key LIKE ? ESCAPE '\\' AND created_at >= ?", likePrefix(prefix), utc(now.Add(-ClusterWindow))).Count(&seen).Error; err != nil {
+					return err
+				}
+				if seen > 0 {
+					return errAlreadySaid
+				}
+			}
 			ok, err := enqueue(tx, &msgs[i], now)
 			if err != nil {
 				return err
 			}
-			if ok {
-				added++
+			if !ok {
+				return errAlreadySaid
+			}
+			added++
+		}
+		for _, rv := range r.Overdue {
+			res := tx.Model(&Review{}).Where("id = ? AND owner = ? AND status = ? AND reminded_at IS NULL", rv.ID, rv.Owner, StatusOpen).Update("reminded_at", n)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				return errAlreadySaid
 			}
 		}
 		for _, set := range []struct {
 			reviews []Review
 			column  string
-		}{{r.Overdue, "reminded_at"}, {r.Escalate, "escalated_at"}, {r.Unassigned, "noted_at"}} {
+			extra   string
+		}{{r.Escalate, "escalated_at", "owner <> ''"}, {r.Unassigned, "noted_at", "owner = ''"}} {
 			if len(set.reviews) == 0 {
 				continue
 			}
@@ -164,12 +191,19 @@ func (db *DB) EnqueueReminders(ctx context.Context, r *ReminderReport, msgs []Ou
 			for i, rv := range set.reviews {
 				ids[i] = rv.ID
 			}
-			if err := tx.Model(&Review{}).Where("id IN ?", ids).Update(set.column, utc(now)).Error; err != nil {
-				return err
+			res := tx.Model(&Review{}).Where("id IN ? AND status = ? AND "+set.column+" IS NULL AND "+set.extra, ids, StatusOpen).Update(set.column, n)
+			if res.Error != nil {
+				return res.Error
+			}
+			if int(res.RowsAffected) != len(ids) {
+				return errAlreadySaid
 			}
 		}
 		return nil
 	})
+	if errors.Is(err, errAlreadySaid) {
+		return 0, nil
+	}
 	return added, err
 }
 

@@ -208,3 +208,53 @@ func TestShopKeywords(t *testing.T) {
 		t.Fatalf("another shop's keyword leaked: aspects = %q", r.Aspects)
 	}
 }
+
+// Two runs that read the same state at once say it once: the second
+// finds the news recorded and writes nothing.
+func TestConcurrentRunsSayItOnce(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	mustCreateShop(t, db, "s", Douyin)
+	now := testNow
+	at := func(ago time.Duration) string { return now.Add(-ago).UTC().Format(time.RFC3339) }
+	mustImport(t, db, KindReviews, "shop,review_id,rating,created_at,content\n"+
+		"s,R1,1,"+at(30*time.Hour)+",差\n", 1)
+	r1, _ := db.FindReview(ctx, "s", "R1")
+	db.AssignReview(ctx, r1.ID, "U0A", Change{Actor: "U0A", At: now})
+
+	first, _ := db.Reminders(ctx, "s", now)
+	second, _ := db.Reminders(ctx, "s", now)
+	msg := func(stamp string) []OutboxMessage {
+		return []OutboxMessage{{Key: "remind:s:R1:U0A:" + stamp, ShopID: "s", Kind: "remind", Channel: "U0A", Text: "x"}}
+	}
+	if n, err := db.EnqueueReminders(ctx, first, msg("1"), now); err != nil || n != 1 {
+		t.Fatalf("first run: %d, %v", n, err)
+	}
+	if n, err := db.EnqueueReminders(ctx, second, msg("2"), now); err != nil || n != 0 {
+		t.Fatalf("second run at the same moment: %d, %v", n, err)
+	}
+	if has, _ := db.OutboxHas(ctx, "remind:s:R1:U0A:2"); has {
+		t.Fatal("the second run's reminder was enqueued")
+	}
+
+	// Reopened, the review is reminded again (a new cycle).
+	db.CloseReview(ctx, r1.ID, "refund", Change{Actor: "U0A", At: now})
+	db.ReopenReview(ctx, r1.ID, Change{Actor: "U0A", At: now})
+	third, _ := db.Reminders(ctx, "s", now.Add(time.Hour))
+	if n, err := db.EnqueueReminders(ctx, third, msg("3"), now.Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("after reopening: %d, %v (overdue %v)", n, err, reviewIDs(third.Overdue))
+	}
+
+	// Shipments: the same.
+	mustImport(t, db, KindOrders, "shop,order_id,amount,paid_at,promise,promised_ship_by\n"+
+		"s,O1,10,"+at(50*time.Hour)+",custom,"+at(time.Hour)+"\n", 1)
+	a, _ := db.ShipmentChanges(ctx, "s", now)
+	b, _ := db.ShipmentChanges(ctx, "s", now)
+	ship := func(key string) OutboxMessage { return OutboxMessage{Key: key, ShopID: "s", Kind: "shipments", Channel: "C", Text: "x"} }
+	if ok, err := db.EnqueueShipments(ctx, a, ship("ship:1"), now); !ok || err != nil {
+		t.Fatalf("first shipments run: %v, %v", ok, err)
+	}
+	if ok, err := db.EnqueueShipments(ctx, b, ship("ship:2"), now); ok || err != nil {
+		t.Fatalf("second shipments run: %v, %v", ok, err)
+	}
+}

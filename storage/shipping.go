@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -169,6 +170,10 @@ func (db *DB) ShipmentChanges(ctx context.Context, shopID string, now time.Time)
 	return r, err
 }
 
+// errAlreadySaid rolls back a message whose news another run recorded
+// between reading it and writing it.
+var errAlreadySaid = errors.New("already said by another run")
+
 // Resolved is the warned state of an order that shipped (or was cancelled)
 // after a warning.
 const Resolved = "resolved"
@@ -194,11 +199,20 @@ func (db *DB) EnqueueShipments(ctx context.Context, r *ShipmentReport, m OutboxM
 			for i, o := range set.orders {
 				ids[i] = o.ID
 			}
-			if err := tx.Model(&Order{}).Where("id IN ?", ids).Update("warned", set.state).Error; err != nil {
-				return err
+			// Only orders still short of the new state change: if another
+			// run recorded them first, this message would repeat it.
+			res := tx.Model(&Order{}).Where("id IN ? AND warned <> ?", ids, set.state).Update("warned", set.state)
+			if res.Error != nil {
+				return res.Error
+			}
+			if int(res.RowsAffected) != len(ids) {
+				return errAlreadySaid
 			}
 		}
 		return nil
 	})
+	if errors.Is(err, errAlreadySaid) {
+		return false, nil
+	}
 	return added, err
 }
