@@ -35,6 +35,10 @@ type DigestReport struct {
 	// Stats are the follow-ups closed in the last 7 days.
 	Stats            *OutcomeStats
 	unreportedBefore time.Time
+	// maxReview is the highest review row when the digest was read: an
+	// import that lands before the digest is enqueued is not marked as
+	// announced without having been.
+	maxReview int64
 }
 
 // DigestReport builds the digest of a shop at now.
@@ -44,10 +48,13 @@ func (db *DB) DigestReport(ctx context.Context, shopID string, now time.Time) (*
 		return nil, err
 	}
 	r := &DigestReport{DayReport: *day, unreportedBefore: now}
+	if err := db.gdb.WithContext(ctx).Raw(`SELECT COALESCE(MAX(id), 0) FROM reviews`).Scan(&r.maxReview).Error; err != nil {
+		return nil, err
+	}
 	if r.Week, err = db.ScoreHistory(ctx, shopID, addDays(r.Today, -6), r.Today); err != nil {
 		return nil, err
 	}
-	q := db.unreported(db.gdb.WithContext(ctx), shopID, now)
+	q := db.unreported(db.gdb.WithContext(ctx), shopID, now, r.maxReview)
 	var total int64
 	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, err
@@ -67,9 +74,9 @@ func (db *DB) DigestReport(ctx context.Context, shopID string, now time.Time) (*
 
 // unreported selects a shop's bad reviews that no digest has announced,
 // within UnreportedWindow of now.
-func (db *DB) unreported(q *gorm.DB, shopID string, now time.Time) *gorm.DB {
-	return q.Model(&Review{}).Where("shop_id = ? AND rating <= ? AND reported_at IS NULL AND created_at >= ? AND created_at <= ?",
-		shopID, BadRating, utc(now.Add(-UnreportedWindow)), utc(now))
+func (db *DB) unreported(q *gorm.DB, shopID string, now time.Time, maxID int64) *gorm.DB {
+	return q.Model(&Review{}).Where("shop_id = ? AND rating <= ? AND reported_at IS NULL AND created_at >= ? AND created_at <= ? AND id <= ?",
+		shopID, BadRating, utc(now.Add(-UnreportedWindow)), utc(now), maxID)
 }
 
 // EnqueueDigest writes a shop's digest to the outbox and marks the bad
@@ -83,7 +90,7 @@ func (db *DB) EnqueueDigest(ctx context.Context, r *DigestReport, m OutboxMessag
 		if added, err = enqueue(tx, &m, now); err != nil || !added {
 			return err
 		}
-		return db.unreported(tx, r.Shop.ID, r.unreportedBefore).Update("reported_at", utc(now)).Error
+		return db.unreported(tx, r.Shop.ID, r.unreportedBefore, r.maxReview).Update("reported_at", utc(now)).Error
 	})
 	return added, err
 }

@@ -23,9 +23,9 @@ func (db *DB) FirstDelivery(ctx context.Context, eventID string, now time.Time) 
 		return false, err
 	}
 	if n == 1 {
-		if _, err := db.sql.ExecContext(ctx, `DELETE FROM slack_events WHERE received_at < ?`, utc(now.Add(-EventMemory))); err != nil {
-			return true, err
-		}
+		// Forgetting old IDs is housekeeping: if it fails (a busy database),
+		// the event must still be acted on, and the next one tries again.
+		db.sql.ExecContext(ctx, `DELETE FROM slack_events WHERE received_at < ?`, utc(now.Add(-EventMemory)))
 	}
 	return n == 1, nil
 }

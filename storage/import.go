@@ -74,7 +74,12 @@ type ImportError struct {
 	Line   int
 	Column string
 	Reason string
+	// Err is the cause when reading failed (a body over its size limit).
+	Err error
 }
+
+// Unwrap gives the cause, so a caller can tell a refused size from a bad row.
+func (e *ImportError) Unwrap() error { return e.Err }
 
 func (e *ImportError) Error() string {
 	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Column, e.Reason)
@@ -146,7 +151,7 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 	if req.JSONLines {
 		src, encoding = newJSONLSource(name, req.Reader, fields(kind)), "JSON lines"
 	} else if src, encoding, err = openSource(req.Reader); err != nil {
-		return nil, fail(1, "file", err.Error())
+		return nil, &ImportError{File: name, Line: 1, Column: "file", Reason: err.Error(), Err: err}
 	}
 	defer src.close()
 	header, err := src.header()

@@ -250,11 +250,34 @@ func TestConcurrentRunsSayItOnce(t *testing.T) {
 		"s,O1,10,"+at(50*time.Hour)+",custom,"+at(time.Hour)+"\n", 1)
 	a, _ := db.ShipmentChanges(ctx, "s", now)
 	b, _ := db.ShipmentChanges(ctx, "s", now)
-	ship := func(key string) OutboxMessage { return OutboxMessage{Key: key, ShopID: "s", Kind: "shipments", Channel: "C", Text: "x"} }
+	ship := func(key string) OutboxMessage {
+		return OutboxMessage{Key: key, ShopID: "s", Kind: "shipments", Channel: "C", Text: "x"}
+	}
 	if ok, err := db.EnqueueShipments(ctx, a, ship("ship:1"), now); !ok || err != nil {
 		t.Fatalf("first shipments run: %v, %v", ok, err)
 	}
 	if ok, err := db.EnqueueShipments(ctx, b, ship("ship:2"), now); ok || err != nil {
 		t.Fatalf("second shipments run: %v, %v", ok, err)
+	}
+}
+
+// A bad review imported between reading a digest and enqueuing it is not
+// marked as announced: the next digest has it.
+func TestDigestDoesNotSwallowALateImport(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	mustCreateShop(t, db, "s", Douyin)
+	mustImport(t, db, KindReviews, "shop,review_id,rating,created_at,content\ns,R1,1,2026-11-24 08:00:00,差\n", 1)
+	r, err := db.DigestReport(ctx, "s", testNow)
+	if err != nil || r.UnreportedCount != 1 {
+		t.Fatalf("digest = %+v, %v", r, err)
+	}
+	mustImport(t, db, KindReviews, "shop,review_id,rating,created_at,content\ns,R2,1,2026-11-24 07:00:00,差\n", 1)
+	if ok, err := db.EnqueueDigest(ctx, r, OutboxMessage{Key: "digest:s:2026-11-24", ShopID: "s", Kind: "digest", Channel: "C", Text: "x"}, testNow); !ok || err != nil {
+		t.Fatalf("enqueue: %v, %v", ok, err)
+	}
+	next, _ := db.DigestReport(ctx, "s", testNow.Add(time.Minute))
+	if next.UnreportedCount != 1 || next.Unreported[0].ReviewID != "R2" {
+		t.Fatalf("next digest's new reviews = %v", reviewIDs(next.Unreported))
 	}
 }
