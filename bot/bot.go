@@ -64,11 +64,11 @@ const listLimit = 20
 func (b *Bot) Handle(ctx context.Context, req Request) Message {
 	c, err := Parse(req.Text)
 	if err != nil {
-		return b.failure(ctx, req, nil, err)
+		return b.failure(ctx, req, b.channelShop(ctx, req), err)
 	}
 	shop, err := b.resolveShop(ctx, c, req)
 	if err != nil {
-		return b.failure(ctx, req, nil, err)
+		return b.failure(ctx, req, b.channelShop(ctx, req), err)
 	}
 	var d *doc
 	switch c.Verb {
@@ -132,6 +132,19 @@ func (b *Bot) resolveShop(ctx context.Context, c Command, req Request) (*storage
 	return s, err
 }
 
+// channelShop is the shop bound to the request's channel, or nil: a
+// mistake typed in a Chinese shop's channel is answered in Chinese.
+func (b *Bot) channelShop(ctx context.Context, req Request) *storage.Shop {
+	if req.Channel == "" {
+		return nil
+	}
+	s, err := b.Store.ShopForChannel(ctx, req.Channel)
+	if err != nil {
+		return nil
+	}
+	return s
+}
+
 // userError is an answer that explains what was wrong; it is shown as is.
 type userError struct{ text string }
 
@@ -147,7 +160,7 @@ func (b *Bot) noShop(ctx context.Context, id string) error {
 	for i, s := range shops {
 		ids[i] = s.ID
 	}
-	return &userError{en.t("err.noshop", id, strings.Join(ids, ", "))}
+	return &parseError{key: "err.noshop", args: []any{id, strings.Join(ids, ", ")}}
 }
 
 // failure turns an error into a one-line reply. Only errors made for users

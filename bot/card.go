@@ -115,9 +115,19 @@ func gates(l lang, score float64) string {
 		parts = append(parts, l.t("card.gate.above", num(storage.Douyin, score-below.Score), fmt.Sprint(below.Score), below.Name))
 	}
 	if above != nil {
-		parts = append(parts, l.t("card.gate.below", num(storage.Douyin, above.Score-score), fmt.Sprint(above.Score), above.Name))
+		parts = append(parts, l.t("card.gate.below", gapBelow(above.Score, score), fmt.Sprint(above.Score), above.Name))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// gapBelow is how far a score is under a gate. Under a gate is under it,
+// however little: a gap that rounds to 0.0 is shown to two decimals rather
+// than as "0.0 below", which would read as safe.
+func gapBelow(gate, score float64) string {
+	if gap := gate - score; roundTo(gap, 1) == 0 {
+		return fmt.Sprintf("%.2f", gap)
+	}
+	return num(storage.Douyin, gate-score)
 }
 
 // mover is the first answer to "why did it move?": the dimension whose
@@ -132,6 +142,10 @@ func mover(l lang, r *storage.DayReport) string {
 	var bestImpact, bestDelta float64
 	for _, d := range storage.Dimensions {
 		change := r.Latest.Value(d) - r.Prev.Value(d)
+		if roundTo(change, decimals(p)) == 0 {
+			// A change the card shows as ±0 cannot be the answer.
+			continue
+		}
 		impact := change
 		if p == storage.Douyin {
 			impact = change * float64(r.Shop.Weight(d)) / 100
@@ -140,7 +154,7 @@ func mover(l lang, r *storage.DayReport) string {
 			best, bestImpact, bestDelta = d, impact, change
 		}
 	}
-	if best == "" || roundTo(bestDelta, decimals(p)) == 0 {
+	if best == "" {
 		return l.t("card.mover.none")
 	}
 	if p == storage.Taobao {
@@ -167,7 +181,7 @@ func reviewSection(l lang, r *storage.DayReport) section {
 		s.lines = append(s.lines, reviewLine(l, &r.NewBad[i], r.Now, false))
 	}
 	if n := r.NewBadCount - len(r.NewBad); n > 0 {
-		s.more = l.t("more", n)
+		s.more, s.hidden = l.t("more", n), n
 	}
 	return s
 }

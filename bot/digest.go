@@ -66,7 +66,7 @@ func digestDoc(r *storage.DigestReport, scheduled time.Time, late bool) *doc {
 			reviews.lines = append(reviews.lines, reviewLine(l, &r.Overdue[i], r.Now, false))
 		}
 		if n := r.OverdueCount - len(r.Overdue); n > 0 {
-			reviews.more = l.t("more", n)
+			reviews.more, reviews.hidden = l.t("more", n), n
 		}
 	}
 	reviews.lines = append(reviews.lines, line{txt(statsLine(l, r.Stats))})

@@ -82,58 +82,6 @@ func droppedReport(lang string) *storage.DayReport {
 	}
 }
 
-func TestScoreCardGolden(t *testing.T) {
-	growth := droppedReport("en")
-	growth.Shop.ID, growth.Shop.Name, growth.PaidOrders30d = "dy-home", "家居小铺", 17
-	growth.Latest = &storage.Score{Date: "2026-11-24", Overall: f64(70), Product: 70, Logistics: 70, Service: 70}
-
-	taobao := &storage.DayReport{
-		Shop: storage.Shop{ID: "tb-tea", Name: "茶香阁", Platform: storage.Taobao, TZ: "Asia/Shanghai", Lang: "en", WarnHours: 6},
-		Now:  cardNow, Today: "2026-11-24",
-		Latest:  &storage.Score{Date: "2026-11-22", Product: 4.82, Logistics: 4.78, Service: 4.75},
-		Prev:    &storage.Score{Date: "2026-11-21", Product: 4.82, Logistics: 4.79, Service: 4.78},
-		WeekAgo: nil,
-	}
-	empty := &storage.DayReport{Shop: douyinShop("en"), Now: cardNow, Today: "2026-11-24", PaidOrders30d: 100}
-
-	tests := []struct {
-		name string
-		r    *storage.DayReport
-		want []string // plain assertions of the arithmetic, beside the golden file
-	}{
-		{"card_douyin_drop_en", droppedReport("en"), []string{
-			"商家体验分 69.1 (shows 4.3★)",
-			"▼0.7 vs previous day · ▼3.5 vs 7 days before",
-			"9.1 above the 60 line (抖音商城) · 0.9 below the 70 line (精选联盟)",
-			"物流体验 logistics 15%: 59.0 (▼3.5)",
-			"物流体验 logistics moved most: ▼3.5 vs previous day, ▼0.53 of the overall.",
-			"7 new since yesterday · 3 older still open",
-			"R1042 · 1★ · 连衣裙 L 黑色 · size · <@U0ALICE1> · 3h ago",
-			"1 late now · 2 at risk (due within 6 h)",
-			"6921000000000000002 (due in 2h)",
-		}},
-		{"card_douyin_drop_zh", droppedReport("zh"), []string{"商家体验分 69.1（展示 4.3★）", "低于 70 分线（精选联盟）0.9", "变化最大的是物流体验"}},
-		{"card_growth", growth, []string{"Growth stage: 17 paid orders in 30 days (30 make the score formal)"}},
-		{"card_taobao_stale", taobao, []string{
-			"No score imported for today; last is from 2026-11-22.",
-			"描述相符 description: 4.82 · ±0.00 vs previous day · no score of 2026-11-15 to compare",
-			"服务态度 service moved most: ▼0.03 vs previous day.",
-		}},
-		{"card_no_score", empty, []string{"No score imported yet. Import one with: dsrbot import scores FILE"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := cardDoc(tt.r).message()
-			for _, w := range tt.want {
-				if !strings.Contains(m.Text, w) {
-					t.Errorf("card lacks %q:\n%s", w, m.Text)
-				}
-			}
-			goldenMessage(t, tt.name, m)
-		})
-	}
-}
-
 func TestDigestAndWarningsGolden(t *testing.T) {
 	day := droppedReport("en")
 	r := &storage.DigestReport{

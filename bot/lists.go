@@ -72,7 +72,7 @@ func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter, user stri
 		s.actions = append(s.actions, a)
 	}
 	if n := total - len(all); n > 0 {
-		s.more = l.t("more", n)
+		s.more, s.hidden = l.t("more", n), n
 	}
 	d.sections = []section{s}
 	return d, nil
@@ -128,7 +128,7 @@ func (b *Bot) late(ctx context.Context, shop *storage.Shop) (*doc, error) {
 			s.lines = append(s.lines, ln)
 		}
 		if n := total - len(rows); n > 0 {
-			s.more = l.t("more", n)
+			s.more, s.hidden = l.t("more", n), n
 		}
 		return s
 	}

@@ -40,8 +40,11 @@ type doc struct {
 type section struct {
 	heading string
 	lines   []line
-	// more is appended as a last line when the list was cut.
-	more string
+	// more is appended as a last line when the list was cut, and hidden
+	// counts the items it stands for, so that a further cut to fit Slack's
+	// limit says how many are left out in all.
+	more   string
+	hidden int
 	// actions, when set, holds one entry per line (nil for none): in Block
 	// Kit each line then becomes its own block followed by its buttons.
 	// Plain text has no buttons and shows the lines as a list.
@@ -217,7 +220,7 @@ func sectionBlock(s section, lg lang) slack.Block {
 		}
 		// Leave room for a closing "… and N more" line.
 		if b.Len()+len(item)+1 > maxSectionText-100 {
-			more = lg.t("more", len(s.lines)-i)
+			more = lg.t("more", len(s.lines)-i+s.hidden)
 			break
 		}
 		b.WriteString(item + "\n")

@@ -58,7 +58,7 @@ func summaryLine(l lang, r *storage.DayReport) line {
 		}
 		// Under the affiliate line a shop is losing traffic now: say so.
 		if _, above := storage.NearestGates(overall); above != nil && overall < storage.AffiliateGate {
-			ln = append(ln, txt(" · "+l.t("card.gate.below", num(p, above.Score-overall), fmt.Sprint(above.Score), above.Name)))
+			ln = append(ln, txt(" · "+l.t("card.gate.below", gapBelow(above.Score, overall), fmt.Sprint(above.Score), above.Name)))
 		}
 	}
 	if r.Stale() {
