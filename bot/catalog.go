@@ -85,7 +85,10 @@ var catalog = map[string][2]string{
 	"age.hours":   {"%dh ago", "%d小时前"},
 	"age.days":    {"%dd ago", "%d天前"},
 	"due.in":      {"due in %s", "%s后到期"},
-	"due.ago":     {"due %s ago", "已超时 %s"},
+	"due.ago":     {"due %s ago", "%s前到期"},
+	"dur.m":       {"%dm", "%d分钟"},
+	"dur.h":       {"%dh", "%d小时"},
+	"dur.dh":      {"%dd %dh", "%d天%d小时"},
 	"more":        {"and %d more", "还有 %d 条"},
 	"list.sep":    {", ", "、"},
 

@@ -173,9 +173,9 @@ func (b *Bot) status(ctx context.Context, shop *storage.Shop, c Command, req Req
 // dueLine says when an open follow-up is due, or how overdue it is.
 func dueLine(l lang, now, due time.Time) string {
 	if due.After(now) {
-		return l.t("followup.due", compact(due.Sub(now)))
+		return l.t("followup.due", compact(l, due.Sub(now)))
 	}
-	return l.t("followup.overdue", compact(now.Sub(due)))
+	return l.t("followup.overdue", compact(l, now.Sub(due)))
 }
 
 // owner is `/dsr owner ASPECT @user` (or `owner default @a @b` for a

@@ -57,26 +57,27 @@ func age(l lang, now, t time.Time) string {
 	return l.t("age.days", int(d.Hours()/24))
 }
 
-// compact formats a duration compactly: 45m, 5h, 3d 4h.
-func compact(d time.Duration) string {
+// compact formats a duration compactly in the reader's language: 45m, 5h,
+// 3d 4h (45分钟, 5小时, 3天4小时).
+func compact(l lang, d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
 	switch {
 	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
+		return l.t("dur.m", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
+		return l.t("dur.h", int(d.Hours()))
 	}
-	return fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
+	return l.t("dur.dh", int(d.Hours())/24, int(d.Hours())%24)
 }
 
 // due says when an order is due relative to now: "due in 3h" or "due 5h ago".
 func due(l lang, now, shipBy time.Time) string {
 	if shipBy.After(now) {
-		return l.t("due.in", compact(shipBy.Sub(now)))
+		return l.t("due.in", compact(l, shipBy.Sub(now)))
 	}
-	return l.t("due.ago", compact(now.Sub(shipBy)))
+	return l.t("due.ago", compact(l, now.Sub(shipBy)))
 }
 
 // aspects names a review's aspects in the reader's language.

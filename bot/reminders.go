@@ -83,7 +83,7 @@ func statsLine(l lang, st *storage.OutcomeStats) string {
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%d %s", st.ByOutcome[k], l.t("outcome."+k))
 	}
-	return l.t("stats.line", st.Closed, strings.Join(parts, l.t("list.sep")), compact(st.MedianToClose))
+	return l.t("stats.line", st.Closed, strings.Join(parts, l.t("list.sep")), compact(l, st.MedianToClose))
 }
 
 // JSONMessage is a message with its blocks as JSON, as the outbox keeps it.
