@@ -222,3 +222,16 @@ func TestBlockKitLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestStripMention(t *testing.T) {
+	for in, want := range map[string]string{
+		"<@UBOT> today":                 "today",
+		"<@UBOT|dsrbot>: 分配 R1 给 <@U2>": "分配 R1 给 <@U2>",
+		"  <@UBOT>，我的":                  "我的",
+		"today <@UBOT>":                 "today <@UBOT>",
+	} {
+		if got := stripMention(in); got != want {
+			t.Errorf("stripMention(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -164,6 +164,18 @@ func slashResponse(m Message) *slack.Msg {
 func (s *Server) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
 	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 	if err != nil {
+		// A well-formed callback of an event type slack-go does not know is
+		// acknowledged: a 400 would make Slack retry it and, repeated,
+		// disable the app's subscription.
+		var outer struct {
+			Type    string `json:"type"`
+			EventID string `json:"event_id"`
+		}
+		if json.Unmarshal(body, &outer) == nil && outer.Type == slackevents.CallbackEvent {
+			s.log().WarnContext(r.Context(), "ignored an event of an unknown type", "event_id", outer.EventID, "err", err)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		http.Error(w, "not an Events API payload", http.StatusBadRequest)
 		return
 	}

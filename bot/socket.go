@@ -15,8 +15,12 @@ import (
 // each envelope is acknowledged as Slack requires, the slash command's with
 // its answer.
 func (s *Server) RunSocketMode(ctx context.Context, api *slack.Client) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	client := socketmode.New(api)
+	loopDone := make(chan struct{})
 	go func() {
+		defer close(loopDone)
 		for {
 			select {
 			case <-ctx.Done():
@@ -37,7 +41,12 @@ func (s *Server) RunSocketMode(ctx context.Context, api *slack.Client) error {
 			}
 		}
 	}()
-	return client.RunContext(ctx)
+	err := client.RunContext(ctx)
+	// Stop dispatching before returning, so that Wait, which follows, sees
+	// every envelope's work and none starts after it.
+	cancel()
+	<-loopDone
+	return err
 }
 
 // acker is the part of the socket client that acknowledges envelopes.

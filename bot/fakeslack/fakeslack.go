@@ -7,11 +7,13 @@
 // Slack refuses (no token, no text, blocks past Block Kit's limits), and
 // answers 429 with Retry-After and 5xx with an HTML body, as Slack's edge
 // does. Faults are planned call by call, so a test says exactly which try
-// fails and how.
+// fails and how. It also speaks Socket Mode: apps.connections.open and a
+// WebSocket that sends envelopes and records acknowledgements.
 package fakeslack
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -24,6 +26,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
 )
 
 // Identity of the fake workspace and of the bot whose token calls it.
@@ -79,7 +83,8 @@ type fault struct {
 // message is a stored message and whatever chat.update changed since.
 type message struct {
 	Post
-	micros int64 // TS as microseconds, for ordering and oldest/latest
+	user   string // a person who said it; "" for the bot's own posts
+	micros int64  // TS as microseconds, for ordering and oldest/latest
 }
 
 // Slack is the fake. Its methods are safe for concurrent use.
@@ -97,6 +102,13 @@ type Slack struct {
 	postFaults    []fault
 	respondFaults []fault
 	lastMicros    int64
+
+	// Socket Mode.
+	wmu       sync.Mutex // one writer on the socket at a time
+	sock      *websocket.Conn
+	acks      []SocketAck
+	tickets   int
+	envelopes int
 }
 
 // New starts a fake Slack on a loopback port. Close it when done.
@@ -110,12 +122,16 @@ func New() *Slack {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("/respond/{name}", s.serveResponse)
+	mux.HandleFunc("/link/", s.serveSocket)
 	s.srv = httptest.NewServer(mux)
 	return s
 }
 
 // Close shuts the fake down.
-func (s *Slack) Close() { s.srv.Close() }
+func (s *Slack) Close() {
+	s.closeSocket()
+	s.srv.Close()
+}
 
 // URL is the Web API base for slack.OptionAPIURL (SLACK_API_URL).
 func (s *Slack) URL() string { return s.srv.URL + "/api/" }
@@ -157,6 +173,19 @@ func (s *Slack) plan(q *[]fault, f fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	*q = append(*q, f)
+}
+
+// Say puts a person's message in a channel (in a thread when threadTS is
+// set), as if they had typed it, and returns its ts: the message an
+// app_mention event points at, which conversations.replies then knows.
+func (s *Slack) Say(channel, threadTS, user, text string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	micros := s.nextMicrosLocked()
+	p := Post{Channel: channel, ThreadTS: threadTS, TS: formatTS(micros), Text: text}
+	s.channels[channel] = append(s.channels[channel], &message{Post: p, user: user, micros: micros})
+	s.changedLocked()
+	return p.TS
 }
 
 // Posts returns the messages stored by chat.postMessage, in the order they
@@ -272,6 +301,9 @@ func (s *Slack) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case token == "":
 		apiError(w, "not_authed")
 		return
+	case method == "apps.connections.open":
+		s.openConnection(w, token)
+		return
 	case !strings.HasPrefix(token, "xox"):
 		apiError(w, "invalid_auth")
 		return
@@ -302,7 +334,7 @@ func readForm(r *http.Request) (url.Values, string, error) {
 	ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ctype == "application/json" {
 		var body map[string]any
-		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
 			return nil, "", err
 		}
 		form := url.Values{}
@@ -391,7 +423,7 @@ func (s *Slack) postMessage(w http.ResponseWriter, form url.Values) {
 		httpFault(w, f)
 		return
 	}
-	writeJSON(w, map[string]any{"ok": true, "channel": p.Channel, "ts": p.TS, "message": wireMessage(&p, true)})
+	writeJSON(w, map[string]any{"ok": true, "channel": p.Channel, "ts": p.TS, "message": wireMessage(&p, "", true)})
 }
 
 // update is chat.update.
@@ -420,13 +452,17 @@ func (s *Slack) update(w http.ResponseWriter, form url.Values) {
 		apiError(w, "message_not_found")
 		return
 	}
+	if found.user != "" {
+		apiError(w, "cant_update_message")
+		return
+	}
 	found.Text = u.Text
 	if u.Blocks != nil {
 		found.Blocks = u.Blocks
 	}
 	s.updates = append(s.updates, u)
 	s.changedLocked()
-	writeJSON(w, map[string]any{"ok": true, "channel": u.Channel, "ts": u.TS, "text": u.Text, "message": wireMessage(&found.Post, true)})
+	writeJSON(w, map[string]any{"ok": true, "channel": u.Channel, "ts": u.TS, "text": u.Text, "message": wireMessage(&found.Post, found.user, true)})
 }
 
 // history is conversations.history: a channel's top-level messages, newest
@@ -458,7 +494,7 @@ func (s *Slack) history(w http.ResponseWriter, form url.Values) {
 		if i == limit {
 			break
 		}
-		out = append(out, wireMessage(&m.Post, meta))
+		out = append(out, wireMessage(&m.Post, m.user, meta))
 	}
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"ok": true, "messages": out, "has_more": len(msgs) > limit, "pin_count": 0})
@@ -495,12 +531,12 @@ func (s *Slack) replies(w http.ResponseWriter, form url.Values) {
 		apiError(w, "thread_not_found")
 		return
 	}
-	out := []map[string]any{wireMessage(&parent.Post, meta)}
+	out := []map[string]any{wireMessage(&parent.Post, parent.user, meta)}
 	for _, m := range thread {
 		if len(out) == limit {
 			break
 		}
-		out = append(out, wireMessage(&m.Post, meta))
+		out = append(out, wireMessage(&m.Post, m.user, meta))
 	}
 	writeJSON(w, map[string]any{"ok": true, "messages": out, "has_more": len(thread)+1 > limit})
 }
@@ -603,8 +639,12 @@ func checkBlocks(raw string) string {
 }
 
 // wireMessage is a stored message as the Web API returns it.
-func wireMessage(p *Post, withMetadata bool) map[string]any {
+func wireMessage(p *Post, user string, withMetadata bool) map[string]any {
 	m := map[string]any{"type": "message", "user": BotUserID, "bot_id": BotID, "team": TeamID, "text": p.Text, "ts": p.TS}
+	if user != "" {
+		m["user"] = user
+		delete(m, "bot_id")
+	}
 	if p.ThreadTS != "" {
 		m["thread_ts"] = p.ThreadTS
 	}

@@ -82,19 +82,30 @@ func (m *Main) serve(ctx context.Context) error {
 		sched.Start(ctx)
 		defer sched.Stop()
 	}
+	// Both servers stop when either fails or ctx ends; the work they
+	// started is waited for before the database closes.
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
 	errc := make(chan error, 2)
+	running := 1
 	go func() { errc <- httpSrv.Serve(ln) }()
 	if socket {
-		go func() { errc <- srv.RunSocketMode(ctx, api) }()
+		running++
+		go func() { errc <- srv.RunSocketMode(runCtx, api) }()
 	}
 	select {
 	case err = <-errc:
+		running--
 	case <-ctx.Done():
 	}
+	stop()
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if serr := httpSrv.Shutdown(shutdown); err == nil || errors.Is(err, http.ErrServerClosed) {
 		err = serr
+	}
+	for ; running > 0; running-- {
+		<-errc
 	}
 	srv.Wait()
 	return err

@@ -1,0 +1,909 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/bot/fakeslack"
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// The whole Slack side on a real HTTP server on loopback, against the fake
+// Slack: requests shaped and signed exactly as Slack sends them, assertions
+// on what Slack (the fake) received and on the database.
+
+const (
+	trSecret   = "s3cret"
+	trToken    = "xoxb-test"
+	trCardHead = "潮衣馆 Trend Closet · dy-fashion · Douyin · 2026-11-24"
+	trFormType = "application/x-www-form-urlencoded"
+	trJSONType = "application/json"
+	trWait     = 5 * time.Second // bound on waiting for background work; assertions are on counts
+
+	// People, with user IDs shaped like Slack's.
+	trAlice = "U01ALICE1"
+	trChen  = "U02CHEN22"
+	trBo    = "U07BOBO77"
+	trMei   = "U08MEI888"
+)
+
+var trNow = time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
+
+// trLog is a log sink the test can read: the transport must never log a
+// token or the signing secret.
+type trLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *trLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *trLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// trSleeps replaces SlackClient.Sleep: it returns at once and records the
+// waits asked for.
+type trSleeps struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (s *trSleeps) sleep(_ context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.waits = append(s.waits, d)
+	return nil
+}
+
+func (s *trSleeps) all() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.waits...)
+}
+
+// trEnv is the bot's Slack side on the demo data.
+type trEnv struct {
+	t      *testing.T
+	db     *storage.DB
+	fake   *fakeslack.Slack
+	client *bot.SlackClient
+	sleeps *trSleeps
+	srv    *bot.Server
+	http   *httptest.Server
+	log    *trLog
+}
+
+// trNewEnv builds the environment; setup, if given, changes the server
+// before it starts serving.
+func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
+	t.Helper()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "dsrbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, trNow); err != nil {
+		t.Fatal(err)
+	}
+	e := &trEnv{t: t, db: db, fake: fakeslack.New(), sleeps: &trSleeps{}, log: &trLog{}}
+	t.Cleanup(e.fake.Close)
+	logger := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.client = bot.NewSlackClient(trToken, e.fake.URL(), nil, logger)
+	e.client.Sleep = e.sleeps.sleep
+	clock := func() time.Time { return trNow }
+	e.srv = &bot.Server{
+		Bot:           &bot.Bot{Store: db, Now: clock, Log: logger},
+		Poster:        e.client,
+		Events:        db,
+		SigningSecret: trSecret,
+		BotUserID:     "UBOT",
+		Now:           clock,
+		Log:           logger,
+	}
+	for _, f := range setup {
+		f(e)
+	}
+	e.http = httptest.NewServer(e.srv.Handler())
+	t.Cleanup(e.http.Close)
+	// Runs first: background work ends before the servers and the database
+	// close, and then the log is checked for secrets.
+	t.Cleanup(func() {
+		e.srv.Wait()
+		if l := e.log.String(); strings.Contains(l, trToken) || strings.Contains(l, trSecret) {
+			t.Errorf("the log carries a secret:\n%s", l)
+		}
+	})
+	return e
+}
+
+// trSign is Slack's v0 signature, written here from Slack's documentation
+// rather than taken from the code under test.
+func trSign(secret, ts string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + ts + ":"))
+	mac.Write(body)
+	return "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// request is a POST to path signed with the server's secret at the clock's
+// time, as Slack sends it.
+func (e *trEnv) request(path, contentType, body string) *http.Request {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.http.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ts := strconv.FormatInt(trNow.Unix(), 10)
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", trSign(trSecret, ts, []byte(body)))
+	return req
+}
+
+// resign signs req again at another time or with another secret.
+func trResign(req *http.Request, body, secret string, at time.Time) {
+	ts := strconv.FormatInt(at.Unix(), 10)
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", trSign(secret, ts, []byte(body)))
+}
+
+// do sends a request and returns the status, the content type and the body.
+func (e *trEnv) do(req *http.Request) (int, string, string) {
+	e.t.Helper()
+	resp, err := e.http.Client().Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header.Get("Content-Type"), string(raw)
+}
+
+// trForm encodes pairs in the order given, as Slack orders its fields.
+func trForm(pairs ...string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(pairs[i]) + "=" + url.QueryEscape(pairs[i+1]))
+	}
+	return b.String()
+}
+
+// trSlash is the body of a /dsr slash command as Slack posts it.
+func trSlash(text, user, channel, responseURL string) string {
+	return trForm(
+		"token", "gIkuvaNzQIHg97ATvDxqgjtO",
+		"team_id", "T1", "team_domain", "trendcloset",
+		"channel_id", channel, "channel_name", "shop-ops",
+		"user_id", user, "user_name", "alice",
+		"command", "/dsr", "text", text,
+		"api_app_id", "A0DSRBOT", "is_enterprise_install", "false",
+		"response_url", responseURL,
+		"trigger_id", "13345224609.738474920.8088930838d88f008e0",
+	)
+}
+
+// trSlashReply is the JSON answer to a slash command.
+type trSlashReply struct {
+	ResponseType string            `json:"response_type"`
+	Text         string            `json:"text"`
+	Blocks       []json.RawMessage `json:"blocks"`
+}
+
+func (e *trEnv) slash(text, user, channel, responseURL string) trSlashReply {
+	e.t.Helper()
+	code, ctype, body := e.do(e.request("/slack/commands", trFormType, trSlash(text, user, channel, responseURL)))
+	if code != http.StatusOK || !strings.HasPrefix(ctype, "application/json") {
+		e.t.Fatalf("/dsr %s: %d %s %s", text, code, ctype, body)
+	}
+	var r trSlashReply
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		e.t.Fatalf("/dsr %s: %v in %s", text, err, body)
+	}
+	return r
+}
+
+// trMention is an Events API envelope of an app_mention as Slack posts it.
+func trMention(eventID, user, botID, text, ts, threadTS string) string {
+	ev := map[string]any{
+		"type": "app_mention", "user": user, "text": text, "ts": ts, "channel": "C1", "event_ts": ts,
+		"team": "T1", "client_msg_id": "5c4fa7a3-bd2b-4f7a-9a36-2a4b3c1f8f0e",
+		"blocks": []any{map[string]any{"type": "rich_text", "block_id": "abc", "elements": []any{}}},
+	}
+	if botID != "" {
+		ev["bot_id"] = botID
+		delete(ev, "client_msg_id")
+	}
+	if threadTS != "" {
+		ev["thread_ts"] = threadTS
+	}
+	raw, _ := json.Marshal(map[string]any{
+		"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": "T1", "api_app_id": "A0DSRBOT", "event": ev,
+		"type": "event_callback", "event_id": eventID, "event_time": 1764000000,
+		"authorizations":        []any{map[string]any{"team_id": "T1", "user_id": "UBOT", "is_bot": true, "is_enterprise_install": false}},
+		"is_ext_shared_channel": false, "event_context": "4-eyJldCI6ImFwcF9tZW50aW9uIn0",
+	})
+	return string(raw)
+}
+
+// trAction is the payload= form of a block_actions interaction.
+func trAction(user, responseURL string, action map[string]any) string {
+	return trActionFrom("T1", user, responseURL, action)
+}
+
+// trActionFrom is trAction pressed by a person of workspace team.
+func trActionFrom(team, user, responseURL string, action map[string]any) string {
+	raw, _ := json.Marshal(map[string]any{
+		"type":       "block_actions",
+		"user":       map[string]any{"id": user, "username": "bo", "name": "bo", "team_id": team},
+		"api_app_id": "A0DSRBOT", "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+		"container":  map[string]any{"type": "message", "message_ts": "1764000000.000200", "channel_id": "C1", "is_ephemeral": true},
+		"trigger_id": "13345224609.738474920.8088930838d88f008e0",
+		"team":       map[string]any{"id": team, "domain": "trendcloset"},
+		"enterprise": nil, "is_enterprise_install": false,
+		"channel":      map[string]any{"id": "C1", "name": "shop-ops"},
+		"state":        map[string]any{"values": map[string]any{}},
+		"response_url": responseURL,
+		"actions":      []any{action},
+	})
+	return trForm("payload", string(raw))
+}
+
+func trClaim(shop, review, scope string) map[string]any {
+	return map[string]any{
+		"action_id": "claim", "block_id": "review|" + shop + "|" + review + "|open|" + scope,
+		"text":  map[string]any{"type": "plain_text", "text": "Claim", "emoji": true},
+		"value": review, "type": "button", "action_ts": "1764000010.123456",
+	}
+}
+
+func trResolve(shop, review, outcome string) map[string]any {
+	return map[string]any{
+		"type": "static_select", "action_id": "resolve", "block_id": "review|" + shop + "|" + review + "|open|shop",
+		"selected_option": map[string]any{"text": map[string]any{"type": "plain_text", "text": outcome, "emoji": true}, "value": outcome},
+		"placeholder":     map[string]any{"type": "plain_text", "text": "Resolve…", "emoji": true},
+		"action_ts":       "1764000011.123456",
+	}
+}
+
+// trOpenReview returns an open bad review of a shop. The small demo has
+// closed every one of dy-fashion's (reviews older than three days are
+// closed but one in ten), so the newest is reopened, as a team would.
+func (e *trEnv) openReview(shop string) storage.Review {
+	e.t.Helper()
+	ctx := context.Background()
+	open, _, err := e.db.BadReviews(ctx, storage.ReviewFilter{ShopID: shop, OpenOnly: true, Limit: 1})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if len(open) == 1 {
+		return open[0]
+	}
+	all, _, err := e.db.BadReviews(ctx, storage.ReviewFilter{ShopID: shop, Limit: 1})
+	if err != nil || len(all) != 1 {
+		e.t.Fatalf("%s has no bad review: %v", shop, err)
+	}
+	if err := e.db.ReopenReview(ctx, all[0].ID, storage.Change{Actor: "U0", At: trNow}); err != nil {
+		e.t.Fatal(err)
+	}
+	open, _, err = e.db.BadReviews(ctx, storage.ReviewFilter{ShopID: shop, OpenOnly: true, Limit: 1})
+	if err != nil || len(open) != 1 {
+		e.t.Fatalf("no open review of %s after reopening: %v", shop, err)
+	}
+	return open[0]
+}
+
+// trStrings is every string in a JSON value (block text, IDs), decoded and
+// joined by newlines, for assertions on what a person would see.
+func trStrings(raw json.RawMessage) string {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return ""
+	}
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			out = append(out, v)
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		case map[string]any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+	return strings.Join(out, "\n")
+}
+
+func (e *trEnv) review(shop, id string) *storage.Review {
+	e.t.Helper()
+	rv, err := e.db.FindReview(context.Background(), shop, id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return rv
+}
+
+func TestTransportUnverifiedRequestsChangeNothing(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	bind := trSlash("bind dy-fashion", trAlice, "C9", e.fake.ResponseURL("bind"))
+	mention := trMention("EvBad", trAlice, "", "<@UBOT> today dy-fashion", "1764000000.000100", "")
+	claim := trAction(trBo, e.fake.ResponseURL("claim"), trClaim("dy-fashion", rv.ReviewID, "shop"))
+	endpoints := []struct{ path, ctype, body string }{
+		{"/slack/commands", trFormType, bind},
+		{"/slack/events", trJSONType, mention},
+		{"/slack/interactions", trFormType, claim},
+	}
+	tamper := []struct {
+		name   string
+		change func(req *http.Request, body string)
+	}{
+		{"bad signature", func(r *http.Request, _ string) { r.Header.Set("X-Slack-Signature", "v0="+strings.Repeat("0", 64)) }},
+		{"wrong secret", func(r *http.Request, body string) { trResign(r, body, "not-the-secret", trNow) }},
+		{"no signature", func(r *http.Request, _ string) { r.Header.Del("X-Slack-Signature") }},
+		{"no timestamp", func(r *http.Request, _ string) { r.Header.Del("X-Slack-Request-Timestamp") }},
+		{"replayed 6 minutes later", func(r *http.Request, body string) { trResign(r, body, trSecret, trNow.Add(-6*time.Minute)) }},
+		{"signed 6 minutes ahead", func(r *http.Request, body string) { trResign(r, body, trSecret, trNow.Add(6*time.Minute)) }},
+		{"signed for another body", func(r *http.Request, body string) { trResign(r, body+"&x=1", trSecret, trNow) }},
+	}
+	for _, ep := range endpoints {
+		for _, tc := range tamper {
+			req := e.request(ep.path, ep.ctype, ep.body)
+			tc.change(req, ep.body)
+			code, _, body := e.do(req)
+			if code != http.StatusUnauthorized {
+				t.Errorf("%s, %s: status %d, want 401 (%s)", ep.path, tc.name, code, body)
+			}
+			if strings.Contains(body, "signature") || strings.Contains(body, "timestamp") {
+				t.Errorf("%s, %s: the refusal explains itself to a prober: %q", ep.path, tc.name, body)
+			}
+		}
+	}
+	e.srv.Wait()
+	if p, r := e.fake.Posts(), e.fake.Responses(); len(p)+len(r) != 0 {
+		t.Errorf("unverified requests made Slack calls: posts %+v, responses %+v", p, r)
+	}
+	if _, err := e.db.ShopForChannel(context.Background(), "C9"); storage.ErrorCode(err) != storage.ENOTFOUND {
+		t.Errorf("an unverified bind bound the channel: %v", err)
+	}
+	if got := e.review("dy-fashion", rv.ReviewID); got.Owner != rv.Owner {
+		t.Errorf("an unverified claim changed the owner to %q", got.Owner)
+	}
+	// The event ID was not spent: the genuine delivery is still answered.
+	if code, _, _ := e.do(e.request("/slack/events", trJSONType, mention)); code != http.StatusOK {
+		t.Fatalf("genuine delivery: %d", code)
+	}
+	e.srv.Wait()
+	if n := len(e.fake.Posts()); n != 1 {
+		t.Errorf("genuine delivery after refused ones: %d posts, want 1", n)
+	}
+}
+
+func TestTransportBodyLimit(t *testing.T) {
+	e := trNewEnv(t, func(e *trEnv) { e.srv.MaxBody = 1024 })
+	big := trSlash("today dy-fashion "+strings.Repeat("x", 2048), trAlice, "C1", e.fake.ResponseURL("big"))
+	code, _, _ := e.do(e.request("/slack/commands", trFormType, big))
+	if code != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized body: %d, want 413", code)
+	}
+	// A body just under the limit is served.
+	if r := e.slash("today dy-fashion", trAlice, "C1", e.fake.ResponseURL("small")); !strings.Contains(r.Text, trCardHead) {
+		t.Errorf("small body: %+v", r)
+	}
+	e.srv.Wait()
+	if n := len(e.fake.Responses()); n != 0 {
+		t.Errorf("%d response_url posts", n)
+	}
+}
+
+func TestTransportSlashToday(t *testing.T) {
+	e := trNewEnv(t)
+	r := e.slash("today dy-fashion", trAlice, "C1", e.fake.ResponseURL("today"))
+	if r.ResponseType != "ephemeral" {
+		t.Errorf("response_type = %q, want ephemeral outside the shop's channel", r.ResponseType)
+	}
+	if !strings.Contains(r.Text, trCardHead) {
+		t.Errorf("text lacks the card title %q:\n%s", trCardHead, r.Text)
+	}
+	if len(r.Blocks) == 0 || len(r.Blocks) > 50 || !strings.Contains(string(r.Blocks[0]), `"header"`) || !strings.Contains(string(r.Blocks[0]), "dy-fashion") {
+		t.Errorf("blocks: %d, first %s", len(r.Blocks), r.Blocks[0])
+	}
+	e.srv.Wait()
+	if n := len(e.fake.Responses()); n != 0 {
+		t.Errorf("answered in the HTTP response, yet %d response_url posts", n)
+	}
+}
+
+func TestTransportSlashInBoundChannelIsInChannel(t *testing.T) {
+	e := trNewEnv(t)
+	bound := e.slash("bind dy-fashion", trAlice, "C1", e.fake.ResponseURL("bind"))
+	if bound.ResponseType != "ephemeral" || !strings.Contains(bound.Text, "dy-fashion") {
+		t.Errorf("bind: %+v", bound)
+	}
+	if s, err := e.db.ShopForChannel(context.Background(), "C1"); err != nil || s.ID != "dy-fashion" {
+		t.Fatalf("C1 bound to %+v, %v", s, err)
+	}
+	r := e.slash("today", trChen, "C1", e.fake.ResponseURL("today"))
+	if r.ResponseType != "in_channel" || !strings.Contains(r.Text, trCardHead) {
+		t.Errorf("today in the bound channel: %s %q", r.ResponseType, r.Text)
+	}
+	// The same question in another channel stays personal.
+	if r := e.slash("today", trChen, "C2", e.fake.ResponseURL("other")); r.ResponseType != "ephemeral" {
+		t.Errorf("today in an unbound channel: %s", r.ResponseType)
+	}
+	// Naming the shop in its own channel is a personal look.
+	if r := e.slash("reviews", trChen, "C1", e.fake.ResponseURL("rv")); r.ResponseType != "ephemeral" {
+		t.Errorf("reviews in the bound channel: %s", r.ResponseType)
+	}
+}
+
+func TestTransportSlashUnknownCommandHelps(t *testing.T) {
+	e := trNewEnv(t)
+	for _, text := range []string{"frobnicate", "today no-such-shop", "done R1 maybe"} {
+		r := e.slash(text, trAlice, "C1", e.fake.ResponseURL("bad"))
+		if r.ResponseType != "ephemeral" || r.Text == "" {
+			t.Errorf("%q: %+v", text, r)
+		}
+		if strings.Contains(r.Text, "Something went wrong") {
+			t.Errorf("%q answered as an internal error: %q", text, r.Text)
+		}
+	}
+	if r := e.slash("frobnicate", trAlice, "C1", ""); !strings.Contains(r.Text, "/dsr help") || !strings.Contains(r.Text, "frobnicate") {
+		t.Errorf("unknown command: %q", r.Text)
+	}
+	if r := e.slash("today no-such-shop", trAlice, "C1", ""); !strings.Contains(r.Text, "dy-fashion") {
+		t.Errorf("unknown shop does not list the shops: %q", r.Text)
+	}
+	if l := e.log.String(); strings.Contains(l, "level=ERROR") {
+		t.Errorf("a user's mistake was logged as an error:\n%s", l)
+	}
+}
+
+func TestTransportNotASlashCommand(t *testing.T) {
+	e := trNewEnv(t)
+	for _, body := range []string{"", "text=today", "%zz"} {
+		if code, _, _ := e.do(e.request("/slack/commands", trFormType, body)); code != http.StatusBadRequest {
+			t.Errorf("%q: %d, want 400", body, code)
+		}
+	}
+	for _, body := range []string{"", "payload=", "payload=%7Bnot+json"} {
+		if code, _, _ := e.do(e.request("/slack/interactions", trFormType, body)); code != http.StatusBadRequest {
+			t.Errorf("interaction %q: %d, want 400", body, code)
+		}
+	}
+	if code, _, _ := e.do(e.request("/slack/events", trJSONType, "{not json")); code != http.StatusBadRequest {
+		t.Errorf("bad event JSON: %d, want 400", code)
+	}
+	get, _ := http.NewRequest(http.MethodGet, e.http.URL+"/slack/commands", nil)
+	if code, _, _ := e.do(get); code != http.StatusMethodNotAllowed {
+		t.Errorf("GET /slack/commands: %d, want 405", code)
+	}
+}
+
+func TestTransportURLVerification(t *testing.T) {
+	e := trNewEnv(t)
+	body := `{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`
+	code, _, got := e.do(e.request("/slack/events", trJSONType, body))
+	if code != http.StatusOK || strings.TrimSpace(got) != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+		t.Errorf("challenge: %d %q", code, got)
+	}
+	// The URL check is signed too: an unsigned one is refused.
+	req := e.request("/slack/events", trJSONType, body)
+	req.Header.Del("X-Slack-Signature")
+	if code, _, _ := e.do(req); code != http.StatusUnauthorized {
+		t.Errorf("unsigned challenge: %d", code)
+	}
+}
+
+func TestTransportMentionPostsOnceInThread(t *testing.T) {
+	e := trNewEnv(t)
+	code, _, _ := e.do(e.request("/slack/events", trJSONType, trMention("Ev01", trAlice, "", "<@UBOT> today dy-fashion", "1764000000.000100", "")))
+	if code != http.StatusOK {
+		t.Fatalf("event: %d", code)
+	}
+	e.fake.WaitPosts(1, trWait)
+	e.srv.Wait()
+	posts := e.fake.Posts()
+	if len(posts) != 1 {
+		t.Fatalf("%d posts, want 1", len(posts))
+	}
+	p := posts[0]
+	if p.Channel != "C1" || p.ThreadTS != "1764000000.000100" || !strings.Contains(p.Text, trCardHead) || p.Blocks == nil {
+		t.Errorf("post = %+v", p)
+	}
+	if p.Metadata == nil || p.Metadata.EventType == "" {
+		t.Errorf("post carries no metadata to find it by on a retry: %+v", p.Metadata)
+	}
+
+	// A mention inside a thread is answered in that thread.
+	e.do(e.request("/slack/events", trJSONType, trMention("Ev02", trAlice, "", "<@UBOT> late dy-fashion", "1764000050.000100", "1764000000.000100")))
+	e.srv.Wait()
+	if posts = e.fake.Posts(); len(posts) != 2 || posts[1].ThreadTS != "1764000000.000100" {
+		t.Errorf("reply in thread: %+v", posts)
+	}
+}
+
+func TestTransportRetriedEventIsActedOnOnce(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	body := trMention("Ev0RETRY", trAlice, "", "<@UBOT> assign "+rv.ReviewID+" to <@U0ALICE>", "1764000000.000100", "")
+	if code, _, _ := e.do(e.request("/slack/events", trJSONType, body)); code != http.StatusOK {
+		t.Fatalf("first delivery: %d", code)
+	}
+	for i, reason := range []string{"http_timeout", "http_error"} {
+		req := e.request("/slack/events", trJSONType, body)
+		req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(i+1))
+		req.Header.Set("X-Slack-Retry-Reason", reason)
+		if code, _, _ := e.do(req); code != http.StatusOK {
+			t.Errorf("retry %d: %d, want 200 so Slack stops retrying", i+1, code)
+		}
+	}
+	e.srv.Wait()
+	if n := len(e.fake.Posts()); n != 1 {
+		t.Errorf("%d posts for one event delivered three times, want 1", n)
+	}
+	hist, err := e.db.ReviewHistory(context.Background(), rv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assigned := 0
+	for _, h := range hist {
+		if h.Action == "assigned" {
+			assigned++
+		}
+	}
+	if assigned != 1 {
+		t.Errorf("the assignment was made %d times: %+v", assigned, hist)
+	}
+	if got := e.review("dy-fashion", rv.ReviewID); got.Owner != "U0ALICE" {
+		t.Errorf("owner = %q", got.Owner)
+	}
+}
+
+func TestTransportBotMessagesAreIgnored(t *testing.T) {
+	e := trNewEnv(t)
+	for _, body := range []string{
+		trMention("EvB1", trChen, "B0OTHER", "<@UBOT> today dy-fashion", "1764000000.000100", ""),
+		trMention("EvB2", "UBOT", "", "<@UBOT> today dy-fashion", "1764000000.000200", ""),
+		trMention("EvB3", "UBOT", "BBOT", "<@UBOT> today dy-fashion", "1764000000.000300", ""),
+	} {
+		if code, _, _ := e.do(e.request("/slack/events", trJSONType, body)); code != http.StatusOK {
+			t.Errorf("bot event: %d, want 200", code)
+		}
+	}
+	e.srv.Wait()
+	if p := e.fake.Posts(); len(p) != 0 {
+		t.Errorf("answered a bot: %+v", p)
+	}
+}
+
+func TestTransportClaimButton(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	code, _, _ := e.do(e.request("/slack/interactions", trFormType, trAction(trBo, e.fake.ResponseURL("claim"), trClaim("dy-fashion", rv.ReviewID, "shop"))))
+	if code != http.StatusOK {
+		t.Fatalf("interaction: %d", code)
+	}
+	e.srv.Wait()
+	if got := e.review("dy-fashion", rv.ReviewID); got.Owner != trBo || got.Status != storage.StatusOpen {
+		t.Errorf("after Claim: owner %q status %q, want %s open", got.Owner, got.Status, trBo)
+	}
+	resp := e.fake.Responses()
+	if len(resp) != 1 {
+		t.Fatalf("%d response_url posts, want 1: %+v", len(resp), resp)
+	}
+	r := resp[0]
+	if r.Name != "claim" || !r.ReplaceOriginal {
+		t.Errorf("response: %+v, want the list redrawn in place", r)
+	}
+	if text := trStrings(r.Blocks); !strings.Contains(text, rv.ReviewID) || !strings.Contains(text, "<@"+trBo+">") {
+		t.Errorf("redrawn list lacks %s owned by %s:\n%s", rv.ReviewID, trBo, r.Blocks)
+	}
+	if len(e.fake.Posts()) != 0 {
+		t.Errorf("a button press posted to the channel")
+	}
+}
+
+func TestTransportResolveSelect(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	code, _, _ := e.do(e.request("/slack/interactions", trFormType, trAction(trBo, e.fake.ResponseURL("resolve"), trResolve("dy-fashion", rv.ReviewID, "refund"))))
+	if code != http.StatusOK {
+		t.Fatalf("interaction: %d", code)
+	}
+	e.srv.Wait()
+	got := e.review("dy-fashion", rv.ReviewID)
+	if got.Status != storage.StatusDone || got.Outcome != "refund" {
+		t.Errorf("after Resolve refund: status %q outcome %q", got.Status, got.Outcome)
+	}
+	resp := e.fake.Responses()
+	if len(resp) != 1 || !resp[0].ReplaceOriginal {
+		t.Fatalf("responses: %+v", resp)
+	}
+	if strings.Contains(string(resp[0].Blocks), "review|dy-fashion|"+rv.ReviewID+"|") {
+		t.Errorf("the closed review still has buttons in the open list:\n%s", resp[0].Blocks)
+	}
+
+	// Pressing again (a second person, a stale message) changes nothing and
+	// says so beside the message instead of redrawing it.
+	e.do(e.request("/slack/interactions", trFormType, trAction(trMei, e.fake.ResponseURL("again"), trResolve("dy-fashion", rv.ReviewID, "resend"))))
+	e.srv.Wait()
+	if got := e.review("dy-fashion", rv.ReviewID); got.Outcome != "refund" {
+		t.Errorf("second resolve changed the outcome to %q", got.Outcome)
+	}
+	resp = e.fake.Responses()
+	if len(resp) != 2 || resp[1].ReplaceOriginal || !strings.Contains(resp[1].Text, "already closed") {
+		t.Errorf("second resolve: %+v", resp)
+	}
+
+	// An option that is not an outcome is not acted on.
+	e.do(e.request("/slack/interactions", trFormType, trAction(trMei, e.fake.ResponseURL("bogus"), trResolve("dy-fashion", rv.ReviewID, "burn_it"))))
+	e.srv.Wait()
+	if n := len(e.fake.Responses()); n != 2 {
+		t.Errorf("a bogus outcome was answered: %d responses", n)
+	}
+}
+
+// trSlowStore holds DayReport until the test releases it: a slash command
+// whose work outlasts the acknowledgement window.
+type trSlowStore struct {
+	*storage.DB
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s *trSlowStore) DayReport(ctx context.Context, shopID string, now time.Time) (*storage.DayReport, error) {
+	s.entered <- struct{}{}
+	<-s.release
+	return s.DB.DayReport(ctx, shopID, now)
+}
+
+func TestTransportSlowSlashIsAcknowledgedThenAnswered(t *testing.T) {
+	slow := &trSlowStore{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	e := trNewEnv(t, func(e *trEnv) {
+		slow.DB = e.db
+		e.srv.Bot.Store = slow
+		e.srv.AckAfter = 20 * time.Millisecond
+	})
+	r := e.slash("today dy-fashion", trAlice, "C1", e.fake.ResponseURL("slow"))
+	<-slow.entered
+	if !strings.Contains(r.Text, "Working on it") || r.ResponseType != "ephemeral" {
+		t.Errorf("answer in time = %+v, want the acknowledgement", r)
+	}
+	if strings.Contains(r.Text, trCardHead) {
+		t.Errorf("the card came back before the work was done")
+	}
+	if n := len(e.fake.Responses()); n != 0 {
+		t.Errorf("%d response_url posts before the work finished", n)
+	}
+	close(slow.release)
+	e.srv.Wait()
+	resp := e.fake.Responses()
+	if len(resp) != 1 {
+		t.Fatalf("%d response_url posts, want 1", len(resp))
+	}
+	if got := resp[0]; got.Name != "slow" || !strings.Contains(got.Text, trCardHead) || got.ReplaceOriginal || got.ResponseType != "ephemeral" || len(got.Blocks) == 0 {
+		t.Errorf("follow-up = %+v", got)
+	}
+}
+
+// A slow answer that Slack rate-limits still arrives, after Retry-After.
+func TestTransportSlowSlashFollowUpIsRetried(t *testing.T) {
+	slow := &trSlowStore{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	e := trNewEnv(t, func(e *trEnv) {
+		slow.DB = e.db
+		e.srv.Bot.Store = slow
+		e.srv.AckAfter = 20 * time.Millisecond
+	})
+	e.fake.FailNextResponse(http.StatusTooManyRequests, 2)
+	e.slash("today dy-fashion", trAlice, "C1", e.fake.ResponseURL("slow"))
+	<-slow.entered
+	close(slow.release)
+	e.srv.Wait()
+	if resp := e.fake.Responses(); len(resp) != 1 || !strings.Contains(resp[0].Text, trCardHead) {
+		t.Errorf("responses = %+v", resp)
+	}
+	if w := e.sleeps.all(); len(w) != 1 || w[0] != 2*time.Second {
+		t.Errorf("waits = %v, want [2s]", w)
+	}
+}
+
+func TestTransportSlowSlashInBoundChannelFollowsUpInChannel(t *testing.T) {
+	slow := &trSlowStore{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	e := trNewEnv(t, func(e *trEnv) {
+		slow.DB = e.db
+		e.srv.Bot.Store = slow
+		e.srv.AckAfter = 20 * time.Millisecond
+	})
+	e.slash("bind dy-fashion", trAlice, "C1", e.fake.ResponseURL("bind"))
+	r := e.slash("today", trChen, "C1", e.fake.ResponseURL("slow"))
+	<-slow.entered
+	if r.ResponseType != "ephemeral" || !strings.Contains(r.Text, "Working on it") {
+		t.Errorf("acknowledgement = %+v, want it shown only to the asker", r)
+	}
+	close(slow.release)
+	e.srv.Wait()
+	resp := e.fake.Responses()
+	if len(resp) != 1 || resp[0].ResponseType != "in_channel" || !strings.Contains(resp[0].Text, trCardHead) {
+		t.Errorf("follow-up = %+v, want the card in the channel", resp)
+	}
+}
+
+func TestTransportSlashChineseKeywords(t *testing.T) {
+	e := trNewEnv(t)
+	r := e.slash("今天 dy-fashion", trAlice, "C1", e.fake.ResponseURL("zh"))
+	if !strings.Contains(r.Text, trCardHead) {
+		t.Errorf("今天 dy-fashion: %q", r.Text)
+	}
+	r = e.slash("帮助", trAlice, "C1", e.fake.ResponseURL("zh"))
+	if !strings.Contains(r.Text, "/dsr today") {
+		t.Errorf("帮助: %q", r.Text)
+	}
+}
+
+func TestTransportBodyExactlyAtLimit(t *testing.T) {
+	const limit = 2048
+	e := trNewEnv(t, func(e *trEnv) { e.srv.MaxBody = limit })
+	body := trSlash("today dy-fashion", trAlice, "C1", e.fake.ResponseURL("x"))
+	body += "&pad=" + strings.Repeat("p", limit-len(body)-len("&pad="))
+	if len(body) != limit {
+		t.Fatalf("body is %d bytes", len(body))
+	}
+	if code, _, got := e.do(e.request("/slack/commands", trFormType, body)); code != http.StatusOK || !strings.Contains(got, "dy-fashion") {
+		t.Errorf("body of exactly MaxBody: %d", code)
+	}
+	if code, _, _ := e.do(e.request("/slack/commands", trFormType, body+"p")); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("one byte over: %d, want 413", code)
+	}
+}
+
+// Slack rate-limits the answer to a mention: it is posted once, after
+// waiting what Retry-After said.
+func TestTransportMentionRateLimitedThenPosted(t *testing.T) {
+	e := trNewEnv(t)
+	e.fake.FailNext(http.StatusTooManyRequests, 1)
+	e.fake.FailNext(http.StatusTooManyRequests, 1)
+	ts := e.fake.Say("C1", "", trAlice, "<@UBOT> today dy-fashion")
+	if code, _, _ := e.do(e.request("/slack/events", trJSONType, trMention("EvRL", trAlice, "", "<@UBOT> today dy-fashion", ts, ""))); code != http.StatusOK {
+		t.Fatalf("event: %d", code)
+	}
+	e.fake.WaitPosts(1, trWait)
+	e.srv.Wait()
+	if posts := e.fake.Posts(); len(posts) != 1 || posts[0].ThreadTS != ts {
+		t.Errorf("posts = %+v, want one in the thread", posts)
+	}
+	if w := e.sleeps.all(); len(w) != 2 || w[0] != time.Second || w[1] != time.Second {
+		t.Errorf("waits = %v, want [1s 1s]", w)
+	}
+}
+
+// Slack stored the answer but the bot saw a 500: the retry finds the
+// answer in the thread and does not post it again.
+func TestTransportMentionAmbiguousFailureIsNotPostedTwice(t *testing.T) {
+	e := trNewEnv(t)
+	ts := e.fake.Say("C1", "", trAlice, "<@UBOT> today dy-fashion")
+	e.fake.FailAfterStore(http.StatusInternalServerError)
+	if code, _, _ := e.do(e.request("/slack/events", trJSONType, trMention("EvAMB", trAlice, "", "<@UBOT> today dy-fashion", ts, ""))); code != http.StatusOK {
+		t.Fatalf("event: %d", code)
+	}
+	e.fake.WaitPosts(1, trWait)
+	e.srv.Wait()
+	if posts := e.fake.Posts(); len(posts) != 1 || posts[0].ThreadTS != ts {
+		t.Errorf("posts = %+v, want exactly one answer in the thread", posts)
+	}
+	if n := e.fake.Calls("chat.postMessage"); n != 1 {
+		t.Errorf("chat.postMessage called %d times, want 1", n)
+	}
+	if n := e.fake.Calls("conversations.replies"); n != 1 {
+		t.Errorf("conversations.replies called %d times, want 1 (the check before resending)", n)
+	}
+}
+
+// A shop bound from one workspace cannot be changed by a person of
+// another (a shared channel, a second install).
+func TestTransportOtherWorkspaceCannotChangeShop(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	e.slash("bind dy-fashion", trAlice, "C1", e.fake.ResponseURL("bind")) // binds from T1
+	e.do(e.request("/slack/interactions", trFormType, trActionFrom("T2", trBo, e.fake.ResponseURL("foreign"), trClaim("dy-fashion", rv.ReviewID, "shop"))))
+	e.srv.Wait()
+	if got := e.review("dy-fashion", rv.ReviewID); got.Owner == trBo {
+		t.Errorf("a person of another workspace claimed the review")
+	}
+	resp := e.fake.Responses()
+	if len(resp) != 1 || resp[0].ReplaceOriginal || !strings.Contains(resp[0].Text, "another Slack workspace") {
+		t.Errorf("responses = %+v, want a one-line refusal", resp)
+	}
+}
+
+// Slack counts every non-2xx answer to an event as a failed delivery,
+// retries it, and disables the subscription of an app that keeps failing.
+// A verified event the bot does not act on (a type it does not know) is
+// acknowledged and ignored.
+func TestTransportUnknownEventIsAcknowledged(t *testing.T) {
+	e := trNewEnv(t)
+	for _, inner := range []string{
+		// An event type slack-go does not know (Slack adds new ones; an
+		// admin may subscribe more than the manifest's app_mention).
+		`{"type":"app_future_event","user":"U01ALICE1","channel":"C1","event_ts":"1764000000.000100"}`,
+	} {
+		body := `{"token":"x","team_id":"T1","api_app_id":"A0DSRBOT","type":"event_callback","event_id":"EvUNK","event_time":1764000000,"event":` + inner + `}`
+		if code, _, got := e.do(e.request("/slack/events", trJSONType, body)); code != http.StatusOK {
+			t.Errorf("%s: %d %q, want 200 so Slack does not retry", inner, code, got)
+		}
+	}
+	e.srv.Wait()
+	if p := e.fake.Posts(); len(p) != 0 {
+		t.Errorf("posts = %+v", p)
+	}
+}
+
+// Slack may deliver an event again while the first delivery is still being
+// handled: the copies race, and exactly one is acted on.
+func TestTransportConcurrentDuplicateEvents(t *testing.T) {
+	e := trNewEnv(t)
+	body := trMention("EvRACE", trAlice, "", "<@UBOT> today dy-fashion", "1764000000.000100", "")
+	var wg sync.WaitGroup
+	codes := make([]int, 6)
+	for i := range codes {
+		req := e.request("/slack/events", trJSONType, body)
+		if i > 0 {
+			req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(i))
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := e.http.Client().Do(req)
+			if err != nil {
+				return
+			}
+			codes[i] = resp.StatusCode
+			resp.Body.Close()
+		}()
+	}
+	wg.Wait()
+	e.srv.Wait()
+	for i, c := range codes {
+		if c != http.StatusOK {
+			t.Errorf("delivery %d: %d", i, c)
+		}
+	}
+	if n := len(e.fake.Posts()); n != 1 {
+		t.Errorf("%d posts for one event delivered 6 times at once, want 1", n)
+	}
+}

@@ -1,0 +1,398 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/dsrbot/dsrbot/bot/fakeslack"
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// trAck is one acknowledgement sent over the socket.
+type trAck struct {
+	envelope string
+	payload  []any
+}
+
+// trAcker records what the Socket Mode client would send back to Slack.
+type trAcker struct {
+	mu   sync.Mutex
+	acks []trAck
+}
+
+func (a *trAcker) Ack(req socketmode.Request, payload ...any) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.acks = append(a.acks, trAck{req.EnvelopeID, payload})
+	return nil
+}
+
+func (a *trAcker) all() []trAck {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]trAck(nil), a.acks...)
+}
+
+var trSocketNow = time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
+
+// trSocketServer is a Server on the demo data, posting to a fake Slack.
+func trSocketServer(t *testing.T, store Store) (*Server, *fakeslack.Slack, *storage.DB) {
+	t.Helper()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "dsrbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, trSocketNow); err != nil {
+		t.Fatal(err)
+	}
+	if store == nil {
+		store = db
+	}
+	fake := fakeslack.New()
+	t.Cleanup(fake.Close)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	client := NewSlackClient("xoxb-test", fake.URL(), nil, quiet)
+	client.Sleep = func(context.Context, time.Duration) error { return nil }
+	clock := func() time.Time { return trSocketNow }
+	s := &Server{
+		Bot:           &Bot{Store: store, Now: clock, Log: quiet},
+		Poster:        client,
+		Events:        db,
+		SigningSecret: "unused over the socket",
+		BotUserID:     "UBOT",
+		Now:           clock,
+		Log:           quiet,
+	}
+	t.Cleanup(s.Wait)
+	return s, fake, db
+}
+
+func TestTransportSocketSlashCommandIsAckedWithTheAnswer(t *testing.T) {
+	s, fake, _ := trSocketServer(t, nil)
+	acker := &trAcker{}
+	s.socketEvent(context.Background(), acker, socketmode.Event{
+		Type: socketmode.EventTypeSlashCommand,
+		Data: slack.SlashCommand{Command: "/dsr", Text: "today dy-fashion", UserID: "U1", ChannelID: "C1", TeamID: "T1",
+			ResponseURL: fake.ResponseURL("socket")},
+		Request: &socketmode.Request{Type: "slash_commands", EnvelopeID: "e1"},
+	})
+	acks := acker.all()
+	if len(acks) != 1 || acks[0].envelope != "e1" || len(acks[0].payload) != 1 {
+		t.Fatalf("acks = %+v, want one for e1 with a payload", acks)
+	}
+	raw, err := json.Marshal(acks[0].payload[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msg struct {
+		ResponseType string            `json:"response_type"`
+		Text         string            `json:"text"`
+		Blocks       []json.RawMessage `json:"blocks"`
+	}
+	if err := json.Unmarshal(raw, &msg); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg.Text, "潮衣馆 Trend Closet · dy-fashion · Douyin · 2026-11-24") || len(msg.Blocks) == 0 || msg.ResponseType != "ephemeral" {
+		t.Errorf("ack payload = %s", raw)
+	}
+	s.Wait()
+	if n := len(fake.Responses()); n != 0 {
+		t.Errorf("answered in the ack, yet %d response_url posts", n)
+	}
+}
+
+// trBlockingStore holds the day report until released: work that
+// outlasts the acknowledgement window.
+type trBlockingStore struct {
+	*storage.DB
+	release chan struct{}
+}
+
+func (s *trBlockingStore) DayReport(ctx context.Context, shopID string, now time.Time) (*storage.DayReport, error) {
+	<-s.release
+	return s.DB.DayReport(ctx, shopID, now)
+}
+
+func TestTransportSocketSlowSlashCommandIsAckedThenAnswered(t *testing.T) {
+	store := &trBlockingStore{release: make(chan struct{})}
+	s, fake, db := trSocketServer(t, store)
+	store.DB = db
+	s.AckAfter = 20 * time.Millisecond
+	acker := &trAcker{}
+	s.socketEvent(context.Background(), acker, socketmode.Event{
+		Type:    socketmode.EventTypeSlashCommand,
+		Data:    slack.SlashCommand{Command: "/dsr", Text: "today dy-fashion", UserID: "U1", ChannelID: "C1", ResponseURL: fake.ResponseURL("slow")},
+		Request: &socketmode.Request{EnvelopeID: "e2"},
+	})
+	acks := acker.all()
+	if len(acks) != 1 || len(acks[0].payload) != 1 {
+		t.Fatalf("acks = %+v", acks)
+	}
+	if m, ok := acks[0].payload[0].(*slack.Msg); !ok || !strings.Contains(m.Text, "Working on it") {
+		t.Errorf("ack payload = %#v, want the acknowledgement", acks[0].payload[0])
+	}
+	close(store.release)
+	s.Wait()
+	got := fake.Responses()
+	if len(got) != 1 || got[0].Name != "slow" || !strings.Contains(got[0].Text, "dy-fashion · Douyin") {
+		t.Errorf("response_url posts = %+v", got)
+	}
+}
+
+// trOpenReview returns an open bad review of a shop. The small demo has
+// closed all of dy-fashion's (only reviews of the last three days and one
+// in ten older ones stay open), so the newest is reopened, as a team would.
+func trOpenReview(t *testing.T, db *storage.DB, shop string) storage.Review {
+	t.Helper()
+	ctx := context.Background()
+	open, _, err := db.BadReviews(ctx, storage.ReviewFilter{ShopID: shop, OpenOnly: true, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) == 1 {
+		return open[0]
+	}
+	all, _, err := db.BadReviews(ctx, storage.ReviewFilter{ShopID: shop, Limit: 1})
+	if err != nil || len(all) != 1 {
+		t.Fatalf("%s has no bad review: %v", shop, err)
+	}
+	if err := db.ReopenReview(ctx, all[0].ID, storage.Change{Actor: "U0", At: trSocketNow}); err != nil {
+		t.Fatal(err)
+	}
+	if open, _, err = db.BadReviews(ctx, storage.ReviewFilter{ShopID: shop, OpenOnly: true, Limit: 1}); err != nil || len(open) != 1 {
+		t.Fatalf("no open review after reopening: %v", err)
+	}
+	return open[0]
+}
+
+// trEventsAPI parses an Events API envelope the way the socketmode client
+// does before handing it over.
+func trEventsAPI(t *testing.T, eventID, user, botID string) slackevents.EventsAPIEvent {
+	t.Helper()
+	inner := map[string]any{"type": "app_mention", "user": user, "text": "<@UBOT> today dy-fashion", "channel": "C1",
+		"ts": "1764000000.000100", "event_ts": "1764000000.000100"}
+	if botID != "" {
+		inner["bot_id"] = botID
+	}
+	raw, _ := json.Marshal(map[string]any{"token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+		"event_id": eventID, "event_time": 1764000000, "event": inner})
+	ev, err := slackevents.ParseEvent(raw, slackevents.OptionNoVerifyToken())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+func TestTransportSocketMentionIsAckedAndPostedOnce(t *testing.T) {
+	s, fake, _ := trSocketServer(t, nil)
+	acker := &trAcker{}
+	ctx := context.Background()
+	deliver := func(envelope, eventID, user, botID string, retry int) {
+		s.socketEvent(ctx, acker, socketmode.Event{
+			Type:    socketmode.EventTypeEventsAPI,
+			Data:    trEventsAPI(t, eventID, user, botID),
+			Request: &socketmode.Request{Type: "events_api", EnvelopeID: envelope, RetryAttempt: retry},
+		})
+	}
+	deliver("e1", "Ev1", "U1", "", 0)
+	deliver("e2", "Ev1", "U1", "", 1) // Slack's retry of the same event
+	deliver("e3", "Ev2", "U2", "B9", 0)
+	deliver("e4", "Ev3", "UBOT", "", 0)
+	s.Wait()
+
+	acks := acker.all()
+	if len(acks) != 4 {
+		t.Fatalf("acks = %+v, want every envelope acknowledged", acks)
+	}
+	for i, a := range acks {
+		if len(a.payload) != 0 {
+			t.Errorf("ack %d of an event carries a payload: %v", i, a.payload)
+		}
+	}
+	posts := fake.Posts()
+	if len(posts) != 1 {
+		t.Fatalf("posted %d messages, want 1: %+v", len(posts), posts)
+	}
+	if p := posts[0]; p.Channel != "C1" || p.ThreadTS != "1764000000.000100" || !strings.Contains(p.Text, "dy-fashion · Douyin") {
+		t.Errorf("post = %+v", p)
+	}
+}
+
+func TestTransportSocketButtonAndLifecycle(t *testing.T) {
+	s, fake, db := trSocketServer(t, nil)
+	ctx := context.Background()
+	rv := trOpenReview(t, db, "dy-fashion")
+	var cb slack.InteractionCallback
+	payload := `{"type":"block_actions","user":{"id":"U7"},"team":{"id":"T1"},"channel":{"id":"C1"},"response_url":"` + fake.ResponseURL("btn") + `",
+		"actions":[{"type":"button","action_id":"claim","block_id":"review|dy-fashion|` + rv.ReviewID + `|open|msg","value":"` + rv.ReviewID + `"}]}`
+	if err := json.Unmarshal([]byte(payload), &cb); err != nil {
+		t.Fatal(err)
+	}
+	acker := &trAcker{}
+	s.socketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: "e5"}})
+	// Lifecycle events carry no request: nothing to acknowledge.
+	s.socketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeConnected})
+	s.socketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeHello, Request: &socketmode.Request{Type: "hello"}})
+	s.Wait()
+	if acks := acker.all(); len(acks) != 2 || acks[0].envelope != "e5" {
+		t.Errorf("acks = %+v", acks)
+	}
+	got, err := db.FindReview(ctx, "dy-fashion", rv.ReviewID)
+	if err != nil || got.Owner != "U7" {
+		t.Errorf("after Claim over the socket: %+v, %v", got, err)
+	}
+	if r := fake.Responses(); len(r) != 1 || r[0].ReplaceOriginal {
+		t.Errorf("responses = %+v, want one line beside the message", r)
+	}
+}
+
+// trRunSocket connects s over Socket Mode to the fake and stops it at the
+// end of the test.
+func trRunSocket(t *testing.T, s *Server, fake *fakeslack.Slack) {
+	t.Helper()
+	api := slack.New("xoxb-test", slack.OptionAppLevelToken("xapp-1-A0DSRBOT-1-test"), slack.OptionAPIURL(fake.URL()))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.RunSocketMode(ctx, api) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		s.Wait()
+	})
+	if !fake.WaitSocket(5 * time.Second) {
+		t.Fatal("the bot did not connect over Socket Mode")
+	}
+}
+
+func trSlashPayload(text, responseURL string) map[string]any {
+	return map[string]any{
+		"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": "T1", "team_domain": "trendcloset", "channel_id": "C1",
+		"channel_name": "shop-ops", "user_id": "U01ALICE1", "user_name": "alice", "command": "/dsr", "text": text,
+		"api_app_id": "A0DSRBOT", "is_enterprise_install": "false", "response_url": responseURL,
+		"trigger_id": "13345224609.738474920.8088930838d88f008e0",
+	}
+}
+
+func trMentionPayload(eventID, text string) map[string]any {
+	return map[string]any{
+		"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": "T1", "api_app_id": "A0DSRBOT", "type": "event_callback",
+		"event_id": eventID, "event_time": 1764000000,
+		"event": map[string]any{"type": "app_mention", "user": "U01ALICE1", "text": text, "channel": "C1",
+			"ts": "1764000000.000100", "event_ts": "1764000000.000100"},
+	}
+}
+
+// The same handlers over a real Socket Mode connection: each envelope is
+// acknowledged, a slash command's with its answer.
+func TestTransportSocketModeOverWebSocket(t *testing.T) {
+	s, fake, db := trSocketServer(t, nil)
+	trRunSocket(t, s, fake)
+
+	id, err := fake.SendEnvelope("slash_commands", trSlashPayload("today dy-fashion", fake.ResponseURL("sock")), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, ok := fake.WaitAck(id, 5*time.Second)
+	if !ok {
+		t.Fatal("slash command not acknowledged")
+	}
+	var msg struct {
+		ResponseType string `json:"response_type"`
+		Text         string `json:"text"`
+	}
+	if err := json.Unmarshal(ack.Payload, &msg); err != nil || msg.ResponseType != "ephemeral" || !strings.Contains(msg.Text, "潮衣馆 Trend Closet · dy-fashion · Douyin") {
+		t.Errorf("ack payload = %s (%v)", ack.Payload, err)
+	}
+
+	first, _ := fake.SendEnvelope("events_api", trMentionPayload("EvS1", "<@UBOT> today dy-fashion"), 0)
+	retry, _ := fake.SendEnvelope("events_api", trMentionPayload("EvS1", "<@UBOT> today dy-fashion"), 1)
+	for _, env := range []string{first, retry} {
+		if a, ok := fake.WaitAck(env, 5*time.Second); !ok || len(a.Payload) != 0 {
+			t.Errorf("event envelope %s: acked %v, payload %s", env, ok, a.Payload)
+		}
+	}
+
+	rv := trOpenReview(t, db, "dy-fashion")
+	var cb map[string]any
+	json.Unmarshal([]byte(`{"type":"block_actions","user":{"id":"U07BOBO77"},"team":{"id":"T1"},"channel":{"id":"C1"},
+		"response_url":"`+fake.ResponseURL("btn")+`",
+		"actions":[{"type":"button","action_id":"claim","block_id":"review|dy-fashion|`+rv.ReviewID+`|open|shop","value":"`+rv.ReviewID+`"}]}`), &cb)
+	btn, _ := fake.SendEnvelope("interactive", cb, 0)
+	if _, ok := fake.WaitAck(btn, 5*time.Second); !ok {
+		t.Error("button not acknowledged")
+	}
+
+	fake.WaitPosts(1, 5*time.Second)
+	fake.WaitResponses(1, 5*time.Second)
+	s.Wait()
+	if posts := fake.Posts(); len(posts) != 1 || posts[0].ThreadTS != "1764000000.000100" {
+		t.Errorf("posts = %+v, want one answer to the event delivered twice", posts)
+	}
+	if r := fake.Responses(); len(r) != 1 || r[0].Name != "btn" || !r[0].ReplaceOriginal {
+		t.Errorf("responses = %+v", r)
+	}
+	if got, _ := db.FindReview(context.Background(), "dy-fashion", rv.ReviewID); got == nil || got.Owner != "U07BOBO77" {
+		t.Errorf("after Claim over the socket: %+v", got)
+	}
+}
+
+// Slack wants every envelope acknowledged within 3 seconds. A slash
+// command may hold its own acknowledgement for up to AckAfter while it
+// works, but the envelopes behind it must not wait for it: with the
+// default AckAfter (2 s), two slow commands in a row would have the second
+// acknowledged after about 4 s, and Slack shows the user a timeout.
+func TestTransportSocketModeSlowCommandDoesNotHoldOtherEnvelopes(t *testing.T) {
+	store := &trBlockingStore{release: make(chan struct{})}
+	s, fake, db := trSocketServer(t, store)
+	store.DB = db
+	s.AckAfter = time.Minute // the slash command is still inside its window
+	trRunSocket(t, s, fake)
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			close(store.release)
+		}
+	}
+	defer release()
+
+	slow, err := fake.SendEnvelope("slash_commands", trSlashPayload("today dy-fashion", fake.ResponseURL("slow")), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, _ := fake.SendEnvelope("events_api", trMentionPayload("EvS2", "<@UBOT> help"), 0)
+	help, _ := fake.SendEnvelope("slash_commands", trSlashPayload("help", fake.ResponseURL("help")), 0)
+	_, evAcked := fake.WaitAck(ev, 3*time.Second)
+	_, helpAcked := fake.WaitAck(help, 3*time.Second)
+	if _, ok := fake.WaitAck(slow, 0); ok {
+		t.Fatal("the slow command was acknowledged before its work was released")
+	}
+	if !evAcked || !helpAcked {
+		t.Errorf("while one slash command works, the envelopes behind it wait: event acked %v, /dsr help acked %v (Slack allows 3 s)", evAcked, helpAcked)
+	}
+	release()
+	if a, ok := fake.WaitAck(slow, 5*time.Second); !ok || !strings.Contains(string(a.Payload), "dy-fashion") {
+		t.Errorf("slow command: acked %v with %s", ok, a.Payload)
+	}
+	// Let everything queued finish before the test stops the socket.
+	for _, env := range []string{ev, help} {
+		if _, ok := fake.WaitAck(env, 5*time.Second); !ok {
+			t.Errorf("envelope %s never acknowledged", env)
+		}
+	}
+	if n := len(fake.WaitPosts(1, 5*time.Second)); n != 1 {
+		t.Errorf("%d answers to the mention, want 1", n)
+	}
+}
