@@ -54,36 +54,8 @@ var (
 
 func f64(v float64) *float64 { return &v }
 
-func douyinShop(lang string) storage.Shop {
-	return storage.Shop{ID: "dy-fashion", Name: "潮衣馆", Platform: storage.Douyin, TZ: "Asia/Shanghai", Lang: lang,
-		WeightProduct: 50, WeightLogistics: 15, WeightService: 35, WarnHours: 6, FollowUpHours: 24}
-}
-
-// droppedReport is a formal-stage Douyin shop that fell below 70 because
-// its logistics score fell.
-func droppedReport(lang string) *storage.DayReport {
-	return &storage.DayReport{
-		Shop: douyinShop(lang), Now: cardNow, Today: "2026-11-24",
-		Latest:        &storage.Score{Date: "2026-11-24", Overall: f64(69.1), Product: 71.2, Logistics: 59.0, Service: 70.0},
-		Prev:          &storage.Score{Date: "2026-11-23", Overall: f64(69.8), Product: 71.4, Logistics: 62.5, Service: 69.9},
-		WeekAgo:       &storage.Score{Date: "2026-11-17", Overall: f64(72.6), Product: 71.0, Logistics: 78.0, Service: 70.1},
-		PaidOrders30d: 1200,
-		NewSince:      time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai),
-		NewBad: []storage.Review{
-			{ReviewID: "R1042", Rating: 1, Product: "连衣裙 L 黑色", Aspects: "size", Owner: "U0ALICE1", Status: "open", CreatedAt: cardNow.Add(-3 * time.Hour)},
-			{ReviewID: "R1039", Rating: 2, Product: "针织开衫 <米色>", Aspects: "logistics,service", Status: "open", CreatedAt: cardNow.Add(-26 * time.Hour)},
-		},
-		NewBadCount: 7,
-		OlderOpen:   3,
-		Late:        []storage.Order{{OrderID: "6921000000000000001", ShipBy: cardNow.Add(-5 * time.Hour)}},
-		LateCount:   1,
-		AtRisk:      []storage.Order{{OrderID: "6921000000000000002", ShipBy: cardNow.Add(2 * time.Hour)}, {OrderID: "6921000000000000003", ShipBy: cardNow.Add(5 * time.Hour)}},
-		AtRiskCount: 2,
-	}
-}
-
 func TestDigestAndWarningsGolden(t *testing.T) {
-	day := droppedReport("en")
+	day := fellBelow70("en")
 	r := &storage.DigestReport{
 		DayReport: *day,
 		Week: []storage.Score{
@@ -107,7 +79,7 @@ func TestDigestAndWarningsGolden(t *testing.T) {
 	goldenMessage(t, "digest_late", m)
 
 	ship := &storage.ShipmentReport{
-		Shop: douyinShop("en"), Now: cardNow, Owner: "U0BO0001",
+		Shop: fellBelow70("en").Shop, Now: cardNow, Owner: "U0BO0001",
 		Late: []storage.Order{
 			{OrderID: "A1", Product: "羊毛大衣", AmountFen: 49900, PaidAt: cardNow.Add(-60 * time.Hour), ShipBy: cardNow.Add(-12 * time.Hour)},
 			{OrderID: "A2", Product: "羊毛大衣", AmountFen: 99800, PaidAt: cardNow.Add(-58 * time.Hour), ShipBy: cardNow.Add(-10 * time.Hour)},

@@ -1,17 +1,9 @@
 package bot
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"reflect"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/dsrbot/dsrbot/storage"
 )
 
 func TestParse(t *testing.T) {
@@ -92,93 +84,6 @@ func TestParseErrors(t *testing.T) {
 			t.Errorf("Parse(%q) says %q, want it to contain %q", tt.text, msg, tt.says)
 		}
 	}
-}
-
-// verbCount counts the fmt verbs of a format string.
-var verbCount = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[sdqvfg]`)
-
-// TestCatalogComplete: every entry is in both languages with the same
-// arguments, and every key the code asks for exists.
-func TestCatalogComplete(t *testing.T) {
-	for key, e := range catalog {
-		if e[en] == "" || e[zh] == "" {
-			t.Errorf("%s: missing a language", key)
-		}
-		enArgs, zhArgs := argCount(e[en]), argCount(e[zh])
-		if enArgs != zhArgs {
-			t.Errorf("%s: English takes %d arguments, Chinese %d", key, enArgs, zhArgs)
-		}
-	}
-	fset := token.NewFileSet()
-	files, _ := filepath.Glob("*.go")
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) == 0 {
-				return true
-			}
-			if sel, ok := call.Fun.(*ast.SelectorExpr); !ok || sel.Sel.Name != "t" {
-				return true
-			}
-			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				key, _ := strconv.Unquote(lit.Value)
-				if _, ok := catalog[key]; !ok {
-					t.Errorf("%s: key %q is not in the catalogue", fset.Position(lit.Pos()), key)
-				}
-			}
-			return true
-		})
-	}
-	// Keys built at run time.
-	var dynamic []string
-	for _, a := range storage.Aspects {
-		dynamic = append(dynamic, "aspect."+string(a))
-	}
-	for _, o := range storage.Outcomes {
-		dynamic = append(dynamic, "outcome."+o)
-	}
-	for _, p := range []string{"douyin", "taobao"} {
-		dynamic = append(dynamic, "platform."+p)
-		for _, d := range storage.Dimensions {
-			dynamic = append(dynamic, "dim."+p+"."+string(d))
-		}
-	}
-	for _, e := range []string{"assigned", "auto-assigned", "closed", "reopened"} {
-		dynamic = append(dynamic, "event."+e)
-	}
-	dynamic = append(dynamic, "reviews.title.open", "reviews.title.mine", "reviews.title.all")
-	for _, k := range dynamic {
-		if _, ok := catalog[k]; !ok {
-			t.Errorf("dynamic key %q is not in the catalogue", k)
-		}
-	}
-}
-
-// argCount is the number of arguments a format uses: the highest explicit
-// index, or the count of verbs.
-func argCount(format string) int {
-	format = strings.ReplaceAll(format, "%%", "")
-	n, max := 0, 0
-	for _, m := range verbCount.FindAllStringSubmatch(format, -1) {
-		n++
-		if m[1] != "" {
-			i, _ := strconv.Atoi(strings.Trim(m[1], "[]"))
-			if i > max {
-				max = i
-			}
-		}
-	}
-	if max > 0 {
-		return max
-	}
-	return n
 }
 
 func TestBlockKitLimits(t *testing.T) {

@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,137 +16,15 @@ import (
 	"time"
 
 	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/bot/fakeslack"
 	"github.com/dsrbot/dsrbot/storage"
 )
-
-// slackFake is a fake Slack: the Web API methods the bot calls
-// (auth.test, chat.postMessage, conversations.history), keeping messages
-// per channel with their metadata as Slack does, plus response_url
-// receivers. Faults are planned per chat.postMessage call.
-type slackFake struct {
-	srv *httptest.Server
-
-	mu        sync.Mutex
-	posts     []slackPost
-	responses []slackResponse
-	faults    []int // HTTP statuses for the next chat.postMessage calls; 429 carries Retry-After: 1
-	storeThen []int // statuses answered after storing the message (Slack took it, the answer was lost)
-	ts        int
-	changed   chan struct{}
-}
-
-type slackPost struct {
-	Channel, ThreadTS, Text, Key string
-	Blocks                       json.RawMessage
-	TS                           string
-}
-
-type slackResponse struct {
-	Path            string
-	ResponseType    string `json:"response_type"`
-	Text            string `json:"text"`
-	ReplaceOriginal bool   `json:"replace_original"`
-	Blocks          json.RawMessage
-}
-
-func newSlackFake(t *testing.T) *slackFake {
-	f := &slackFake{changed: make(chan struct{}, 1000)}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/auth.test", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `{"ok":true,"user_id":"UBOT","team_id":"T1"}`)
-	})
-	mux.HandleFunc("/api/chat.postMessage", f.postMessage)
-	mux.HandleFunc("/api/conversations.history", f.history)
-	mux.HandleFunc("/api/conversations.open", func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, r.Form.Get("users"))
-	})
-	mux.HandleFunc("/respond/", func(w http.ResponseWriter, r *http.Request) {
-		var resp slackResponse
-		raw, _ := io.ReadAll(r.Body)
-		json.Unmarshal(raw, &resp)
-		var withBlocks struct {
-			Blocks json.RawMessage `json:"blocks"`
-		}
-		json.Unmarshal(raw, &withBlocks)
-		resp.Path, resp.Blocks = r.URL.Path, withBlocks.Blocks
-		f.mu.Lock()
-		f.responses = append(f.responses, resp)
-		f.mu.Unlock()
-		f.changed <- struct{}{}
-		fmt.Fprint(w, "ok")
-	})
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *slackFake) apiURL() string                 { return f.srv.URL + "/api/" }
-func (f *slackFake) responseURL(name string) string { return f.srv.URL + "/respond/" + name }
-
-func (f *slackFake) postMessage(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.faults) > 0 {
-		status := f.faults[0]
-		f.faults = f.faults[1:]
-		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", "1")
-		}
-		w.WriteHeader(status)
-		return
-	}
-	var meta struct {
-		EventPayload map[string]any `json:"event_payload"`
-	}
-	json.Unmarshal([]byte(r.Form.Get("metadata")), &meta)
-	key, _ := meta.EventPayload["key"].(string)
-	f.ts++
-	p := slackPost{Channel: r.Form.Get("channel"), ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("text"),
-		Key: key, Blocks: json.RawMessage(r.Form.Get("blocks")), TS: fmt.Sprintf("1700000000.%06d", f.ts)}
-	f.posts = append(f.posts, p)
-	f.changed <- struct{}{}
-	if len(f.storeThen) > 0 {
-		status := f.storeThen[0]
-		f.storeThen = f.storeThen[1:]
-		w.WriteHeader(status)
-		return
-	}
-	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, p.Channel, p.TS)
-}
-
-func (f *slackFake) history(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var msgs []map[string]any
-	for _, p := range f.posts {
-		if p.Channel == r.Form.Get("channel") {
-			msgs = append(msgs, map[string]any{"type": "message", "ts": p.TS, "text": p.Text,
-				"metadata": map[string]any{"event_type": "dsrbot_message", "event_payload": map[string]any{"key": p.Key}}})
-		}
-	}
-	json.NewEncoder(w).Encode(map[string]any{"ok": true, "messages": msgs})
-}
-
-func (f *slackFake) postsNow() []slackPost {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]slackPost(nil), f.posts...)
-}
-
-func (f *slackFake) responsesNow() []slackResponse {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]slackResponse(nil), f.responses...)
-}
 
 // e2e is the whole Slack side on a real HTTP server against the fake.
 type e2e struct {
 	t      *testing.T
 	db     *storage.DB
-	slack  *slackFake
+	slack  *fakeslack.Slack
 	server *bot.Server
 	http   *httptest.Server
 	waits  []time.Duration
@@ -167,9 +44,10 @@ func newE2E(t *testing.T) *e2e {
 	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, now); err != nil {
 		t.Fatal(err)
 	}
-	e := &e2e{t: t, db: db, slack: newSlackFake(t), now: now}
+	e := &e2e{t: t, db: db, slack: fakeslack.New(), now: now}
+	t.Cleanup(e.slack.Close)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client := bot.NewSlackClient("xoxb-test", e.slack.apiURL(), nil, quiet)
+	client := bot.NewSlackClient("xoxb-test", e.slack.URL(), nil, quiet)
 	var mu sync.Mutex
 	client.Sleep = func(_ context.Context, d time.Duration) error {
 		mu.Lock()
@@ -238,7 +116,7 @@ func mentionEnvelope(eventID, user, botID, text string) string {
 func TestSlashCommands(t *testing.T) {
 	e := newE2E(t)
 	form := "application/x-www-form-urlencoded"
-	code, body := e.send("/slack/commands", form, slashBody("today dy-fashion", "C1", e.slack.responseURL("a")), 0)
+	code, body := e.send("/slack/commands", form, slashBody("today dy-fashion", "C1", e.slack.ResponseURL("a")), 0)
 	var msg struct {
 		ResponseType string `json:"response_type"`
 		Text         string `json:"text"`
@@ -249,14 +127,14 @@ func TestSlashCommands(t *testing.T) {
 		t.Fatalf("today: %d %q", code, body)
 	}
 	// Bound, the card in the shop's own channel is for everyone there.
-	e.send("/slack/commands", form, slashBody("bind dy-fashion", "C1", e.slack.responseURL("b")), 0)
-	_, body = e.send("/slack/commands", form, slashBody("today", "C1", e.slack.responseURL("c")), 0)
+	e.send("/slack/commands", form, slashBody("bind dy-fashion", "C1", e.slack.ResponseURL("b")), 0)
+	_, body = e.send("/slack/commands", form, slashBody("today", "C1", e.slack.ResponseURL("c")), 0)
 	json.Unmarshal([]byte(body), &msg)
 	if msg.ResponseType != "in_channel" || !strings.Contains(msg.Text, "dy-fashion") {
 		t.Fatalf("today in the bound channel: %q", body)
 	}
 	// A bad command gets help, not a Go error.
-	_, body = e.send("/slack/commands", form, slashBody("todya", "C1", e.slack.responseURL("d")), 0)
+	_, body = e.send("/slack/commands", form, slashBody("todya", "C1", e.slack.ResponseURL("d")), 0)
 	json.Unmarshal([]byte(body), &msg)
 	if !strings.Contains(msg.Text, `I don't know "todya". Try /dsr help.`) {
 		t.Fatalf("bad command: %q", body)
@@ -265,7 +143,7 @@ func TestSlashCommands(t *testing.T) {
 
 func TestRequestsAreVerified(t *testing.T) {
 	e := newE2E(t)
-	body := slashBody("bind dy-home", "C9", e.slack.responseURL("x"))
+	body := slashBody("bind dy-home", "C9", e.slack.ResponseURL("x"))
 	form := "application/x-www-form-urlencoded"
 	tests := []struct {
 		name   string
@@ -323,11 +201,11 @@ func TestMentionIsAnsweredOnceAcrossRetries(t *testing.T) {
 	e.send("/slack/events", "application/json", mentionEnvelope("Ev2", "U0OTHER", "B123", "<@UBOT> today"), 0)
 	e.send("/slack/events", "application/json", mentionEnvelope("Ev3", "UBOT", "", "<@UBOT> today"), 0)
 	e.server.Wait()
-	posts := e.slack.postsNow()
+	posts := e.slack.Posts()
 	if len(posts) != 1 {
 		t.Fatalf("%d posts, want 1: %+v", len(posts), posts)
 	}
-	if p := posts[0]; p.Channel != "C1" || p.ThreadTS != "1700000001.000100" || !strings.Contains(p.Text, "dy-fashion") || p.Key == "" {
+	if p := posts[0]; p.Channel != "C1" || p.ThreadTS != "1700000001.000100" || !strings.Contains(p.Text, "dy-fashion") || p.Metadata == nil || p.Metadata.EventPayload["key"] == "" {
 		t.Fatalf("post = %+v", p)
 	}
 }
@@ -335,29 +213,31 @@ func TestMentionIsAnsweredOnceAcrossRetries(t *testing.T) {
 func TestPostRetriesWithoutDuplicates(t *testing.T) {
 	e := newE2E(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client := bot.NewSlackClient("xoxb-test", e.slack.apiURL(), nil, quiet)
+	client := bot.NewSlackClient("xoxb-test", e.slack.URL(), nil, quiet)
 	var waits []time.Duration
 	client.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
 	ctx := context.Background()
 	msg := bot.Message{Text: "hello"}
 
 	// 429 three times, then success: posted once, each wait Retry-After.
-	e.slack.faults = []int{429, 429, 429}
+	for i := 0; i < 3; i++ {
+		e.slack.FailNext(429, 1)
+	}
 	if _, err := client.Post(ctx, "C1", "", msg); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(e.slack.postsNow()); n != 1 || len(waits) != 3 || waits[0] != time.Second || waits[2] != time.Second {
+	if n := len(e.slack.Posts()); n != 1 || len(waits) != 3 || waits[0] != time.Second || waits[2] != time.Second {
 		t.Fatalf("after 3 × 429: %d posts, waits %v", n, waits)
 	}
 	// Slack takes the message but answers 500: the retry finds it by its
 	// key instead of posting again.
-	e.slack.storeThen = []int{500}
+	e.slack.FailAfterStore(500)
 	ts, err := client.Post(ctx, "C2", "", msg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var inC2 []slackPost
-	for _, p := range e.slack.postsNow() {
+	var inC2 []fakeslack.Post
+	for _, p := range e.slack.Posts() {
 		if p.Channel == "C2" {
 			inC2 = append(inC2, p)
 		}
@@ -366,12 +246,12 @@ func TestPostRetriesWithoutDuplicates(t *testing.T) {
 		t.Fatalf("after a stored-then-500: %d posts in C2 (ts %s)", len(inC2), ts)
 	}
 	// A 502 with nothing stored: posted again, once.
-	e.slack.faults = []int{502}
+	e.slack.FailNext(502, 0)
 	if _, err := client.Post(ctx, "C3", "", msg); err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, p := range e.slack.postsNow() {
+	for _, p := range e.slack.Posts() {
 		if p.Channel == "C3" {
 			n++
 		}
@@ -398,16 +278,16 @@ func TestSlowSlashCommandIsAcknowledgedThenAnswered(t *testing.T) {
 	release := make(chan struct{})
 	e.server.Bot.Store = slowStore{DB: e.db, release: release}
 	e.server.AckAfter = 20 * time.Millisecond
-	code, body := e.send("/slack/commands", "application/x-www-form-urlencoded", slashBody("today dy-fashion", "C1", e.slack.responseURL("slow")), 0)
+	code, body := e.send("/slack/commands", "application/x-www-form-urlencoded", slashBody("today dy-fashion", "C1", e.slack.ResponseURL("slow")), 0)
 	if code != 200 || !strings.Contains(body, "Working on it") {
 		t.Fatalf("acknowledgement: %d %q", code, body)
 	}
-	if len(e.slack.responsesNow()) != 0 {
+	if len(e.slack.Responses()) != 0 {
 		t.Fatal("answered through response_url before the work was done")
 	}
 	close(release)
 	e.server.Wait()
-	rs := e.slack.responsesNow()
+	rs := e.slack.Responses()
 	if len(rs) != 1 || rs[0].Path != "/respond/slow" || !strings.Contains(rs[0].Text, "潮衣馆 Trend Closet · dy-fashion") || rs[0].ResponseType != "ephemeral" {
 		t.Fatalf("follow-up = %+v", rs)
 	}
@@ -428,7 +308,7 @@ func TestReviewButtons(t *testing.T) {
 		}
 		payload, _ := json.Marshal(map[string]any{
 			"type": "block_actions", "team": map[string]any{"id": "T1"}, "user": map[string]any{"id": "U0ALICE"},
-			"channel": map[string]any{"id": "C1"}, "response_url": e.slack.responseURL(action), "actions": []any{a},
+			"channel": map[string]any{"id": "C1"}, "response_url": e.slack.ResponseURL(action), "actions": []any{a},
 		})
 		code, _ := e.send("/slack/interactions", "application/x-www-form-urlencoded", url.Values{"payload": {string(payload)}}.Encode(), 0)
 		if code != 200 {
@@ -446,7 +326,7 @@ func TestReviewButtons(t *testing.T) {
 	if r.Status != storage.StatusDone || r.Outcome != "refund" {
 		t.Fatalf("after Resolve the review is %+v", r)
 	}
-	rs := e.slack.responsesNow()
+	rs := e.slack.Responses()
 	// Each press redraws the open list it was on: claimed, the review shows
 	// its owner; resolved, it has left the open list.
 	if len(rs) != 2 || !rs[0].ReplaceOriginal || !rs[1].ReplaceOriginal ||
@@ -455,14 +335,14 @@ func TestReviewButtons(t *testing.T) {
 	}
 	// Pressing Resolve again says so and changes nothing.
 	press("resolve", map[string]any{"type": "static_select", "selected_option": map[string]any{"value": "gift"}})
-	rs = e.slack.responsesNow()
+	rs = e.slack.Responses()
 	if last := rs[len(rs)-1]; last.ReplaceOriginal || !strings.Contains(last.Text, "already closed") {
 		t.Fatalf("second Resolve answered %+v", last)
 	}
 	// Another workspace cannot change the shop's follow-ups once bound.
-	e.send("/slack/commands", "application/x-www-form-urlencoded", slashBody("bind dy-fashion", "C1", e.slack.responseURL("bind")), 0)
+	e.send("/slack/commands", "application/x-www-form-urlencoded", slashBody("bind dy-fashion", "C1", e.slack.ResponseURL("bind")), 0)
 	other := url.Values{"team_id": {"T2"}, "channel_id": {"C7"}, "user_id": {"U0MALLORY"}, "command": {"/dsr"},
-		"text": {"reopen " + id}, "response_url": {e.slack.responseURL("m")}}.Encode()
+		"text": {"reopen " + id}, "response_url": {e.slack.ResponseURL("m")}}.Encode()
 	_, body := e.send("/slack/commands", "application/x-www-form-urlencoded", other, 0)
 	if !strings.Contains(body, "belongs to another Slack workspace") {
 		t.Fatalf("another workspace: %q", body)
@@ -474,9 +354,9 @@ func TestReviewButtons(t *testing.T) {
 func TestDirectMessageDeliveredOnce(t *testing.T) {
 	e := newE2E(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client := bot.NewSlackClient("xoxb-test", e.slack.apiURL(), nil, quiet)
+	client := bot.NewSlackClient("xoxb-test", e.slack.URL(), nil, quiet)
 	ctx := context.Background()
-	e.slack.storeThen = []int{503}
+	e.slack.FailAfterStore(503)
 	_, err := client.Deliver(ctx, "U0ALICE1", "remind:s:R1:U0ALICE1:1", "R1 is overdue", []byte("[]"))
 	if err == nil {
 		t.Fatal("a 503 was reported as delivered")
@@ -485,7 +365,7 @@ func TestDirectMessageDeliveredOnce(t *testing.T) {
 	if err != nil || !found || ts == "" {
 		t.Fatalf("Delivered = %q, %v, %v; want the stored DM found", ts, found, err)
 	}
-	posts := e.slack.postsNow()
+	posts := e.slack.Posts()
 	if len(posts) != 1 || posts[0].Channel != "DU0ALICE1" {
 		t.Fatalf("posts = %+v, want one in the DM channel", posts)
 	}

@@ -322,6 +322,14 @@ func (s *Slack) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.history(w, form)
 	case "conversations.replies":
 		s.replies(w, form)
+	case "conversations.open":
+		// The bot's direct-message channel with a user: "D" + the user ID.
+		users := form.Get("users")
+		if users == "" || strings.Contains(users, ",") {
+			apiError(w, "invalid_users")
+			return
+		}
+		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + users}})
 	default:
 		apiError(w, "unknown_method")
 	}
