@@ -171,12 +171,9 @@ func (db *DB) EnqueueReminders(ctx context.Context, r *ReminderReport, msgs []Ou
 			added++
 		}
 		for _, rv := range r.Overdue {
-			res := tx.Model(&Review{}).Where("id = ? AND owner = ? AND status = ? AND reminded_at IS NULL", rv.ID, rv.Owner, StatusOpen).Update("reminded_at", n)
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected != 1 {
-				return errAlreadySaid
+			q := tx.Model(&Review{}).Where("id = ? AND owner = ? AND status = ? AND reminded_at IS NULL", rv.ID, rv.Owner, StatusOpen)
+			if err := markAll(q, 1, "reminded_at", n); err != nil {
+				return err
 			}
 		}
 		for _, set := range []struct {
@@ -191,12 +188,9 @@ func (db *DB) EnqueueReminders(ctx context.Context, r *ReminderReport, msgs []Ou
 			for i, rv := range set.reviews {
 				ids[i] = rv.ID
 			}
-			res := tx.Model(&Review{}).Where("id IN ? AND status = ? AND "+set.column+" IS NULL AND "+set.extra, ids, StatusOpen).Update(set.column, n)
-			if res.Error != nil {
-				return res.Error
-			}
-			if int(res.RowsAffected) != len(ids) {
-				return errAlreadySaid
+			q := tx.Model(&Review{}).Where("id IN ? AND status = ? AND "+set.column+" IS NULL AND "+set.extra, ids, StatusOpen)
+			if err := markAll(q, len(ids), set.column, n); err != nil {
+				return err
 			}
 		}
 		return nil

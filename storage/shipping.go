@@ -174,6 +174,20 @@ func (db *DB) ShipmentChanges(ctx context.Context, shopID string, now time.Time)
 // between reading it and writing it.
 var errAlreadySaid = errors.New("already said by another run")
 
+// markAll sets column on the rows q selects, which must be exactly n: fewer
+// means another run recorded them first, and the caller's message would
+// repeat it.
+func markAll(q *gorm.DB, n int, column string, value any) error {
+	res := q.Update(column, value)
+	if res.Error != nil {
+		return res.Error
+	}
+	if int(res.RowsAffected) != n {
+		return errAlreadySaid
+	}
+	return nil
+}
+
 // Resolved is the warned state of an order that shipped (or was cancelled)
 // after a warning.
 const Resolved = "resolved"
@@ -201,12 +215,8 @@ func (db *DB) EnqueueShipments(ctx context.Context, r *ShipmentReport, m OutboxM
 			}
 			// Only orders still short of the new state change: if another
 			// run recorded them first, this message would repeat it.
-			res := tx.Model(&Order{}).Where("id IN ? AND warned <> ?", ids, set.state).Update("warned", set.state)
-			if res.Error != nil {
-				return res.Error
-			}
-			if int(res.RowsAffected) != len(ids) {
-				return errAlreadySaid
+			if err := markAll(tx.Model(&Order{}).Where("id IN ? AND warned <> ?", ids, set.state), len(ids), "warned", set.state); err != nil {
+				return err
 			}
 		}
 		return nil
