@@ -208,7 +208,7 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 		required = append([]string{"shop"}, required...)
 	}
 	for _, fld := range required {
-		if fld != "shop" && srcIdx[fieldIndex[fld]] < 0 || fld == "shop" && srcIdx[fieldIndex["shop"]] < 0 {
+		if srcIdx[fieldIndex[fld]] < 0 {
 			reason := "missing column; the header must be: " + strings.Join(kind.Columns(), ",")
 			if f.needsShop {
 				reason = "missing column of the " + f.name
