@@ -44,7 +44,14 @@ func canonicalFormat(k Kind) *format {
 	for _, f := range fields(k) {
 		cols[f] = []string{f}
 	}
-	return &format{name: "canonical " + string(k) + " CSV", kind: k, columns: cols, required: k.required()}
+	// The shop column is required unless the import names the shop.
+	var required []string
+	for _, f := range k.required() {
+		if f != "shop" {
+			required = append(required, f)
+		}
+	}
+	return &format{name: "canonical " + string(k) + " CSV", kind: k, columns: cols, required: required}
 }
 
 // platformFormats are the exports of the merchant backends, detected by

@@ -141,3 +141,18 @@ func TestExportErrors(t *testing.T) {
 		})
 	}
 }
+
+// A canonical file without a shop column imports into the shop named.
+func TestCanonicalFileWithShopFlag(t *testing.T) {
+	db := newTestDB(t)
+	mustCreateShop(t, db, "dy", Douyin)
+	csv := "order_id,amount,paid_at\nO1,10,2026-11-24 08:00:00\n"
+	res, err := db.ImportFile(context.Background(), ImportRequest{Kind: KindOrders, Name: "o.csv", Reader: strings.NewReader(csv), Shop: "dy"})
+	if err != nil || res.Inserted != 1 {
+		t.Fatalf("import = %+v, %v", res, err)
+	}
+	_, err = db.ImportFile(context.Background(), ImportRequest{Kind: KindOrders, Name: "o.csv", Reader: strings.NewReader(csv)})
+	if err == nil || err.Error() != "o.csv:1: shop: missing column; the header must be: shop,order_id,product,amount,paid_at,promise,promised_ship_by,shipped_at,tracking_no" {
+		t.Fatalf("without --shop: %v", err)
+	}
+}
