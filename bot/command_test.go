@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -55,6 +56,17 @@ func TestParseEveryVerb(t *testing.T) {
 		{"mine dy-fashion", Command{Verb: verbReviews, Filter: "mine", Shop: "dy-fashion"}},
 		{"bind shop1", Command{Verb: verbBind, Shop: "shop1"}},
 		{"绑定 shop1", Command{Verb: verbBind, Shop: "shop1"}},
+		{"完成 R1 赠品/优惠券 送了券", Command{Verb: verbDone, Review: "R1", Outcome: "gift", Note: "送了券"}},
+		{"claim R9", Command{Verb: verbClaim, Review: "R9"}},
+		{"认领 R9", Command{Verb: verbClaim, Review: "R9"}},
+		{"reopen R9 buyer wrote again", Command{Verb: verbReopen, Review: "R9", Note: "buyer wrote again"}},
+		{"状态 R9", Command{Verb: verbStatus, Review: "R9"}},
+		{"owner", Command{Verb: verbOwner}},
+		{"owner logistics <@U0BO>", Command{Verb: verbOwner, Aspect: "logistics", Users: []string{"U0BO"}}},
+		{"负责人 物流 @bo dy-fashion", Command{Verb: verbOwner, Aspect: "logistics", Users: []string{"bo"}, Shop: "dy-fashion"}},
+		{"owner default @a @b", Command{Verb: verbOwner, Aspect: "default", Users: []string{"a", "b"}}},
+		{"owner size", Command{Verb: verbOwner, Aspect: "size"}},
+		{"schedule 30 8 * * 1-5", Command{Verb: verbSchedule, Spec: "30 8 * * 1-5"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -75,25 +87,30 @@ func TestParseRefusals(t *testing.T) {
 	tests := []struct {
 		text string
 		key  string
-		verb verb // the verb whose usage is shown; "" for none
-		arg  any  // the first argument of the sentence
+		verb verb   // the verb whose usage is shown; "" for none
+		arg  any    // the first argument of the sentence
+		says string // part of the English sentence, where it matters
 	}{
-		{"bogus", "err.unknown", "", "bogus"},
-		{"bogus today", "err.unknown", "", "bogus"},
-		{"R123", "err.unknown", "", "R123"},
-		{"assign R123", "err.usage", verbAssign, usage[verbAssign]},
-		{"assign R123 to alice", "err.usage", verbAssign, usage[verbAssign]}, // alice is not a mention
-		{"assign R123 to @alice @bo", "err.usage", verbAssign, usage[verbAssign]},
-		{"分配 R123 给", "err.usage", verbAssign, usage[verbAssign]},
-		{"done R123 foo", "err.outcome", verbDone, "foo"},
-		{"done R123", "err.usage", verbDone, usage[verbDone]},
-		{"done", "err.usage", verbDone, usage[verbDone]},
-		{"bind", "err.usage", verbBind, usage[verbBind]},
-		{"bind a b", "err.usage", verbBind, usage[verbBind]},
-		{"today a b", "err.usage", verbToday, usage[verbToday]},
-		{"late a b", "err.usage", verbLate, usage[verbLate]},
-		{"reviews a b", "err.usage", verbReviews, usage[verbReviews]},
-		{"mine a b", "err.usage", verbMine, usage[verbMine]},
+		{"bogus", "err.unknown", "", "bogus", `I don't know "bogus"`},
+		{"bogus today", "err.unknown", "", "bogus", ""},
+		{"R123", "err.unknown", "", "R123", ""},
+		{"assign R123", "err.usage", verbAssign, usage[verbAssign], "Usage: /dsr assign REVIEW @user"},
+		{"assign R123 to alice", "err.usage", verbAssign, usage[verbAssign], "@dsrbot assign R123 to @alice"}, // alice is not a mention
+		{"assign R123 to @alice @bo", "err.usage", verbAssign, usage[verbAssign], ""},
+		{"分配 R123 给", "err.usage", verbAssign, usage[verbAssign], ""},
+		{"done R123 foo", "err.outcome", verbDone, "foo", `"foo" is not an outcome`},
+		{"done R123", "err.usage", verbDone, usage[verbDone], "/dsr done REVIEW OUTCOME"},
+		{"done", "err.usage", verbDone, usage[verbDone], ""},
+		{"bind", "err.usage", verbBind, usage[verbBind], "/dsr bind SHOP"},
+		{"bind a b", "err.usage", verbBind, usage[verbBind], ""},
+		{"today a b", "err.usage", verbToday, usage[verbToday], "/dsr today [SHOP]"},
+		{"late a b", "err.usage", verbLate, usage[verbLate], ""},
+		{"reviews a b", "err.usage", verbReviews, usage[verbReviews], ""},
+		{"mine a b", "err.usage", verbMine, usage[verbMine], ""},
+		{"owner size @a @b", "err.usage", verbOwner, usage[verbOwner], "/dsr owner default @a @b"},
+		{"owner @a", "err.usage", verbOwner, usage[verbOwner], "/dsr owner ASPECT @user"},
+		{"schedule 0 9 *", "err.usage", verbSchedule, usage[verbSchedule], "/dsr schedule CRON"},
+		{"claim", "err.usage", verbClaim, usage[verbClaim], "/dsr claim REVIEW"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -114,6 +131,24 @@ func TestParseRefusals(t *testing.T) {
 			if _, ok := catalog[pe.key]; !ok {
 				t.Errorf("Parse(%q) key %q is not in the catalogue", tt.text, pe.key)
 			}
+			if msg := en.t(pe.key, pe.args...); !strings.Contains(msg, tt.says) {
+				t.Errorf("Parse(%q) says %q, want it to contain %q", tt.text, msg, tt.says)
+			}
 		})
+	}
+}
+
+// TestStripMention: the bot's own mention at the start of a message is not
+// part of the command.
+func TestStripMention(t *testing.T) {
+	for in, want := range map[string]string{
+		"<@UBOT> today":                 "today",
+		"<@UBOT|dsrbot>: 分配 R1 给 <@U2>": "分配 R1 给 <@U2>",
+		"  <@UBOT>，我的":                  "我的",
+		"today <@UBOT>":                 "today <@UBOT>",
+	} {
+		if got := stripMention(in); got != want {
+			t.Errorf("stripMention(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
