@@ -218,12 +218,7 @@ func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error
 		s.log().InfoContext(ctx, "ignored a repeated event", "event_id", outer.EventID)
 		return nil
 	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		defer s.recoverTo(ctx, "mention", nil)
-		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.workTimeout())
-		defer cancel()
+	s.afterAck(ctx, "mention", func(work context.Context) {
 		m := s.Bot.Handle(work, Request{Text: stripMention(mention.Text), User: mention.User, Channel: mention.Channel, Team: outer.TeamID})
 		thread := mention.ThreadTimeStamp
 		if thread == "" {
@@ -232,7 +227,7 @@ func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error
 		if _, err := s.Poster.Post(work, mention.Channel, thread, m); err != nil {
 			s.log().ErrorContext(work, "cannot answer a mention", "channel", mention.Channel, "event_id", outer.EventID, "err", err)
 		}
-	}()
+	})
 	return nil
 }
 
@@ -273,18 +268,27 @@ func (s *Server) Interaction(ctx context.Context, cb slack.InteractionCallback) 
 			continue
 		}
 		a.User, a.Channel, a.Team = cb.User.ID, cb.Channel.ID, cb.Team.ID
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer s.recoverTo(ctx, "button", nil)
-			work, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.workTimeout())
-			defer cancel()
+		s.afterAck(ctx, "button", func(work context.Context) {
 			m, replace := s.Bot.Act(work, a)
 			if err := s.Poster.Respond(work, cb.ResponseURL, m, replace); err != nil {
 				s.log().ErrorContext(work, "cannot update a message after an action", "review", a.Review, "err", err)
 			}
-		}()
+		})
 	}
+}
+
+// afterAck runs work after Slack has its acknowledgement: on its own
+// goroutine, counted for Wait, with a context that outlives the request
+// but not WorkTimeout, and with a panic logged rather than fatal.
+func (s *Server) afterAck(ctx context.Context, what string, work func(context.Context)) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer s.recoverTo(ctx, what, nil)
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.workTimeout())
+		defer cancel()
+		work(wctx)
+	}()
 }
 
 // recoverTo stops a panic in work done after the acknowledgement from

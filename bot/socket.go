@@ -32,12 +32,9 @@ func (s *Server) RunSocketMode(ctx context.Context, api *slack.Client) error {
 				// Each envelope on its own goroutine: a slash command may
 				// work for up to AckAfter before its acknowledgement, and
 				// the envelopes behind it must not wait for that.
-				s.wg.Add(1)
-				go func() {
-					defer s.wg.Done()
-					defer s.recoverTo(ctx, "socket envelope", nil)
-					s.socketEvent(ctx, client, evt)
-				}()
+				s.afterAck(ctx, "socket envelope", func(work context.Context) {
+					s.socketEvent(work, client, evt)
+				})
 			}
 		}
 	}()
