@@ -147,7 +147,7 @@ func TestHandleTodayAllShops(t *testing.T) {
 	// the growth stage, tb-tea's score is two days old.
 	m := d.handle(t, Request{Text: "today"})
 	for _, w := range []string{
-		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.7 · 1.1 below the 70 line (精选联盟) · ",
+		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.6 · 1.1 below the 70 line (精选联盟) · ",
 		"dy-home 家居小铺 Cozy Home · growth stage 70.0 · ",
 		"tb-tea 茶香阁 Tea House · DSR 4.83 / 4.75 / 4.78 (2026-11-22) · ",
 	} {

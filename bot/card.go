@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,98 +50,135 @@ func scoreSection(l lang, r *storage.DayReport) section {
 	p := r.Shop.Platform
 	if p == storage.Taobao {
 		for _, d := range taobaoOrder {
-			v := r.Latest.Value(d)
-			add(txt(l.t("card.dsr", dimName(l, p, d), "")), bold(num(p, v)), txt(" · "+changes(l, r, func(s *storage.Score) float64 { return s.Value(d) })))
+			add(txt(l.t("card.dsr", dimName(l, p, d), "")), bold(num(p, r.Latest.Value(d))), txt(" · "+changes(l, r, dimValue(d))))
 		}
 		addText(mover(l, r))
 		return s
 	}
-	overall := overallOf(&r.Shop, r.Latest)
+	overall, ok := overallOf(r.Latest)
 	if r.GrowthStage() {
-		add(bold(l.t("card.overall", num(p, storage.GrowthStageScore), fmt.Sprintf("%.1f", storage.FivePoint(storage.GrowthStageScore)))))
-		add(txt(l.t("card.growth", r.PaidOrders30d, storage.FormalStageOrders, num(p, storage.GrowthStageScore))))
+		// The platform's flat score, not shown to buyers: no stars.
+		if ok {
+			add(bold(l.t("card.growth.score", num(p, overall))))
+		} else {
+			add(bold(l.t("card.growth.none", num(p, storage.GrowthStageScore), num(p, storage.GrowthPenaltyScore))))
+		}
+		add(txt(l.t("card.growth.hint", storage.FormalStageOrders, r.PaidOrders30d)))
+		if ok {
+			add(txt(changes(l, r, overallOf)))
+			addText(gates(l, &r.Shop, overall))
+		}
 		return s
 	}
 	add(bold(l.t("card.overall", num(p, overall), fmt.Sprintf("%.1f", storage.FivePoint(overall)))))
-	add(txt(changes(l, r, func(s *storage.Score) float64 { return overallOf(&r.Shop, s) })))
-	add(txt(gates(l, overall)))
+	add(txt(changes(l, r, overallOf)))
+	addText(gates(l, &r.Shop, overall))
 	for _, d := range storage.Dimensions {
-		value := strings.TrimSpace(num(p, r.Latest.Value(d)) + " " + changeSince(p, r.Prev, r.Latest, func(s *storage.Score) float64 { return s.Value(d) }))
+		value := l.t("card.dimension.none")
+		if r.Latest.Has(d) {
+			value = strings.TrimSpace(num(p, r.Latest.Value(d)) + " " + changeSince(l, p, r.Prev, r.Latest, dimValue(d)))
+		}
 		add(txt(l.t("card.dimension", dimName(l, p, d), r.Shop.Weight(d), value)))
 	}
 	addText(mover(l, r))
 	return s
 }
 
-// overallOf is a score's overall value; a Douyin score imported without one
-// is computed from the shop's weights rather than shown as zero.
-func overallOf(shop *storage.Shop, s *storage.Score) float64 {
-	if s.Overall != nil {
-		return *s.Overall
+// scoreValue reads one value of a day's score; ok is false when the day
+// has none.
+type scoreValue func(*storage.Score) (v float64, ok bool)
+
+// overallOf is a day's overall score as shown: the platform's own number,
+// rounded once (storage.Shown), never one computed in its place.
+func overallOf(s *storage.Score) (float64, bool) {
+	if s.Overall == nil {
+		return 0, false
 	}
-	var sum float64
-	for _, d := range storage.Dimensions {
-		sum += s.Value(d) * float64(shop.Weight(d))
-	}
-	return sum / 100
+	return storage.Shown(*s.Overall), true
+}
+
+// dimValue reads one dimension.
+func dimValue(d storage.Dimension) scoreValue {
+	return func(s *storage.Score) (float64, bool) { return s.Value(d), s.Has(d) }
+}
+
+// comparable reports whether old can be compared with cur: a growth-stage
+// day's flat score against a formal one would show a move the platform
+// never made.
+func comparable(old, cur *storage.Score) bool {
+	return old != nil && old.Stage == cur.Stage
 }
 
 // changes is "▼0.7 vs previous day · ▼2.4 vs 7 days before", saying plainly
 // which comparison has no data.
-func changes(l lang, r *storage.DayReport, value func(*storage.Score) float64) string {
+func changes(l lang, r *storage.DayReport, value scoreValue) string {
 	p := r.Shop.Platform
+	cur, _ := value(r.Latest)
 	cmp := func(old *storage.Score, days int, key string) string {
+		day := addDays(r.Latest.Date, -days)
 		if old == nil {
-			return l.t("card.noprev", addDays(r.Latest.Date, -days))
+			return l.t("card.noprev", day)
 		}
-		return l.t(key, delta(p, value(r.Latest)-value(old)))
+		if !comparable(old, r.Latest) {
+			return l.t("card.noprev.stage", day, l.t("stage."+string(old.Stage)))
+		}
+		v, ok := value(old)
+		if !ok {
+			return l.t("card.noprev", day)
+		}
+		return l.t(key, delta(p, cur-v))
 	}
 	return cmp(r.Prev, 1, "card.change.day") + " · " + cmp(r.WeekAgo, 7, "card.change.week")
 }
 
-// changeSince is the change from old to cur, or "" without old.
-func changeSince(p storage.Platform, old, cur *storage.Score, value func(*storage.Score) float64) string {
-	if old == nil {
+// changeSince is the change from old to cur, or "" when there is none to
+// compare.
+func changeSince(l lang, p storage.Platform, old, cur *storage.Score, value scoreValue) string {
+	if !comparable(old, cur) {
 		return ""
 	}
-	return "(" + delta(p, value(cur)-value(old)) + ")"
+	was, ok1 := value(old)
+	now, ok2 := value(cur)
+	if !ok1 || !ok2 {
+		return ""
+	}
+	return "(" + delta(p, now-was) + ")"
 }
 
-// gates says how far the score is from the gate it could lose and the next
-// one it could reach: "1.2 above the 70 line (精选联盟) · 10.8 below the 80 line (超级福袋)".
-func gates(l lang, score float64) string {
-	below, above := storage.NearestGates(score)
+// gates says how far the shown score is from the shop's gate it could lose
+// and the next one it could reach: "1.2 above the 70 line (精选联盟) · 10.8
+// below the 80 line (超级福袋)".
+func gates(l lang, shop *storage.Shop, score float64) string {
+	below, above := shop.NearestGates(score)
 	var parts []string
 	if below != nil {
-		parts = append(parts, l.t("card.gate.above", num(storage.Douyin, score-below.Score), fmt.Sprint(below.Score), below.Name))
+		parts = append(parts, l.t("card.gate.above", num(storage.Douyin, score-below.Score), gateScore(below), below.Name))
 	}
 	if above != nil {
-		parts = append(parts, l.t("card.gate.below", gapBelow(above.Score, score), fmt.Sprint(above.Score), above.Name))
+		parts = append(parts, l.t("card.gate.below", num(storage.Douyin, above.Score-score), gateScore(above), above.Name))
 	}
 	return strings.Join(parts, " · ")
 }
 
-// gapBelow is how far a score is under a gate. Under a gate is under it,
-// however little: a gap that rounds to 0.0 is shown to two decimals rather
-// than as "0.0 below", which would read as safe.
-func gapBelow(gate, score float64) string {
-	if gap := gate - score; roundTo(gap, 1) == 0 {
-		return fmt.Sprintf("%.2f", gap)
-	}
-	return num(storage.Douyin, gate-score)
-}
+// gateScore writes a gate's line as its shop set it: 70, 60.5.
+func gateScore(g *storage.Gate) string { return strconv.FormatFloat(g.Score, 'f', -1, 64) }
 
 // mover is the first answer to "why did it move?": the dimension whose
 // change since the previous day weighs most on the overall (for Taobao,
 // the DSR rating that changed most).
 func mover(l lang, r *storage.DayReport) string {
-	if r.Prev == nil {
+	if !comparable(r.Prev, r.Latest) {
 		return ""
 	}
 	p := r.Shop.Platform
 	var best storage.Dimension
 	var bestImpact, bestDelta float64
+	seen := false
 	for _, d := range storage.Dimensions {
+		if !r.Latest.Has(d) || !r.Prev.Has(d) {
+			continue
+		}
+		seen = true
 		change := r.Latest.Value(d) - r.Prev.Value(d)
 		if roundTo(change, decimals(p)) == 0 {
 			// A change the card shows as ±0 cannot be the answer.
@@ -154,10 +192,12 @@ func mover(l lang, r *storage.DayReport) string {
 			best, bestImpact, bestDelta = d, impact, change
 		}
 	}
-	if best == "" {
+	switch {
+	case !seen:
+		return ""
+	case best == "":
 		return l.t("card.mover.none")
-	}
-	if p == storage.Taobao {
+	case p == storage.Taobao:
 		return l.t("card.mover.dsr", dimName(l, p, best), delta(p, bestDelta))
 	}
 	return l.t("card.mover", dimName(l, p, best), delta(p, bestDelta), deltaN(bestImpact, 2))

@@ -93,7 +93,9 @@ func weekLine(l lang, r *storage.DigestReport) string {
 	}
 	byDay := make(map[string]float64, len(r.Week))
 	for i := range r.Week {
-		byDay[r.Week[i].Date] = headline(&r.Shop, &r.Week[i])
+		if v, ok := headline(&r.Shop, &r.Week[i]); ok {
+			byDay[r.Week[i].Date] = v
+		}
 	}
 	var vals []float64
 	var days []string
@@ -103,6 +105,9 @@ func weekLine(l lang, r *storage.DigestReport) string {
 		if v, ok := byDay[day]; ok {
 			vals = append(vals, v)
 		}
+	}
+	if len(vals) == 0 {
+		return ""
 	}
 	lo, hi := vals[0], vals[0]
 	for _, v := range vals {
@@ -125,10 +130,11 @@ func weekLine(l lang, r *storage.DigestReport) string {
 }
 
 // headline is the one number that stands for a day's score: the Douyin
-// overall, or the mean of the three Taobao DSR ratings.
-func headline(shop *storage.Shop, s *storage.Score) float64 {
+// overall as shown, or the mean of the three Taobao DSR ratings; ok is
+// false for a day that published none.
+func headline(shop *storage.Shop, s *storage.Score) (float64, bool) {
 	if shop.Platform == storage.Taobao {
-		return (s.Product + s.Logistics + s.Service) / 3
+		return (s.Value(storage.DimProduct) + s.Value(storage.DimLogistics) + s.Value(storage.DimService)) / 3, true
 	}
-	return overallOf(shop, s)
+	return overallOf(s)
 }

@@ -47,18 +47,24 @@ func summaryLine(l lang, r *storage.DayReport) line {
 	case r.Latest == nil:
 		ln = append(ln, txt(l.t("all.noscore")))
 	case r.GrowthStage():
-		ln = append(ln, txt(l.t("all.growth")+" "+num(p, storage.GrowthStageScore)))
-	case p == storage.Taobao:
-		ln = append(ln, txt(fmt.Sprintf("DSR %s / %s / %s", num(p, r.Latest.Product), num(p, r.Latest.Service), num(p, r.Latest.Logistics))))
-	default:
-		overall := overallOf(&r.Shop, r.Latest)
-		ln = append(ln, bold(num(p, overall)))
-		if r.Prev != nil {
-			ln = append(ln, txt(" "+delta(p, overall-overallOf(&r.Shop, r.Prev))))
+		growth := l.t("all.growth")
+		if v, ok := overallOf(r.Latest); ok {
+			growth += " " + num(p, v)
 		}
-		// Under the affiliate line a shop is losing traffic now: say so.
-		if _, above := storage.NearestGates(overall); above != nil && overall < storage.AffiliateGate {
-			ln = append(ln, txt(" · "+l.t("card.gate.below", gapBelow(above.Score, overall), fmt.Sprint(above.Score), above.Name)))
+		ln = append(ln, txt(growth))
+	case p == storage.Taobao:
+		ln = append(ln, txt(fmt.Sprintf("DSR %s / %s / %s", num(p, r.Latest.Value(storage.DimProduct)), num(p, r.Latest.Value(storage.DimService)), num(p, r.Latest.Value(storage.DimLogistics)))))
+	default:
+		overall, _ := overallOf(r.Latest)
+		ln = append(ln, bold(num(p, overall)))
+		if comparable(r.Prev, r.Latest) {
+			if prev, ok := overallOf(r.Prev); ok {
+				ln = append(ln, txt(" "+delta(p, overall-prev)))
+			}
+		}
+		// Under one of its gates a shop is losing traffic now: say so.
+		if _, above := r.Shop.NearestGates(overall); above != nil {
+			ln = append(ln, txt(" · "+l.t("card.gate.below", num(p, above.Score-overall), gateScore(above), above.Name)))
 		}
 	}
 	if r.Stale() {

@@ -253,14 +253,23 @@ func demoScores(rng *rand.Rand, s *demoShop, today time.Time) []Score {
 			}
 			vals[dim] = math.Round(math.Min(100, math.Max(50, v))*100) / 100
 		}
-		sc := Score{ShopID: s.ID, Date: day.Format(DateLayout), Product: vals[DimProduct], Logistics: vals[DimLogistics], Service: vals[DimService]}
-		if s.Platform == Douyin {
-			o := GrowthStageScore
-			if !s.growth {
-				o = (vals[DimProduct]*float64(s.WeightProduct) + vals[DimLogistics]*float64(s.WeightLogistics) + vals[DimService]*float64(s.WeightService)) / 100
-				o = math.Round(o*100) / 100
+		sc := Score{ShopID: s.ID, Date: day.Format(DateLayout)}
+		switch {
+		case s.Platform == Taobao:
+			for _, dim := range Dimensions {
+				sc.Set(dim, vals[dim])
 			}
-			sc.Overall = &o
+		case s.growth:
+			// The platform publishes a flat score and no dimensions.
+			o := GrowthStageScore
+			sc.Stage, sc.Overall = StageGrowth, &o
+		default:
+			for _, dim := range Dimensions {
+				sc.Set(dim, vals[dim])
+			}
+			o := (vals[DimProduct]*float64(s.WeightProduct) + vals[DimLogistics]*float64(s.WeightLogistics) + vals[DimService]*float64(s.WeightService)) / 100
+			o = math.Round(o*100) / 100
+			sc.Stage, sc.Overall = StageFormal, &o
 		}
 		out = append(out, sc)
 	}

@@ -20,6 +20,9 @@ type format struct {
 	columns map[string][]string
 	// required are canonical fields whose column must be in the header.
 	required []string
+	// together are groups of fields whose columns come all or none (the
+	// three dimensions of a score, which a growth-stage file lacks).
+	together [][]string
 	// convert adjusts a mapped record; skip drops the row (an unpaid
 	// order is not an order to ship).
 	convert func(get func(string) string, set func(string, string)) (skip bool, err *fieldError)
@@ -32,8 +35,12 @@ type fieldError struct{ field, reason string }
 // and the optional extras a platform export can fill.
 func fields(k Kind) []string {
 	switch k {
+	case KindScores:
+		return append(k.Columns(), "stage")
+	case KindReviews:
+		return append(k.Columns(), "grade")
 	case KindOrders:
-		return append(k.Columns(), "status", "main_order_id")
+		return append(k.Columns(), "status", "picked_up_at", "main_order_id")
 	}
 	return k.Columns()
 }
@@ -51,7 +58,11 @@ func canonicalFormat(k Kind) *format {
 			required = append(required, f)
 		}
 	}
-	return &format{name: "canonical " + string(k) + " CSV", kind: k, columns: cols, required: required}
+	f := &format{name: "canonical " + string(k) + " CSV", kind: k, columns: cols, required: required}
+	if k == KindScores {
+		f.together = [][]string{{"product", "logistics", "service"}}
+	}
+	return f
 }
 
 // platformFormats are the exports of the merchant backends, detected by
@@ -68,6 +79,7 @@ var platformFormats = []*format{
 			"paid_at":          {"支付完成时间"},
 			"promised_ship_by": {"承诺发货时间"},
 			"shipped_at":       {"发货时间"},
+			"picked_up_at":     {"揽收时间", "快递揽收时间", "物流揽收时间"},
 			"tracking_no":      {"快递信息", "快递单号"},
 			"status":           {"订单状态"},
 			"spec":             {"商品规格"},
@@ -101,6 +113,7 @@ var platformFormats = []*format{
 			"product_id": {"商品ID"},
 			"product":    {"商品名称"},
 			"rating":     {"商品评价得分"},
+			"grade":      {"评价等级"},
 			"created_at": {"评价日期"},
 			"content":    {"评价内容"},
 			"spec":       {"商品规格"},

@@ -98,7 +98,7 @@ func TestTaobaoExports(t *testing.T) {
 		t.Fatalf("DSR import = %+v, %v", res, err)
 	}
 	hist, _ := db.ScoreHistory(ctx, "tb", "2026-11-18", "2026-11-22")
-	if len(hist) != 5 || hist[2].Date != "2026-11-20" || hist[4].Service != 4.75 || hist[4].Overall != nil {
+	if len(hist) != 5 || hist[2].Date != "2026-11-20" || hist[4].Value(DimService) != 4.75 || hist[4].Overall != nil {
 		t.Fatalf("DSR history = %+v", hist)
 	}
 	if _, err := importSample(t, db, KindReviews, "taobao_reviews.csv", "tb"); err != nil {

@@ -144,3 +144,17 @@ func asImportError(tb testing.TB, err error) *ImportError {
 
 // rfc formats a time for a CSV cell.
 func rfc(t time.Time) string { return t.Format(time.RFC3339) }
+
+// sameScore compares two scores value by value, absent values included.
+func sameScore(a, b Score) bool { return scoreString(a) == scoreString(b) }
+
+// scoreString shows a score with its absent values as "-".
+func scoreString(s Score) string {
+	v := func(f *float64) string {
+		if f == nil {
+			return "-"
+		}
+		return fmt.Sprint(*f)
+	}
+	return fmt.Sprintf("%s %s %s overall=%s product=%s logistics=%s service=%s", s.ShopID, s.Date, s.Stage, v(s.Overall), v(s.Product), v(s.Logistics), v(s.Service))
+}

@@ -48,7 +48,9 @@ func (k Kind) Columns() []string {
 func (k Kind) required() []string {
 	switch k {
 	case KindScores:
-		return []string{"shop", "date", "product", "logistics", "service"}
+		// A Douyin growth-stage day has no dimensions; each row says
+		// which of its values it lacks.
+		return []string{"shop", "date"}
 	case KindReviews:
 		return []string{"shop", "review_id", "rating", "created_at"}
 	default:
@@ -214,6 +216,19 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 				reason = "missing column of the " + f.name
 			}
 			return nil, fail(1, display[fld], reason)
+		}
+	}
+	for _, group := range f.together {
+		var have, missing []string
+		for _, fld := range group {
+			if srcIdx[fieldIndex[fld]] >= 0 {
+				have = append(have, fld)
+			} else {
+				missing = append(missing, fld)
+			}
+		}
+		if len(have) > 0 && len(missing) > 0 {
+			return nil, fail(1, display[missing[0]], "missing column: "+strings.Join(group, ", ")+" come together; the header must be: "+strings.Join(kind.Columns(), ","))
 		}
 	}
 
@@ -399,6 +414,18 @@ func (r *csvRow) time(col string, loc *time.Location) (time.Time, error) {
 	return t, nil
 }
 
+// optFloat parses an optional number column within [lo, hi]; empty is nil.
+func (r *csvRow) optFloat(col string, lo, hi float64) (*float64, error) {
+	if r.get(col) == "" {
+		return nil, nil
+	}
+	f, err := r.float(col, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
 // float parses a number column within [lo, hi].
 func (r *csvRow) float(col string, lo, hi float64) (float64, error) {
 	v, err := r.required(col)
@@ -488,27 +515,84 @@ func parseScoreRow(r *csvRow, shop *Shop) ([]any, error) {
 		return nil, r.fail("date", fmt.Sprintf("%q is not a date (use YYYY-MM-DD)", date))
 	}
 	s.Date = date
-	lo, hi := 0.0, 100.0
 	if shop.Platform == Taobao {
-		lo, hi = 1, 5
-	}
-	if v := r.get("overall"); v != "" || shop.Platform == Douyin {
-		o, err := r.float("overall", 0, 100)
-		if err != nil {
+		if v := r.get("stage"); v != "" {
+			return nil, r.fail("stage", fmt.Sprintf("%q: a stage is Douyin's; %s is a Taobao shop", v, shop.ID))
+		}
+		if s.Overall, err = r.optFloat("overall", 0, 100); err != nil {
 			return nil, err
 		}
-		s.Overall = &o
+		for _, d := range Dimensions {
+			v, err := r.float(string(d), 1, 5)
+			if err != nil {
+				return nil, err
+			}
+			s.Set(d, v)
+		}
+		return scoreValues(&s), nil
 	}
-	if s.Product, err = r.float("product", lo, hi); err != nil {
-		return nil, err
-	}
-	if s.Logistics, err = r.float("logistics", lo, hi); err != nil {
-		return nil, err
-	}
-	if s.Service, err = r.float("service", lo, hi); err != nil {
+	if err := parseDouyinScore(r, &s); err != nil {
 		return nil, err
 	}
 	return scoreValues(&s), nil
+}
+
+// Douyin's ranges: a 商家体验分 is 50-100; a dimension score 0-100.
+const (
+	douyinScoreMin = 50.0
+	douyinScoreMax = 100.0
+)
+
+// parseDouyinScore reads a Douyin day: its stage as stated, else inferred
+// from the score itself (never from dsrbot's orders), its overall and its
+// dimensions, all three or none.
+func parseDouyinScore(r *csvRow, s *Score) error {
+	var err error
+	if s.Stage, err = ParseStage(r.get("stage")); err != nil {
+		return r.fail("stage", err.Error())
+	}
+	if s.Overall, err = r.optFloat("overall", douyinScoreMin, douyinScoreMax); err != nil {
+		return err
+	}
+	present := 0
+	for _, d := range Dimensions {
+		v, err := r.optFloat(string(d), 0, 100)
+		if err != nil {
+			return err
+		}
+		if v != nil {
+			s.Set(d, *v)
+			present++
+		}
+	}
+	if present > 0 && present < len(Dimensions) {
+		for _, d := range Dimensions {
+			if !s.Has(d) {
+				return r.fail(string(d), "required with the other dimension scores (give all three, or none)")
+			}
+		}
+	}
+	if s.Stage == "" {
+		s.Stage = inferStage(s.Overall, present > 0)
+	}
+	if s.Stage == StageFormal && s.Overall == nil {
+		return r.fail("overall", "required for a formal-stage score; for a growth-stage day leave overall and the dimensions empty, or set stage to growth")
+	}
+	return nil
+}
+
+// inferStage says which stage a Douyin score without a stated stage is in.
+// Only the absence of a formal score makes it growth: no overall at all, or
+// exactly one of the flat growth values with no dimension scores. A number
+// the platform published is never second-guessed.
+func inferStage(overall *float64, hasDims bool) Stage {
+	switch {
+	case hasDims:
+		return StageFormal
+	case overall == nil, *overall == GrowthStageScore, *overall == GrowthPenaltyScore:
+		return StageGrowth
+	}
+	return StageFormal
 }
 
 func parseReviewRow(r *csvRow, shop *Shop) ([]any, error) {
@@ -517,12 +601,8 @@ func parseReviewRow(r *csvRow, shop *Shop) ([]any, error) {
 	if rv.ReviewID, err = r.required("review_id"); err != nil {
 		return nil, err
 	}
-	rating, err := r.required("rating")
-	if err != nil {
+	if err := parseRating(r, &rv); err != nil {
 		return nil, err
-	}
-	if rv.Rating, err = strconv.Atoi(rating); err != nil || rv.Rating < 1 || rv.Rating > 5 {
-		return nil, r.fail("rating", fmt.Sprintf("%q is not a whole number of stars from 1 to 5", rating))
 	}
 	if _, err := r.required("created_at"); err != nil {
 		return nil, err
@@ -534,6 +614,30 @@ func parseReviewRow(r *csvRow, shop *Shop) ([]any, error) {
 		rv.Aspects = joinAspects(ClassifyWith(rv.Content, r.keywords[shop.ID]))
 	}
 	return reviewValues(&rv), nil
+}
+
+// parseRating reads a review's stars, or, where an export gives none, its
+// grade (评价等级 差评 / 中评 / 好评): a bad review with unknown stars is
+// still a bad review, counted and routed as one.
+func parseRating(r *csvRow, rv *Review) error {
+	rating := r.get("rating")
+	if rating == "" {
+		grade := r.get("grade")
+		if grade == "" {
+			return r.fail("rating", "required")
+		}
+		g, stars, ok := ParseGrade(grade)
+		if !ok {
+			return r.fail("grade", fmt.Sprintf("%q is not a grade: use 差评, 中评 or 好评 (bad, neutral, good)", grade))
+		}
+		rv.Grade, rv.Rating = g, stars
+		return nil
+	}
+	var err error
+	if rv.Rating, err = strconv.Atoi(rating); err != nil || rv.Rating < 1 || rv.Rating > 5 {
+		return r.fail("rating", fmt.Sprintf("%q is not a whole number of stars from 1 to 5", rating))
+	}
+	return nil
 }
 
 func parseOrderRow(r *csvRow, shop *Shop) ([]any, error) {
@@ -579,15 +683,26 @@ func parseOrderRow(r *csvRow, shop *Shop) ([]any, error) {
 		}
 	}
 	o.ShipBy = ShipBy(o.Promise, o.PaidAt, loc, given)
-	shipped, err := r.time("shipped_at", loc)
-	if err != nil {
-		return nil, err
-	}
-	if !shipped.IsZero() {
-		if shipped.Before(o.PaidAt) {
-			return nil, r.fail("shipped_at", "is before paid_at")
+	for _, col := range []string{"shipped_at", "picked_up_at"} {
+		t, err := r.time(col, loc)
+		if err != nil {
+			return nil, err
 		}
-		o.ShippedAt = &shipped
+		if t.IsZero() {
+			continue
+		}
+		if t.Before(o.PaidAt) {
+			return nil, r.fail(col, "is before paid_at")
+		}
+		if col == "shipped_at" {
+			o.ShippedAt = &t
+		} else {
+			o.PickedUpAt = &t
+		}
+	}
+	// A pickup is a shipment, even where the data has no ship click.
+	if o.ShippedAt == nil {
+		o.ShippedAt = o.PickedUpAt
 	}
 	return orderValues(&o), nil
 }

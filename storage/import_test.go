@@ -36,11 +36,11 @@ func TestImportScores(t *testing.T) {
 	f := func(v float64) *float64 { return &v }
 	want := map[string][]Score{
 		"dy1": {
-			{ShopID: "dy1", Date: "2026-11-22", Overall: f(78.5), Product: 80.1, Logistics: 70, Service: 75.25},
-			{ShopID: "dy1", Date: "2026-11-23", Overall: f(79), Product: 81, Logistics: 71, Service: 76},
+			{ShopID: "dy1", Date: "2026-11-22", Stage: StageFormal, Overall: f(78.5), Product: f(80.1), Logistics: f(70), Service: f(75.25)},
+			{ShopID: "dy1", Date: "2026-11-23", Stage: StageFormal, Overall: f(79), Product: f(81), Logistics: f(71), Service: f(76)},
 		},
 		// Taobao: overall may be empty, DSR values 1-5.
-		"tb1": {{ShopID: "tb1", Date: "2026-11-23", Overall: nil, Product: 4.8, Logistics: 4.7, Service: 4.9}},
+		"tb1": {{ShopID: "tb1", Date: "2026-11-23", Overall: nil, Product: f(4.8), Logistics: f(4.7), Service: f(4.9)}},
 	}
 	checkScores := func(t *testing.T, want map[string][]Score) {
 		t.Helper()
@@ -54,11 +54,8 @@ func TestImportScores(t *testing.T) {
 			}
 			for i := range ws {
 				g, w := got[i], ws[i]
-				if g.ShopID != w.ShopID || g.Date != w.Date || g.Product != w.Product || g.Logistics != w.Logistics || g.Service != w.Service {
-					t.Errorf("%s score %d = %+v, want %+v", shop, i, g, w)
-				}
-				if (g.Overall == nil) != (w.Overall == nil) || (g.Overall != nil && *g.Overall != *w.Overall) {
-					t.Errorf("%s score %s overall = %v, want %v", shop, w.Date, g.Overall, w.Overall)
+				if !sameScore(g, w) {
+					t.Errorf("%s score %d = %s, want %s", shop, i, scoreString(g), scoreString(w))
 				}
 			}
 		}
@@ -75,7 +72,7 @@ func TestImportScores(t *testing.T) {
 	// A changed value is updated in place.
 	changed := strings.Replace(goodScores, "dy1,2026-11-23,79,81,71,76", "dy1,2026-11-23,79.5,82,71,76", 1)
 	mustImport(t, db, KindScores, changed, 3)
-	want["dy1"][1].Overall, want["dy1"][1].Product = f(79.5), 82
+	want["dy1"][1].Overall, want["dy1"][1].Product = f(79.5), f(82)
 	checkScores(t, want)
 	if n := tableCounts(t, db)["scores"]; n != 3 {
 		t.Errorf("scores rows = %d after update, want 3", n)
@@ -299,7 +296,7 @@ func TestImportBlankLinesAndColumnOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0].Service != 4.9 || got[0].Product != 4.8 || got[0].Logistics != 4.7 || got[0].Overall != nil {
+	if len(got) != 2 || got[0].Value(DimService) != 4.9 || got[0].Value(DimProduct) != 4.8 || got[0].Value(DimLogistics) != 4.7 || got[0].Overall != nil {
 		t.Errorf("scores = %+v", got)
 	}
 }

@@ -154,6 +154,34 @@ var migrations = []string{
 
 	// Platform exports: the main order a sub-order belongs to.
 	`ALTER TABLE orders ADD COLUMN main_order_id TEXT NOT NULL DEFAULT '';`,
+
+	// The platform's own truth: a Douyin score carries its stage (formal or
+	// growth) as the platform states it, and a growth-stage day has no
+	// dimension scores, so they become nullable (SQLite cannot drop NOT
+	// NULL in place: the table is rebuilt). Every Douyin row so far was
+	// imported with its overall and dimensions, which is a formal score.
+	// Shops get their own named gates (empty: the defaults); orders the
+	// carrier's pickup time, which the platform counts as shipped; reviews
+	// the grade an export gives when it gives no stars.
+	`CREATE TABLE scores_new (
+		shop_id   TEXT NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+		date      TEXT NOT NULL,
+		stage     TEXT NOT NULL DEFAULT '' CHECK (stage IN ('', 'formal', 'growth')),
+		overall   REAL,
+		product   REAL,
+		logistics REAL,
+		service   REAL,
+		PRIMARY KEY (shop_id, date)
+	) WITHOUT ROWID;
+	INSERT INTO scores_new (shop_id, date, stage, overall, product, logistics, service)
+		SELECT s.shop_id, s.date, CASE WHEN p.platform = 'douyin' THEN 'formal' ELSE '' END,
+			s.overall, s.product, s.logistics, s.service
+		FROM scores s JOIN shops p ON p.id = s.shop_id;
+	DROP TABLE scores;
+	ALTER TABLE scores_new RENAME TO scores;
+	ALTER TABLE shops ADD COLUMN gates TEXT NOT NULL DEFAULT '';
+	ALTER TABLE orders ADD COLUMN picked_up_at DATETIME;
+	ALTER TABLE reviews ADD COLUMN grade TEXT NOT NULL DEFAULT '';`,
 }
 
 // migrate brings the schema up to date inside one transaction.

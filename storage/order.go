@@ -73,7 +73,13 @@ type Order struct {
 	PaidAt     time.Time
 	Promise    Promise
 	ShipBy     time.Time
-	ShippedAt  *time.Time
+	// ShippedAt is when the order counts as shipped: the ship click, or
+	// the carrier's pickup when that is all the data has. It is set
+	// whenever either is known, so "unshipped" is one column.
+	ShippedAt *time.Time
+	// PickedUpAt is the carrier's first scan (揽收), where an export or
+	// push carries it: the platform counts it, not the click, as shipped.
+	PickedUpAt *time.Time
 	TrackingNo string
 	// Cancelled orders (已关闭) are neither open nor late.
 	Cancelled bool
@@ -87,6 +93,15 @@ type Order struct {
 
 // Shipped reports whether the order has left the warehouse.
 func (o *Order) Shipped() bool { return o.ShippedAt != nil }
+
+// ShipTime is when the platform counts the order as shipped: the carrier's
+// pickup where known, else the ship click; nil while unshipped.
+func (o *Order) ShipTime() *time.Time {
+	if o.PickedUpAt != nil {
+		return o.PickedUpAt
+	}
+	return o.ShippedAt
+}
 
 // AtRiskWindow is the default of how long before its ship-by time an
 // unshipped order counts as at risk; each shop may set its own.

@@ -23,7 +23,9 @@ type DayReport struct {
 	Latest  *Score
 	Prev    *Score
 	WeekAgo *Score
-	// PaidOrders30d decides the Douyin stage.
+	// PaidOrders30d counts the paid orders dsrbot holds for the last 30
+	// days: a hint beside a growth-stage score, never the stage itself
+	// (the import may hold only some of the shop's orders).
 	PaidOrders30d int
 	// NewBad are the bad reviews created since NewSince (the start of
 	// yesterday, local), newest first, cut at ReportListLimit.
@@ -40,10 +42,11 @@ type DayReport struct {
 	AtRiskCount int
 }
 
-// GrowthStage reports whether a Douyin shop is still in the growth stage,
-// where the platform shows a flat 70 and a trend would be invented.
+// GrowthStage reports whether the newest score is a Douyin growth-stage
+// one, as the platform stated it (or as inferred from the imported score
+// itself): flat, and not shown to buyers.
 func (r *DayReport) GrowthStage() bool {
-	return r.Shop.Platform == Douyin && r.PaidOrders30d < FormalStageOrders
+	return r.Shop.Platform == Douyin && r.Latest != nil && r.Latest.Growth()
 }
 
 // Stale reports whether the newest score is older than today.

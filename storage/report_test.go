@@ -78,52 +78,82 @@ func TestDayReportTodayIsLocal(t *testing.T) {
 	}
 }
 
-func TestDayReportGrowthStage(t *testing.T) {
+// TestDayReportStage: the stage is the platform's, read from the imported
+// score (its stage column, else the score itself), and never from how many
+// orders dsrbot happens to hold: a formal 71.2 with five orders imported is
+// a formal 71.2.
+func TestDayReportStage(t *testing.T) {
 	ctx := context.Background()
-	monthAgo := testNow.AddDate(0, 0, -30)
 	tests := []struct {
 		name     string
 		platform Platform
-		inWindow int         // orders paid in the last 30 days, before now
-		extra    []time.Time // more orders, at these paid times
-		paid30d  int
+		row      string // stage,overall,product,logistics,service
 		growth   bool
+		overall  string // the stored overall, "-" for none
 	}{
-		{"29 orders", Douyin, 29, nil, 29, true},
-		{"30 orders", Douyin, 30, nil, 30, false},
-		{"29 and one exactly 30 days ago", Douyin, 29, []time.Time{monthAgo}, 30, false},
-		{"29 and one just older than 30 days", Douyin, 29, []time.Time{monthAgo.Add(-time.Second), monthAgo.AddDate(0, 0, -5)}, 29, true},
-		{"29 and one paid after now", Douyin, 29, []time.Time{testNow.Add(time.Hour)}, 29, true},
-		{"29 and one paid at now", Douyin, 29, []time.Time{testNow}, 30, false},
-		{"taobao has no growth stage", Taobao, 0, nil, 0, false},
+		{"formal score, few orders", Douyin, ",71.2,72,70,71", false, "71.2"},
+		{"stated growth", Douyin, "growth,70,,,", true, "70"},
+		{"stated growth in Chinese", Douyin, "成长期,60,,,", true, "60"},
+		{"flat 70 without dimensions", Douyin, ",70,,,", true, "70"},
+		{"flat 60 after a penalty", Douyin, ",60,,,", true, "60"},
+		{"nothing published", Douyin, ",,,,", true, "-"},
+		{"70 with dimensions is formal", Douyin, ",70,71,69,70", false, "70"},
+		{"71.2 without dimensions is formal", Douyin, ",71.2,,,", false, "71.2"},
+		{"stated formal at 70", Douyin, "formal,70,,,", false, "70"},
+		{"taobao has no stage", Taobao, ",,4.8,4.7,4.9", false, "-"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := newTestDB(t)
 			mustCreateShop(t, db, "s1", tt.platform)
-			mustCreateShop(t, db, "other", Douyin)
+			mustImport(t, db, KindScores, "shop,date,stage,overall,product,logistics,service\ns1,2026-11-24,"+tt.row+"\n", 1)
 			var b strings.Builder
 			b.WriteString(ordersHeader)
-			paid := make([]time.Time, 0, tt.inWindow+len(tt.extra))
-			for i := 0; i < tt.inWindow; i++ {
-				paid = append(paid, testNow.Add(-time.Duration(i+1)*17*time.Hour))
+			for i := 0; i < 5; i++ {
+				fmt.Fprintf(&b, "s1,O%d,a,10,%s,48h,,,\n", i, rfc(testNow.Add(-time.Duration(i+1)*time.Hour)))
 			}
-			paid = append(paid, tt.extra...)
-			for i, p := range paid {
-				fmt.Fprintf(&b, "s1,O%d,a,10,%s,48h,,%s,\n", i, rfc(p), rfc(p.Add(time.Hour)))
-			}
-			// Another shop's orders never count.
-			for i := 0; i < 40; i++ {
-				fmt.Fprintf(&b, "other,O%d,a,10,%s,,,,\n", i, rfc(testNow.Add(-time.Hour)))
-			}
-			mustImport(t, db, KindOrders, b.String(), len(paid)+40)
+			mustImport(t, db, KindOrders, b.String(), 5)
 
 			r, err := db.DayReport(ctx, "s1", testNow)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.PaidOrders30d != tt.paid30d || r.GrowthStage() != tt.growth {
-				t.Errorf("PaidOrders30d = %d, GrowthStage = %v; want %d, %v", r.PaidOrders30d, r.GrowthStage(), tt.paid30d, tt.growth)
+			if r.GrowthStage() != tt.growth || r.PaidOrders30d != 5 {
+				t.Errorf("GrowthStage = %v (paid orders %d), want %v (5)", r.GrowthStage(), r.PaidOrders30d, tt.growth)
+			}
+			overall := "-"
+			if r.Latest.Overall != nil {
+				overall = fmt.Sprint(*r.Latest.Overall)
+			}
+			if overall != tt.overall {
+				t.Errorf("overall = %s, want %s: the imported value, never replaced", overall, tt.overall)
+			}
+		})
+	}
+}
+
+// TestImportScoreRefusals: what the platform cannot have published is
+// refused with the reason, and nothing of the file is written.
+func TestImportScoreRefusals(t *testing.T) {
+	for _, tt := range []struct {
+		name, row, want string
+	}{
+		{"formal without overall", "dy1,2026-11-24,formal,,,,", "scores.csv:3: overall: required for a formal-stage score"},
+		{"dimensions without overall", "dy1,2026-11-24,,,72,70,71", "scores.csv:3: overall: required for a formal-stage score"},
+		{"two of three dimensions", "dy1,2026-11-24,,71,72,,71", "scores.csv:3: logistics: required with the other dimension scores"},
+		{"below the Douyin range", "dy1,2026-11-24,,49.9,,,", "scores.csv:3: overall: 49.9 is outside 50-100"},
+		{"above it", "dy1,2026-11-24,,100.5,,,", "scores.csv:3: overall: 100.5 is outside 50-100"},
+		{"unknown stage", "dy1,2026-11-24,trial,71,,,", `scores.csv:3: stage: "trial" is not a stage`},
+		{"a stage on a Taobao shop", "tb1,2026-11-24,growth,,4.8,4.7,4.9", "scores.csv:3: stage: \"growth\": a stage is Douyin's; tb1 is a Taobao shop"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := importFixture(t)
+			_, err := importCSV(db, KindScores, "scores.csv", "shop,date,stage,overall,product,logistics,service\ndy1,2026-11-23,,71,,,\n"+tt.row+"\n")
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want %q", err, tt.want)
+			}
+			if n := tableCounts(t, db)["scores"]; n != 0 {
+				t.Fatalf("%d scores written; an import is all or nothing", n)
 			}
 		})
 	}

@@ -28,6 +28,11 @@ type Review struct {
 	ProductID string
 	Product   string
 	Rating    int
+	// Grade is set when the export gave a grade (差评 / 中评 / 好评) but no
+	// stars: Rating then holds the grade's highest star count, so a bad
+	// review is counted and routed as bad, and messages show the grade
+	// where the stars would go.
+	Grade     Grade
 	CreatedAt time.Time
 	Content   string
 	// Aspects is the stored, comma-separated form of AspectList.
@@ -39,6 +44,30 @@ type Review struct {
 	ClosedAt *time.Time
 	// ReportedAt is when a digest first announced the review.
 	ReportedAt *time.Time
+}
+
+// Grade is a review's grade where the stars are unknown.
+type Grade string
+
+// The grades a review export may give instead of stars.
+const (
+	GradeBad     Grade = "bad"     // 差评: 1-2★
+	GradeNeutral Grade = "neutral" // 中评: 3★
+	GradeGood    Grade = "good"    // 好评: 4-5★
+)
+
+// ParseGrade reads a grade as exports write it; ok is false for anything
+// else.
+func ParseGrade(s string) (g Grade, rating int, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "差评", "bad":
+		return GradeBad, BadRating, true
+	case "中评", "neutral":
+		return GradeNeutral, 3, true
+	case "好评", "good":
+		return GradeGood, 5, true
+	}
+	return "", 0, false
 }
 
 // Bad reports whether the review is a 差评 (rating 1 or 2).

@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -10,18 +12,54 @@ import (
 // the scores CSV.
 const DateLayout = "2006-01-02"
 
-// Score is one day's published score of a shop. For Douyin the values are the
-// 商家体验分 (50-100) and its three dimensions; for Taobao they are the DSR
-// ratings (1-5): Product is 描述相符, Service 服务态度, Logistics 物流服务, and
-// Overall is usually absent.
+// Score is one day's published score of a shop, exactly as the platform
+// states it: dsrbot shows it, never a number of its own in its place. For
+// Douyin the values are the 商家体验分 (50-100) and its three dimensions;
+// for Taobao they are the DSR ratings (1-5): Product is 描述相符, Service
+// 服务态度, Logistics 物流服务, and Overall is usually absent.
 type Score struct {
-	ShopID    string
-	Date      string // local day, DateLayout
-	Overall   *float64
-	Product   float64
-	Logistics float64
-	Service   float64
+	ShopID string
+	Date   string // local day, DateLayout
+	// Stage is the Douyin stage the score belongs to; empty for Taobao.
+	Stage   Stage
+	Overall *float64
+	// The dimensions are absent on a growth-stage day, which the platform
+	// scores flat.
+	Product   *float64
+	Logistics *float64
+	Service   *float64
 }
+
+// Stage is a Douyin shop's scoring stage. The platform decides it (30 paid
+// orders in 30 days make a shop formal) from the shop's whole order
+// history, which dsrbot does not hold: it is imported, or inferred from the
+// imported score itself, never from dsrbot's own order table.
+type Stage string
+
+// The Douyin stages.
+const (
+	// StageFormal scores are 50-100 and shown to buyers as stars.
+	StageFormal Stage = "formal"
+	// StageGrowth scores are flat (70, or 60 after a penalty for 消极服务,
+	// 刷单 or a failed indicator) and not shown to buyers.
+	StageGrowth Stage = "growth"
+)
+
+// ParseStage reads a stage as a scores file or push states it.
+func ParseStage(s string) (Stage, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return "", nil
+	case "formal", "正式期", "正式":
+		return StageFormal, nil
+	case "growth", "成长期", "成长":
+		return StageGrowth, nil
+	}
+	return "", fmt.Errorf("%q is not a stage: use formal or growth (正式期 / 成长期)", s)
+}
+
+// Growth reports whether the score is a growth-stage one.
+func (s *Score) Growth() bool { return s.Stage == StageGrowth }
 
 // Dimension names one part of a shop's score.
 type Dimension string
@@ -36,17 +74,31 @@ const (
 // Dimensions lists the dimensions in display order.
 var Dimensions = []Dimension{DimProduct, DimLogistics, DimService}
 
-// Value returns the score of one dimension.
-func (s *Score) Value(d Dimension) float64 {
+// dim returns the field of one dimension.
+func (s *Score) dim(d Dimension) **float64 {
 	switch d {
 	case DimProduct:
-		return s.Product
+		return &s.Product
 	case DimLogistics:
-		return s.Logistics
+		return &s.Logistics
 	default:
-		return s.Service
+		return &s.Service
 	}
 }
+
+// Value returns the score of one dimension, 0 when the day has none (see Has).
+func (s *Score) Value(d Dimension) float64 {
+	if v := *s.dim(d); v != nil {
+		return *v
+	}
+	return 0
+}
+
+// Has reports whether the day carries a score for the dimension.
+func (s *Score) Has(d Dimension) bool { return *s.dim(d) != nil }
+
+// Set sets the score of one dimension.
+func (s *Score) Set(d Dimension, v float64) { *s.dim(d) = &v }
 
 // Weight returns the shop's weight of a dimension in percent.
 func (s *Shop) Weight(d Dimension) int {
@@ -60,65 +112,39 @@ func (s *Shop) Weight(d Dimension) int {
 	}
 }
 
-// GrowthStageScore is the flat Douyin score of a shop with fewer than
-// FormalStageOrders paid orders in 30 days.
+// Douyin's flat growth-stage scores, and the order count at which the
+// platform makes a shop formal (a hint only: dsrbot's order table is not the
+// shop's whole history).
 const (
-	GrowthStageScore  = 70.0
-	FormalStageOrders = 30
+	GrowthStageScore   = 70.0
+	GrowthPenaltyScore = 60.0
+	FormalStageOrders  = 30
 )
 
-// FivePoint is the buyer-facing display of a Douyin 商家体验分: 97-100 shows
-// 5.0, 93-96 4.9, 89-92 4.8, and so on in steps of four points down to 60,
-// which shows 4.0. A score must reach the lower bound of a step (97, not
-// 96.5) to show it. Below 60 the same four-point steps continue (57-59 still
-// 4.0, 53-56 3.9), since the platform publishes no table there.
+// Shown is the one value a score is shown as, everywhere: rounded once, to
+// the one decimal the platform shows, so that the number on the card, its
+// stars and its distance to a gate can never disagree (79.99 is shown, and
+// starred, and gated, as 80.0).
+func Shown(v float64) float64 { return Round1(v) }
+
+// FivePoint is the buyer-facing display of a formal Douyin 商家体验分
+// (商家体验分规范): 97-100 shows 5.0, 93-96 4.9, 89-92 4.8, and so on in
+// steps of four points down to 61-64, which shows 4.1; 60 shows 4.0, and
+// below it each point is 0.1 down to 50, which shows 3.0. A score must reach
+// the lower bound of a step (97, not 96.5) to show it; pass the Shown value.
 func FivePoint(score float64) float64 {
 	whole := int(math.Floor(score + 1e-9))
-	if whole > 100 {
+	switch {
+	case whole > 100:
 		whole = 100
+	case whole < 50:
+		whole = 50
 	}
-	// ceil((whole-60)/4) with integer arithmetic that rounds toward +inf for
-	// negative numbers too.
-	d := whole - 60
-	steps := d / 4
-	if d%4 > 0 {
-		steps++
+	if whole <= 60 {
+		return float64(30+whole-50) / 10
 	}
-	return float64(40+steps) / 10
-}
-
-// Gate is a platform threshold on the Douyin score below which a shop loses
-// access to a channel of traffic.
-type Gate struct {
-	Score float64
-	Name  string // the platform's own name, such as 精选联盟
-	Label string // English label
-}
-
-// AffiliateGate is the 精选联盟 line: below it a shop loses its affiliate
-// (creator) traffic, the gate most shops watch.
-const AffiliateGate = 70.0
-
-// Gates are the Douyin thresholds, lowest first.
-var Gates = []Gate{
-	{Score: 60, Name: "抖音商城", Label: "Douyin Mall"},
-	{Score: AffiliateGate, Name: "精选联盟", Label: "affiliate program"},
-	{Score: 80, Name: "超级福袋", Label: "super lucky bag"},
-}
-
-// NearestGates returns the highest gate at or below score (the one the shop
-// could lose) and the lowest gate above it (the next one to reach). Either
-// is nil when there is none.
-func NearestGates(score float64) (below, above *Gate) {
-	for i := range Gates {
-		g := &Gates[i]
-		if score >= g.Score {
-			below = g
-		} else if above == nil {
-			above = g
-		}
-	}
-	return below, above
+	// 61-64 is one step above 60: ceil((whole-60)/4) steps.
+	return float64(40+(whole-60+3)/4) / 10
 }
 
 // Round1 rounds to one decimal, as scores and their changes are shown.

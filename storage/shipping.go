@@ -26,9 +26,9 @@ func (o *Order) State(now time.Time, window time.Duration) ShipState {
 	switch {
 	case o.Cancelled:
 		return StateCancelled
-	case o.ShippedAt != nil && o.ShippedAt.After(o.ShipBy):
+	case o.Shipped() && o.ShipTime().After(o.ShipBy):
 		return StateShippedLate
-	case o.ShippedAt != nil:
+	case o.Shipped():
 		return StateShippedOnTime
 	case now.After(o.ShipBy):
 		return StateLate

@@ -55,6 +55,10 @@ type Shop struct {
 	// FollowUpHours is how long after a bad review arrives its follow-up
 	// is due (default 24).
 	FollowUpHours int `gorm:"column:followup_hours"`
+	// Gates are the shop's own named thresholds in ParseGates form
+	// ("精选联盟=70,千川投放=60"); empty means DefaultGates. They vary by
+	// category, so each shop may set its own.
+	Gates string
 	// TeamID is the Slack workspace that owns the shop, set when a channel
 	// of it is first bound; only its members change the shop's follow-ups.
 	TeamID    string
@@ -128,6 +132,9 @@ func (s *Shop) Validate() error {
 	if _, err := loadLocation(s.TZ); err != nil || s.TZ == "" {
 		return Errorf(EINVALID, "shop %s: unknown time zone %q (use an IANA name such as Asia/Shanghai)", s.ID, s.TZ)
 	}
+	if _, err := ParseGates(s.Gates); err != nil {
+		return Errorf(EINVALID, "shop %s: %s", s.ID, ErrorMessage(err))
+	}
 	if _, err := cron.ParseStandard(s.DigestCron); err != nil {
 		return Errorf(EINVALID, "shop %s: digest schedule %q is not a 5-field cron expression", s.ID, s.DigestCron)
 	}
@@ -157,11 +164,25 @@ func (s Shop) withDefaults(defaultTZ string) Shop {
 	return s
 }
 
+// normaliseGates stores gates in one form, lowest first, and the defaults
+// as empty, so a shop that sets the defaults follows them if they change.
+func (s *Shop) normaliseGates() {
+	gates, err := ParseGates(s.Gates)
+	if err != nil {
+		return // Validate says why
+	}
+	s.Gates = FormatGates(gates)
+	if s.Gates == FormatGates(DefaultGates) {
+		s.Gates = ""
+	}
+}
+
 // CreateShop adds a shop, filling defaults (zone defaultTZ, English, weights
 // 50/15/35, digest at 09:00). A shop ID already taken is ECONFLICT.
 func (db *DB) CreateShop(ctx context.Context, s Shop, defaultTZ string, now time.Time) (*Shop, error) {
 	s = s.withDefaults(defaultTZ)
 	s.CreatedAt = utc(now)
+	s.normaliseGates()
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -255,13 +276,14 @@ func (db *DB) UpdateShop(ctx context.Context, id string, change func(*Shop)) (*S
 	}
 	change(s)
 	s.ID = id
+	s.normaliseGates()
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	err = db.gdb.WithContext(ctx).Model(&Shop{}).Where("id = ?", id).Updates(map[string]any{
 		"name": s.Name, "channel": s.Channel, "tz": s.TZ, "lang": s.Lang,
 		"weight_product": s.WeightProduct, "weight_logistics": s.WeightLogistics, "weight_service": s.WeightService,
-		"warn_hours": s.WarnHours, "followup_hours": s.FollowUpHours,
+		"warn_hours": s.WarnHours, "followup_hours": s.FollowUpHours, "gates": s.Gates,
 	}).Error
 	if err != nil {
 		return nil, err

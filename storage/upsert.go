@@ -31,31 +31,31 @@ type table struct {
 var (
 	scoresTable = table{
 		name:     "scores",
-		columns:  []string{"shop_id", "date", "overall", "product", "logistics", "service"},
+		columns:  []string{"shop_id", "date", "stage", "overall", "product", "logistics", "service"},
 		conflict: "shop_id, date",
-		update:   "overall = excluded.overall, product = excluded.product, logistics = excluded.logistics, service = excluded.service",
-		changed:  changedWhere("scores", "overall", "product", "logistics", "service"),
+		update:   "stage = excluded.stage, overall = excluded.overall, product = excluded.product, logistics = excluded.logistics, service = excluded.service",
+		changed:  changedWhere("scores", "stage", "overall", "product", "logistics", "service"),
 	}
 	reviewsTable = table{
 		name:     "reviews",
-		columns:  []string{"shop_id", "review_id", "order_id", "product_id", "product", "rating", "created_at", "content", "aspects", "status"},
+		columns:  []string{"shop_id", "review_id", "order_id", "product_id", "product", "rating", "grade", "created_at", "content", "aspects", "status"},
 		conflict: "shop_id, review_id",
 		update: `order_id = excluded.order_id, product_id = excluded.product_id, product = excluded.product,
-			rating = excluded.rating, created_at = excluded.created_at, content = excluded.content, aspects = excluded.aspects,
+			rating = excluded.rating, grade = excluded.grade, created_at = excluded.created_at, content = excluded.content, aspects = excluded.aspects,
 			status = CASE
 				WHEN excluded.rating <= 2 AND reviews.status = '' THEN 'open'
 				WHEN excluded.rating > 2 AND reviews.status = 'open' THEN ''
 				ELSE reviews.status END`,
-		changed: changedWhere("reviews", "order_id", "product_id", "product", "rating", "created_at", "content", "aspects"),
+		changed: changedWhere("reviews", "order_id", "product_id", "product", "rating", "grade", "created_at", "content", "aspects"),
 	}
 	ordersTable = table{
 		name:     "orders",
-		columns:  []string{"shop_id", "order_id", "product", "amount_fen", "paid_at", "promise", "ship_by", "shipped_at", "tracking_no", "cancelled", "main_order_id"},
+		columns:  []string{"shop_id", "order_id", "product", "amount_fen", "paid_at", "promise", "ship_by", "shipped_at", "picked_up_at", "tracking_no", "cancelled", "main_order_id"},
 		conflict: "shop_id, order_id",
 		update: `product = excluded.product, amount_fen = excluded.amount_fen, paid_at = excluded.paid_at,
-			promise = excluded.promise, ship_by = excluded.ship_by, shipped_at = excluded.shipped_at, tracking_no = excluded.tracking_no,
+			promise = excluded.promise, ship_by = excluded.ship_by, shipped_at = excluded.shipped_at, picked_up_at = excluded.picked_up_at, tracking_no = excluded.tracking_no,
 			cancelled = excluded.cancelled, main_order_id = excluded.main_order_id`,
-		changed: changedWhere("orders", "product", "amount_fen", "paid_at", "promise", "ship_by", "shipped_at", "tracking_no", "cancelled", "main_order_id"),
+		changed: changedWhere("orders", "product", "amount_fen", "paid_at", "promise", "ship_by", "shipped_at", "picked_up_at", "tracking_no", "cancelled", "main_order_id"),
 	}
 )
 
@@ -157,7 +157,7 @@ func (b *batcher) close() error {
 // scoreValues, reviewValues and orderValues put a domain value in its
 // table's column order, normalising times for storage.
 func scoreValues(s *Score) []any {
-	return []any{s.ShopID, s.Date, s.Overall, s.Product, s.Logistics, s.Service}
+	return []any{s.ShopID, s.Date, string(s.Stage), s.Overall, s.Product, s.Logistics, s.Service}
 }
 
 func reviewValues(r *Review) []any {
@@ -165,9 +165,9 @@ func reviewValues(r *Review) []any {
 	if r.Bad() {
 		status = StatusOpen
 	}
-	return []any{r.ShopID, r.ReviewID, r.OrderID, r.ProductID, r.Product, r.Rating, utc(r.CreatedAt), r.Content, r.Aspects, status}
+	return []any{r.ShopID, r.ReviewID, r.OrderID, r.ProductID, r.Product, r.Rating, string(r.Grade), utc(r.CreatedAt), r.Content, r.Aspects, status}
 }
 
 func orderValues(o *Order) []any {
-	return []any{o.ShopID, o.OrderID, o.Product, o.AmountFen, utc(o.PaidAt), string(o.Promise), utc(o.ShipBy), utcPtr(o.ShippedAt), o.TrackingNo, o.Cancelled, o.MainOrderID}
+	return []any{o.ShopID, o.OrderID, o.Product, o.AmountFen, utc(o.PaidAt), string(o.Promise), utc(o.ShipBy), utcPtr(o.ShippedAt), utcPtr(o.PickedUpAt), o.TrackingNo, o.Cancelled, o.MainOrderID}
 }
