@@ -229,7 +229,7 @@ func reviewSection(l lang, r *storage.DayReport) section {
 // reviewLine is one bad review in a list: ID, stars, product, aspects,
 // owner and age, and with text the start of what the buyer wrote.
 func reviewLine(l lang, rv *storage.Review, now time.Time, withText bool) line {
-	ln := line{bold(rv.ReviewID), txt(fmt.Sprintf(" · %d★ · %s · %s · ", rv.Rating, rv.Product, aspects(l, rv))), owner(l, rv), txt(" · " + age(l, now, rv.CreatedAt))}
+	ln := line{bold(rv.ReviewID), txt(fmt.Sprintf(" · %s · %s · %s · ", stars(l, rv), rv.Product, aspects(l, rv))), owner(l, rv), txt(" · " + age(l, now, rv.CreatedAt))}
 	if rv.Status == storage.StatusDone {
 		ln = append(ln, txt(" · "+l.t("reviews.done", l.t("outcome."+rv.Outcome))))
 	}
@@ -237,6 +237,15 @@ func reviewLine(l lang, rv *storage.Review, now time.Time, withText bool) line {
 		ln = append(ln, txt(" · “"+excerpt(rv.Content)+"”"))
 	}
 	return ln
+}
+
+// stars is a review's rating as shown: 2★, or its grade (差评) where the
+// export gave a grade and no stars.
+func stars(l lang, rv *storage.Review) string {
+	if rv.Grade != "" {
+		return l.t("grade." + string(rv.Grade))
+	}
+	return fmt.Sprintf("%d★", rv.Rating)
 }
 
 func shippingSection(l lang, r *storage.DayReport) section {

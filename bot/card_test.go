@@ -171,7 +171,7 @@ func TestCardGoldenFiles(t *testing.T) {
 		{"douyin_growth", growthStage(), []string{
 			"家居小铺 Cozy Home · dy-home · Douyin · 2026-11-24\n",
 			"  • 商家体验分 70.0 · growth stage: not shown to buyers\n",
-			"  • The platform makes a shop formal at 30 paid orders in 30 days; dsrbot holds 12 of the last 30 days (a hint: imports may not hold every order).\n",
+			"  • The platform makes a shop formal at 30 paid orders in 30 days; dsrbot holds 12 paid orders from them (a hint: imports may not hold every order).\n",
 			"  • ±0.0 vs previous day · no score of 2026-11-17 to compare\n",
 			"  • 0.0 above the 70 line (精选联盟)\n",
 			"  • No new bad reviews since yesterday · 0 older still open\n",
@@ -392,6 +392,21 @@ func TestCardRoundsOnce(t *testing.T) {
 		ln := summaryLine(en, r).render(false)
 		if strings.Contains(tt.line, "below") != strings.Contains(ln, "below the") {
 			t.Errorf("overall %v: the all-shops line and the card disagree on the gate: %s", tt.overall, ln)
+		}
+	}
+}
+
+// TestCardGradeWithoutStars: a bad review whose export gave a grade and no
+// stars shows the grade where the stars would go, in the shop's language.
+func TestCardGradeWithoutStars(t *testing.T) {
+	for _, tt := range []struct{ lang, want string }{
+		{"en", "R2042 · bad review · 连衣裙 L 黑色"},
+		{"zh", "R2042 · 差评 · 连衣裙 L 黑色"},
+	} {
+		r := fellBelow70(tt.lang)
+		r.NewBad[0].Grade = storage.GradeBad
+		if text := cardDoc(r).message().Text; !strings.Contains(text, tt.want) || strings.Contains(text, "R2042 · 2★") {
+			t.Errorf("%s: card lacks %q:\n%s", tt.lang, tt.want, text)
 		}
 	}
 }

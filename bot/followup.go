@@ -30,7 +30,7 @@ func (b *Bot) findReview(ctx context.Context, shop *storage.Shop, id string, req
 		return nil, nil, err
 	}
 	if !rv.Bad() {
-		return nil, nil, &userError{l.t("notbad", rv.ReviewID, rv.Rating)}
+		return nil, nil, &userError{l.t("notbad", rv.ReviewID, stars(l, rv))}
 	}
 	if shop == nil || shop.ID != rv.ShopID {
 		if shop, err = b.Store.FindShop(ctx, rv.ShopID); err != nil {

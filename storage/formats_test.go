@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // importSample imports a file from the project's testdata.
@@ -154,5 +155,94 @@ func TestCanonicalFileWithShopFlag(t *testing.T) {
 	_, err = db.ImportFile(context.Background(), ImportRequest{Kind: KindOrders, Name: "o.csv", Reader: strings.NewReader(csv)})
 	if err == nil || err.Error() != "o.csv:1: shop: missing column; the header must be: shop,order_id,product,amount,paid_at,promise,promised_ship_by,shipped_at,tracking_no" {
 		t.Fatalf("without --shop: %v", err)
+	}
+}
+
+// TestReviewGradeWithoutStars: an export that gives a grade (评价等级) and
+// no stars still makes a bad review a bad review: counted, routed and
+// followed up as one, with the grade kept for display.
+func TestReviewGradeWithoutStars(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	mustCreateShop(t, db, "dy", Douyin)
+	export := "评价日期,订单ID,商品ID,商品名称,商品评价得分,评价等级,评价内容\n" +
+		"2026-11-23 10:00:00,6921345678901234571,3581004,牛仔裤,,差评,尺码偏小\n" +
+		"2026-11-23 11:00:00,6921345678901234572,3581004,牛仔裤,,中评,一般\n" +
+		"2026-11-23 12:00:00,6921345678901234573,3581004,牛仔裤,,好评,很好\n"
+	res, err := db.ImportFile(ctx, ImportRequest{Kind: KindReviews, Name: "reviews.csv", Reader: strings.NewReader(export), Shop: "dy"})
+	if err != nil || res.Rows != 3 {
+		t.Fatalf("import = %+v, %v", res, err)
+	}
+	for _, tt := range []struct {
+		id     string
+		grade  Grade
+		rating int
+		status string
+	}{
+		{"6921345678901234571-3581004", GradeBad, 2, StatusOpen},
+		{"6921345678901234572-3581004", GradeNeutral, 3, ""},
+		{"6921345678901234573-3581004", GradeGood, 5, ""},
+	} {
+		r, err := db.FindReview(ctx, "dy", tt.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Grade != tt.grade || r.Rating != tt.rating || r.Status != tt.status {
+			t.Errorf("%s: grade %q, rating %d, status %q; want %q, %d, %q", tt.id, r.Grade, r.Rating, r.Status, tt.grade, tt.rating, tt.status)
+		}
+	}
+	if r, _ := db.FindReview(ctx, "dy", "6921345678901234571-3581004"); r.Aspects != "size" {
+		t.Errorf("the bad review was not classified: aspects %q", r.Aspects)
+	}
+
+	// Neither stars nor a grade, or a grade nobody writes: refused.
+	for _, tt := range []struct{ row, want string }{
+		{"2026-11-23 10:00:00,1,2,x,,,text", "reviews.csv:2: 商品评价得分: required"},
+		{"2026-11-23 10:00:00,1,2,x,,还行,text", `reviews.csv:2: 评价等级: "还行" is not a grade`},
+	} {
+		_, err := db.ImportFile(ctx, ImportRequest{Kind: KindReviews, Name: "reviews.csv", Shop: "dy",
+			Reader: strings.NewReader("评价日期,订单ID,商品ID,商品名称,商品评价得分,评价等级,评价内容\n" + tt.row + "\n")})
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.row, err, tt.want)
+		}
+	}
+}
+
+// TestPickupIsShipTime: where the data carries the carrier's pickup (揽收),
+// that is when the platform counts the order as shipped; a pickup alone
+// ships the order.
+func TestPickupIsShipTime(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	mustCreateShop(t, db, "dy", Douyin)
+	// Paid 11-20 10:00, 48 h promise: due 11-22 10:00.
+	content := "shop,order_id,amount,paid_at,shipped_at,picked_up_at\n" +
+		"dy,clicked-in-time-picked-late,10,2026-11-20 10:00:00,2026-11-22 09:00:00,2026-11-22 15:00:00\n" +
+		"dy,clicked-and-picked-in-time,10,2026-11-20 10:00:00,2026-11-21 09:00:00,2026-11-21 18:00:00\n" +
+		"dy,picked-only,10,2026-11-20 10:00:00,,2026-11-21 12:00:00\n" +
+		"dy,clicked-only-late,10,2026-11-20 10:00:00,2026-11-22 11:00:00,\n" +
+		"dy,unshipped,10,2026-11-20 10:00:00,,\n"
+	mustImport(t, db, KindOrders, content, 5)
+	for _, tt := range []struct {
+		id    string
+		state ShipState
+	}{
+		{"clicked-in-time-picked-late", StateShippedLate},
+		{"clicked-and-picked-in-time", StateShippedOnTime},
+		{"picked-only", StateShippedOnTime},
+		{"clicked-only-late", StateShippedLate},
+		{"unshipped", StateLate},
+	} {
+		var o Order
+		if err := db.gdb.WithContext(ctx).Where("order_id = ?", tt.id).Take(&o).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got := o.State(testNow, 6*time.Hour); got != tt.state {
+			t.Errorf("%s: %s, want %s", tt.id, got, tt.state)
+		}
+	}
+	_, err := importCSV(db, KindOrders, "orders.csv", "shop,order_id,amount,paid_at,picked_up_at\ndy,x,10,2026-11-20 10:00:00,2026-11-20 09:00:00\n")
+	if err == nil || !strings.HasPrefix(err.Error(), "orders.csv:2: picked_up_at: is before paid_at") {
+		t.Errorf("a pickup before payment: %v", err)
 	}
 }

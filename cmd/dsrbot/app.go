@@ -65,8 +65,9 @@ const usageText = `usage:
   dsrbot serve                    the bot: HTTP endpoints and the scheduler
   dsrbot demo [--seed N] [--shops N] [--orders N]
   dsrbot shop add ID --name NAME --platform douyin|taobao [--channel C] [--tz TZ] [--lang en|zh]
+                  [--gates 精选联盟=70,千川投放=60]
   dsrbot shop set ID [--name N] [--channel C] [--tz TZ] [--lang en|zh] [--weights 50,15,35]
-                  [--warn-hours 6] [--followup-hours 24]
+                  [--warn-hours 6] [--followup-hours 24] [--gates NAME=SCORE,...|default]
   dsrbot shop list
   dsrbot import scores|reviews|orders FILE [--shop ID]
                                   canonical CSV, or a platform export (抖店, Taobao; UTF-8, GBK, XLSX)
@@ -227,6 +228,7 @@ func (m *Main) shop(ctx context.Context, args []string) error {
 	fs.StringVar(&s.Channel, "channel", "", "Slack channel ID for digests and warnings")
 	fs.StringVar(&s.TZ, "tz", "", "IANA time zone (default DSRBOT_TZ)")
 	fs.StringVar(&s.Lang, "lang", "", "message language: en or zh (default en)")
+	fs.StringVar(&s.Gates, "gates", "", "the shop's gates, such as 精选联盟=70,千川投放=60 (default: those)")
 	rest := args[1:]
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		s.ID, rest = rest[0], rest[1:]
@@ -247,7 +249,7 @@ func (m *Main) shop(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "shop %s added (%s, %s, %s)\n", created.ID, created.Platform, created.TZ, created.Lang)
+	fmt.Fprintf(m.Stdout, "shop %s added (%s, %s, %s, gates %s)\n", created.ID, created.Platform, created.TZ, created.Lang, storage.FormatGates(created.GateList()))
 	return nil
 }
 
@@ -266,8 +268,9 @@ func (m *Main) shopSet(ctx context.Context, args []string) error {
 	weights := fs.String("weights", "", "商品,物流,服务 weights in percent, such as 50,15,35")
 	warn := fs.Int("warn-hours", 0, "hours before its deadline an unshipped order is at risk")
 	followup := fs.Int("followup-hours", 0, "hours after a bad review arrives its follow-up is due")
+	gates := fs.String("gates", "", "the shop's gates, such as 精选联盟=70,千川投放=60, or default")
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
-		return usagef("shop set ID [--name N] [--channel C] [--tz TZ] [--lang en|zh] [--weights P,L,S] [--warn-hours N] [--followup-hours N]")
+		return usagef("shop set ID [--name N] [--channel C] [--tz TZ] [--lang en|zh] [--weights P,L,S] [--warn-hours N] [--followup-hours N] [--gates NAME=SCORE,...|default]")
 	}
 	var w [3]int
 	if *weights != "" {
@@ -298,12 +301,13 @@ func (m *Main) shopSet(ctx context.Context, args []string) error {
 		if *followup != 0 {
 			s.FollowUpHours = *followup
 		}
+		set(&s.Gates, *gates)
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "shop %s: %s, %s, %s, weights %d/%d/%d, at risk %d h before the deadline, follow-ups due in %d h\n",
-		s.ID, s.Name, s.TZ, s.Lang, s.WeightProduct, s.WeightLogistics, s.WeightService, s.WarnHours, s.FollowUpHours)
+	fmt.Fprintf(m.Stdout, "shop %s: %s, %s, %s, weights %d/%d/%d, at risk %d h before the deadline, follow-ups due in %d h, gates %s\n",
+		s.ID, s.Name, s.TZ, s.Lang, s.WeightProduct, s.WeightLogistics, s.WeightService, s.WarnHours, s.FollowUpHours, storage.FormatGates(s.GateList()))
 	return nil
 }
 

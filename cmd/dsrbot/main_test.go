@@ -245,8 +245,25 @@ func TestShopSet(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "dsrbot.db")
 	mustRun(t, db, "shop", "add", "s1", "--name", "One", "--platform", "douyin")
 	out := mustRun(t, db, "shop", "set", "s1", "--lang", "zh", "--weights", "40,20,40", "--warn-hours", "4", "--followup-hours", "12")
-	if want := "shop s1: One, Asia/Shanghai, zh, weights 40/20/40, at risk 4 h before the deadline, follow-ups due in 12 h"; strings.TrimSpace(out) != want {
+	if want := "shop s1: One, Asia/Shanghai, zh, weights 40/20/40, at risk 4 h before the deadline, follow-ups due in 12 h, gates 千川投放=60,精选联盟=70"; strings.TrimSpace(out) != want {
 		t.Fatalf("shop set printed %q", out)
+	}
+	// A shop's own gates, in any order and with Chinese punctuation, are
+	// kept lowest first; "default" goes back to the defaults.
+	out = mustRun(t, db, "shop", "set", "s1", "--gates", "精选联盟=75，超级福袋=80")
+	if !strings.HasSuffix(strings.TrimSpace(out), "gates 精选联盟=75,超级福袋=80") {
+		t.Fatalf("shop set --gates printed %q", out)
+	}
+	if _, errOut, code := run(t, db, "", "shop", "set", "s1", "--gates", "精选联盟=七十"); code != 1 || !strings.Contains(errOut, `gate 精选联盟: "七十" is not a score from 50 to 100`) {
+		t.Fatalf("bad gates: exit %d, %q", code, errOut)
+	}
+	out = mustRun(t, db, "shop", "set", "s1", "--gates", "default")
+	if !strings.HasSuffix(strings.TrimSpace(out), "gates 千川投放=60,精选联盟=70") {
+		t.Fatalf("shop set --gates default printed %q", out)
+	}
+	out = mustRun(t, db, "shop", "add", "s2", "--name", "Two", "--platform", "douyin", "--gates", "精选联盟=72")
+	if !strings.Contains(out, "gates 精选联盟=72") {
+		t.Fatalf("shop add --gates printed %q", out)
 	}
 	if _, errOut, code := run(t, db, "", "shop", "set", "s1", "--weights", "50,50,50"); code != 1 || !strings.Contains(errOut, "add up to 100") {
 		t.Fatalf("bad weights: exit %d, %q", code, errOut)
