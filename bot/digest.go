@@ -84,9 +84,10 @@ func digestDoc(r *storage.DigestReport, scheduled time.Time, late bool) *doc {
 // sparkBars are the eight heights of a text sparkline.
 var sparkBars = []rune("▁▂▃▄▅▆▇█")
 
-// weekLine is the last 7 days of the score as a sparkline, with the first
-// and last values: "Week: ▆▆▅▅▃▂▁ 71.9 → 68.9". Days without a score
-// show as a dot.
+// weekLine is the score from seven days before the newest one up to
+// today as a sparkline, with the first and last values: "Week: ▇▆▆▅▅▃▂▁
+// 72.2 → 68.9". It spans the days the card's week change compares, so the
+// two always agree. Days without a score show as a dot.
 func weekLine(l lang, r *storage.DigestReport) string {
 	if len(r.Week) == 0 {
 		return ""
@@ -99,8 +100,13 @@ func weekLine(l lang, r *storage.DigestReport) string {
 	}
 	var vals []float64
 	var days []string
-	for i := 6; i >= 0; i-- {
-		day := addDays(r.Today, -i)
+	start := r.WeekStart
+	if start == "" {
+		start = addDays(r.Today, -7)
+	}
+	// At most a fortnight of bars: a score that stopped long ago has a
+	// stale line on the card already.
+	for day := start; day <= r.Today && len(days) < 15; day = addDays(day, 1) {
 		days = append(days, day)
 		if v, ok := byDay[day]; ok {
 			vals = append(vals, v)

@@ -58,8 +58,9 @@ func TestDigestAndWarningsGolden(t *testing.T) {
 	day := fellBelow70("en")
 	r := &storage.DigestReport{
 		DayReport: *day,
+		WeekStart: "2026-11-17",
 		Week: []storage.Score{
-			{Date: "2026-11-18", Overall: f64(72.4)}, {Date: "2026-11-19", Overall: f64(72.0)}, {Date: "2026-11-20", Overall: f64(71.1)},
+			{Date: "2026-11-17", Overall: f64(72.6)}, {Date: "2026-11-18", Overall: f64(72.4)}, {Date: "2026-11-19", Overall: f64(72.0)}, {Date: "2026-11-20", Overall: f64(71.1)},
 			{Date: "2026-11-22", Overall: f64(70.2)}, {Date: "2026-11-23", Overall: f64(69.8)}, {Date: "2026-11-24", Overall: f64(69.1)},
 		},
 		Unreported: day.NewBad, UnreportedCount: 2,
@@ -69,7 +70,7 @@ func TestDigestAndWarningsGolden(t *testing.T) {
 	m := RenderDigest(r, time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai), true)
 	for _, w := range []string{
 		"Late: this digest was due at 09:00",
-		"Week: █▇▅·▃▂▁ 72.4 → 69.1",
+		"Week: ██▇▅·▃▂▁ 72.6 → 69.1", // from the day the week change compares with
 		"5 follow-ups closed in 7 days: 3 refund, 2 gift; median 6h to close.",
 	} {
 		if !strings.Contains(m.Text, w) {

@@ -25,8 +25,10 @@ const (
 // and the follow-ups past their deadline.
 type DigestReport struct {
 	DayReport
-	// Week holds the scores of the last 7 local days up to Today, oldest
-	// first; days without a score are absent.
+	// Week holds the scores from WeekStart (seven days before the newest
+	// score, the day the card's week change compares with) up to Today,
+	// oldest first; days without a score are absent.
+	WeekStart       string
 	Week            []Score
 	Unreported      []Review
 	UnreportedCount int
@@ -51,7 +53,11 @@ func (db *DB) DigestReport(ctx context.Context, shopID string, now time.Time) (*
 	if err := db.gdb.WithContext(ctx).Raw(`SELECT COALESCE(MAX(id), 0) FROM reviews`).Scan(&r.maxReview).Error; err != nil {
 		return nil, err
 	}
-	if r.Week, err = db.ScoreHistory(ctx, shopID, addDays(r.Today, -6), r.Today); err != nil {
+	r.WeekStart = addDays(r.Today, -7)
+	if r.Latest != nil {
+		r.WeekStart = addDays(r.Latest.Date, -7)
+	}
+	if r.Week, err = db.ScoreHistory(ctx, shopID, r.WeekStart, r.Today); err != nil {
 		return nil, err
 	}
 	q := db.unreported(db.gdb.WithContext(ctx), shopID, now, r.maxReview)

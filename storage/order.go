@@ -65,14 +65,14 @@ func ShipBy(p Promise, paid time.Time, loc *time.Location, given time.Time) time
 
 // Order is one paid order and its shipping promise.
 type Order struct {
-	ID         int64
-	ShopID     string
-	OrderID    string
-	Product    string
-	AmountFen  int64 // order amount in fen (0.01 CNY)
-	PaidAt     time.Time
-	Promise    Promise
-	ShipBy     time.Time
+	ID        int64
+	ShopID    string
+	OrderID   string
+	Product   string
+	AmountFen int64 // order amount in fen (0.01 CNY)
+	PaidAt    time.Time
+	Promise   Promise
+	ShipBy    time.Time
 	// ShippedAt is when the order counts as shipped: the ship click, or
 	// the carrier's pickup when that is all the data has. It is set
 	// whenever either is known, so "unshipped" is one column.
