@@ -907,3 +907,43 @@ func TestTransportConcurrentDuplicateEvents(t *testing.T) {
 		t.Errorf("%d posts for one event delivered 6 times at once, want 1", n)
 	}
 }
+
+// People put the bot's name where it falls in the sentence, and Slack
+// sends the text as typed: the command is read past the mention, and the
+// answer goes in the thread of the message that named the bot.
+func TestTransportMentionNotFirst(t *testing.T) {
+	e := trNewEnv(t)
+	e.slash("bind dy-fashion", trAlice, "C1", e.fake.ResponseURL("bind"))
+	tests := []struct {
+		eventID, text, ts string
+	}{
+		{"EvHey", "hey <@UBOT> today", "1764000000.000100"},
+		{"EvLook", "<@" + trChen + "> look <@UBOT> today", "1764000000.000200"},
+		{"EvLast", "today <@UBOT|dsrbot>", "1764000000.000300"},
+	}
+	for _, tt := range tests {
+		if code, _, _ := e.do(e.request("/slack/events", trJSONType, trMention(tt.eventID, trAlice, "", tt.text, tt.ts, ""))); code != http.StatusOK {
+			t.Fatalf("%q: %d", tt.text, code)
+		}
+	}
+	e.fake.WaitPosts(len(tests), trWait)
+	e.srv.Wait()
+	posts := e.fake.Posts()
+	if len(posts) != len(tests) {
+		t.Fatalf("%d posts, want %d: %+v", len(posts), len(tests), posts)
+	}
+	byThread := map[string]fakeslack.Post{}
+	for _, p := range posts {
+		byThread[p.ThreadTS] = p
+	}
+	for _, tt := range tests {
+		p, ok := byThread[tt.ts]
+		if !ok {
+			t.Errorf("%q: no answer in its thread %s", tt.text, tt.ts)
+			continue
+		}
+		if p.Channel != "C1" || !strings.Contains(p.Text, trCardHead) {
+			t.Errorf("%q: post = %+v, want the score card", tt.text, p)
+		}
+	}
+}
