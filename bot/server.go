@@ -70,18 +70,36 @@ const (
 // Handler returns the HTTP endpoints under /slack/.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /slack/commands", s.verified(s.serveCommand))
-	mux.Handle("POST /slack/events", s.verified(s.serveEvent))
-	mux.Handle("POST /slack/interactions", s.verified(s.serveInteraction))
+	mux.Handle("POST /slack/commands", s.verified(s.serveCommand, answerSSLCheck))
+	mux.Handle("POST /slack/events", s.verified(s.serveEvent, signedOnly))
+	mux.Handle("POST /slack/interactions", s.verified(s.serveInteraction, signedOnly))
 	return mux
 }
+
+// unsigned names the unsigned requests an endpoint answers before it
+// checks the signature.
+type unsigned int
+
+const (
+	// signedOnly refuses every unsigned request.
+	signedOnly unsigned = iota
+	// answerSSLCheck answers Slack's certificate check: Slack posts
+	// "ssl_check=1&token=..." to a slash command's URL to test its TLS
+	// certificate, and those posts may be unsigned. Refused with a 401
+	// they would look like an attack in the log and, to Slack, like a
+	// broken URL; so, as Slack's Bolt SDKs do, they get a 200 with an
+	// empty body before verification, and act on nothing.
+	answerSSLCheck
+)
 
 // Wait blocks until work started after an acknowledgement is done.
 func (s *Server) Wait() { s.wg.Wait() }
 
 // verified reads the body (bounded) and checks Slack's signature before the
-// handler sees anything. A refused request changes nothing.
-func (s *Server) verified(next func(http.ResponseWriter, *http.Request, []byte)) http.Handler {
+// handler sees anything. A refused request changes nothing. The only
+// request answered unsigned is the certificate check, where allowed, and
+// its answer is an empty 200 whatever else the body holds.
+func (s *Server) verified(next func(http.ResponseWriter, *http.Request, []byte), allow unsigned) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.MaxBody
 		if limit == 0 {
@@ -97,6 +115,11 @@ func (s *Server) verified(next func(http.ResponseWriter, *http.Request, []byte))
 			http.Error(w, "cannot read request body", http.StatusBadRequest)
 			return
 		}
+		if allow == answerSSLCheck && isSSLCheck(body) {
+			s.log().DebugContext(r.Context(), "answered Slack's certificate check", "path", r.URL.Path)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		if why, err := verifySignature(s.SigningSecret, r.Header, body, s.now()); err != nil {
 			s.log().WarnContext(r.Context(), "refused an unverified request", "path", r.URL.Path, "why", why, "remote", r.RemoteAddr)
 			http.Error(w, err.Error(), http.StatusUnauthorized)
@@ -104,6 +127,12 @@ func (s *Server) verified(next func(http.ResponseWriter, *http.Request, []byte))
 		}
 		next(w, r, body)
 	})
+}
+
+// isSSLCheck reports whether a form body is Slack's certificate check.
+func isSSLCheck(body []byte) bool {
+	form, err := url.ParseQuery(string(body))
+	return err == nil && form.Get("ssl_check") == "1"
 }
 
 // serveCommand answers a slash command: in the HTTP response when the
