@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -40,7 +41,10 @@ type Server struct {
 	Events EventLog
 	// SigningSecret verifies every HTTP request; without it all are refused.
 	SigningSecret string
-	// BotUserID is the bot's own user, whose messages are never answered.
+	// BotUserID is the bot's own user, whose messages are never answered
+	// and whose mention, wherever it sits in a message, is not part of the
+	// command. Empty (no bot token, so no auth.test) falls back to taking a
+	// mention at the start of a message for the bot's.
 	BotUserID string
 	Now       func() time.Time
 	Log       *slog.Logger
@@ -66,18 +70,36 @@ const (
 // Handler returns the HTTP endpoints under /slack/.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("POST /slack/commands", s.verified(s.serveCommand))
-	mux.Handle("POST /slack/events", s.verified(s.serveEvent))
-	mux.Handle("POST /slack/interactions", s.verified(s.serveInteraction))
+	mux.Handle("POST /slack/commands", s.verified(s.serveCommand, answerSSLCheck))
+	mux.Handle("POST /slack/events", s.verified(s.serveEvent, signedOnly))
+	mux.Handle("POST /slack/interactions", s.verified(s.serveInteraction, signedOnly))
 	return mux
 }
+
+// unsigned names the unsigned requests an endpoint answers before it
+// checks the signature.
+type unsigned int
+
+const (
+	// signedOnly refuses every unsigned request.
+	signedOnly unsigned = iota
+	// answerSSLCheck answers Slack's certificate check: Slack posts
+	// "ssl_check=1&token=..." to a slash command's URL to test its TLS
+	// certificate, and those posts may be unsigned. Refused with a 401
+	// they would look like an attack in the log and, to Slack, like a
+	// broken URL; so, as Slack's Bolt SDKs do, they get a 200 with an
+	// empty body before verification, and act on nothing.
+	answerSSLCheck
+)
 
 // Wait blocks until work started after an acknowledgement is done.
 func (s *Server) Wait() { s.wg.Wait() }
 
 // verified reads the body (bounded) and checks Slack's signature before the
-// handler sees anything. A refused request changes nothing.
-func (s *Server) verified(next func(http.ResponseWriter, *http.Request, []byte)) http.Handler {
+// handler sees anything. A refused request changes nothing. The only
+// request answered unsigned is the certificate check, where allowed, and
+// its answer is an empty 200 whatever else the body holds.
+func (s *Server) verified(next func(http.ResponseWriter, *http.Request, []byte), allow unsigned) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.MaxBody
 		if limit == 0 {
@@ -93,6 +115,11 @@ func (s *Server) verified(next func(http.ResponseWriter, *http.Request, []byte))
 			http.Error(w, "cannot read request body", http.StatusBadRequest)
 			return
 		}
+		if allow == answerSSLCheck && isSSLCheck(body) {
+			s.log().DebugContext(r.Context(), "answered Slack's certificate check", "path", r.URL.Path)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		if why, err := verifySignature(s.SigningSecret, r.Header, body, s.now()); err != nil {
 			s.log().WarnContext(r.Context(), "refused an unverified request", "path", r.URL.Path, "why", why, "remote", r.RemoteAddr)
 			http.Error(w, err.Error(), http.StatusUnauthorized)
@@ -100,6 +127,12 @@ func (s *Server) verified(next func(http.ResponseWriter, *http.Request, []byte))
 		}
 		next(w, r, body)
 	})
+}
+
+// isSSLCheck reports whether a form body is Slack's certificate check.
+func isSSLCheck(body []byte) bool {
+	form, err := url.ParseQuery(string(body))
+	return err == nil && form.Get("ssl_check") == "1"
 }
 
 // serveCommand answers a slash command: in the HTTP response when the
@@ -219,7 +252,7 @@ func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error
 		return nil
 	}
 	s.afterAck(ctx, "mention", func(work context.Context) {
-		m := s.Bot.Handle(work, Request{Text: stripMention(mention.Text), User: mention.User, Channel: mention.Channel, Team: outer.TeamID})
+		m := s.Bot.Handle(work, Request{Text: mentionCommand(mention.Text, s.BotUserID), User: mention.User, Channel: mention.Channel, Team: outer.TeamID})
 		thread := mention.ThreadTimeStamp
 		if thread == "" {
 			thread = mention.TimeStamp
@@ -231,13 +264,41 @@ func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error
 	return nil
 }
 
-// leadingMention is the bot's own mention at the start of a message.
+// leadingMention is a mention at the start of a message, which is taken for
+// the bot's when the bot does not know its own user ID.
 var leadingMention = regexp.MustCompile(`^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:：,，]*`)
 
-// stripMention removes the bot's mention: "<@UBOT> assign R1 to <@U2>"
-// becomes "assign R1 to <@U2>".
+// stripMention removes a leading mention: "<@UBOT> assign R1 to <@U2>"
+// becomes "assign R1 to <@U2>". It is how a mention is read when the bot's
+// user ID is unknown.
 func stripMention(text string) string {
 	return strings.TrimSpace(leadingMention.ReplaceAllString(text, ""))
+}
+
+// mentionCommand is the command in an app_mention's text. People do not
+// always put the bot's name first ("hey @dsrbot today", "@alice look
+// @dsrbot reviews"), and Slack sends the text as typed, so the bot's own
+// mention is found wherever it is, as <@BOT> or <@BOT|name>. The command
+// is what follows the first one; when nothing does ("today @dsrbot"), what
+// comes before it. Any other mention of the bot is dropped, and other
+// people's mentions stay: they are arguments ("assign R1 to <@U2>"). With
+// no botID, or when the text does not name it (app_mention always does, so
+// the ID is stale), a leading mention is taken for the bot's, as
+// stripMention does.
+func mentionCommand(text, botID string) string {
+	if botID == "" {
+		return stripMention(text)
+	}
+	own := regexp.MustCompile(`<@` + regexp.QuoteMeta(botID) + `(?:\|[^>]*)?>[\s:：,，]*`)
+	first := own.FindStringIndex(text)
+	if first == nil {
+		return stripMention(text)
+	}
+	if after := strings.TrimSpace(own.ReplaceAllString(text[first[1]:], " ")); after != "" {
+		return after
+	}
+	// "today, @dsrbot": the separator sits before the name.
+	return strings.TrimFunc(text[:first[0]], func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(":：,，", r) })
 }
 
 // serveInteraction answers a button press or a select: acknowledged at

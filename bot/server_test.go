@@ -907,3 +907,110 @@ func TestTransportConcurrentDuplicateEvents(t *testing.T) {
 		t.Errorf("%d posts for one event delivered 6 times at once, want 1", n)
 	}
 }
+
+// People put the bot's name where it falls in the sentence, and Slack
+// sends the text as typed: the command is read past the mention, and the
+// answer goes in the thread of the message that named the bot.
+func TestTransportMentionNotFirst(t *testing.T) {
+	e := trNewEnv(t)
+	e.slash("bind dy-fashion", trAlice, "C1", e.fake.ResponseURL("bind"))
+	tests := []struct {
+		eventID, text, ts string
+	}{
+		{"EvHey", "hey <@UBOT> today", "1764000000.000100"},
+		{"EvLook", "<@" + trChen + "> look <@UBOT> today", "1764000000.000200"},
+		{"EvLast", "today <@UBOT|dsrbot>", "1764000000.000300"},
+	}
+	for _, tt := range tests {
+		if code, _, _ := e.do(e.request("/slack/events", trJSONType, trMention(tt.eventID, trAlice, "", tt.text, tt.ts, ""))); code != http.StatusOK {
+			t.Fatalf("%q: %d", tt.text, code)
+		}
+	}
+	e.fake.WaitPosts(len(tests), trWait)
+	e.srv.Wait()
+	posts := e.fake.Posts()
+	if len(posts) != len(tests) {
+		t.Fatalf("%d posts, want %d: %+v", len(posts), len(tests), posts)
+	}
+	byThread := map[string]fakeslack.Post{}
+	for _, p := range posts {
+		byThread[p.ThreadTS] = p
+	}
+	for _, tt := range tests {
+		p, ok := byThread[tt.ts]
+		if !ok {
+			t.Errorf("%q: no answer in its thread %s", tt.text, tt.ts)
+			continue
+		}
+		if p.Channel != "C1" || !strings.Contains(p.Text, trCardHead) {
+			t.Errorf("%q: post = %+v, want the score card", tt.text, p)
+		}
+	}
+}
+
+// Slack checks the certificate of a slash command's URL with a post of
+// "ssl_check=1&token=...", which may be unsigned. It gets a 200 with an
+// empty body and changes nothing; every other unsigned request is still
+// refused.
+func TestTransportSSLCheck(t *testing.T) {
+	e := trNewEnv(t)
+	check := trForm("ssl_check", "1", "token", "gIkuvaNzQIHg97ATvDxqgjtO")
+	// Whatever else an unsigned "check" carries is not acted on.
+	sneaky := trForm("ssl_check", "1", "command", "/dsr", "text", "bind dy-fashion", "channel_id", "C9", "user_id", trAlice,
+		"response_url", e.fake.ResponseURL("sneaky"))
+	unsign := func(r *http.Request) {
+		r.Header.Del("X-Slack-Signature")
+		r.Header.Del("X-Slack-Request-Timestamp")
+	}
+	tests := []struct {
+		name, path, body string
+		unsigned         bool
+		want             int
+	}{
+		{"unsigned check", "/slack/commands", check, true, http.StatusOK},
+		{"signed check", "/slack/commands", check, false, http.StatusOK},
+		{"unsigned check carrying a command", "/slack/commands", sneaky, true, http.StatusOK},
+		{"unsigned command", "/slack/commands", trSlash("bind dy-fashion", trAlice, "C9", e.fake.ResponseURL("cmd")), true, http.StatusUnauthorized},
+		{"unsigned ssl_check=0", "/slack/commands", trForm("ssl_check", "0", "token", "x"), true, http.StatusUnauthorized},
+		// Slack checks only command URLs.
+		{"unsigned check to interactions", "/slack/interactions", check, true, http.StatusUnauthorized},
+		{"unsigned check to events", "/slack/events", check, true, http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		req := e.request(tt.path, trFormType, tt.body)
+		if tt.unsigned {
+			unsign(req)
+		}
+		code, _, body := e.do(req)
+		if code != tt.want {
+			t.Errorf("%s: %d, want %d (%q)", tt.name, code, tt.want, body)
+		}
+		if tt.want == http.StatusOK && body != "" {
+			t.Errorf("%s: body %q, want empty", tt.name, body)
+		}
+	}
+	e.srv.Wait()
+	for _, m := range []string{"chat.postMessage", "response_url"} {
+		if n := e.fake.Calls(m); n != 0 {
+			t.Errorf("%d %s calls, want none", n, m)
+		}
+	}
+	if _, err := e.db.ShopForChannel(context.Background(), "C9"); storage.ErrorCode(err) != storage.ENOTFOUND {
+		t.Errorf("a certificate check bound the channel: %v", err)
+	}
+	// The checks are routine: only the genuinely unsigned requests warn.
+	if n := strings.Count(e.log.String(), "level=WARN"); n != 4 {
+		t.Errorf("%d warnings, want 4 (the refused requests):\n%s", n, e.log.String())
+	}
+	if l := e.log.String(); strings.Contains(l, "level=ERROR") {
+		t.Errorf("a certificate check logged an error:\n%s", l)
+	}
+
+	// The body limit holds for a check too.
+	e.srv.MaxBody = 64
+	req := e.request("/slack/commands", trFormType, check+"&pad="+strings.Repeat("x", 128))
+	unsign(req)
+	if code, _, _ := e.do(req); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized check: %d, want 413", code)
+	}
+}

@@ -51,11 +51,23 @@ type acker interface {
 	Ack(req socketmode.Request, payload ...any) error
 }
 
-// socketEvent handles one Socket Mode envelope.
+// socketEvent handles one Socket Mode envelope. Only an envelope is
+// acknowledged: Slack matches an acknowledgement to what it sent by the
+// envelope ID. slack-go hands over more than envelopes: its own lifecycle
+// events (connecting, connected) with no Request, and Slack's "hello" (and,
+// in some versions, "disconnect") with the raw message as Request but no
+// envelope ID. An acknowledgement of those would be {"envelope_id":""},
+// which Slack does not expect.
 func (s *Server) socketEvent(ctx context.Context, client acker, evt socketmode.Event) {
-	if evt.Request == nil {
-		// Connection lifecycle events carry no request to answer.
+	switch {
+	case evt.Request == nil, evt.Type == socketmode.EventTypeHello, evt.Type == socketmode.EventTypeDisconnect:
 		s.log().DebugContext(ctx, "socket mode", "type", evt.Type)
+		return
+	case evt.Request.EnvelopeID == "":
+		// Slack puts one on every request; without it the request cannot
+		// be acknowledged, and the bot does not act on what it cannot
+		// answer.
+		s.log().WarnContext(ctx, "ignored a Socket Mode request without an envelope ID", "type", evt.Type)
 		return
 	}
 	switch evt.Type {

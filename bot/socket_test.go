@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -242,11 +243,11 @@ func TestTransportSocketButtonAndLifecycle(t *testing.T) {
 	}
 	acker := &trAcker{}
 	s.socketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: "e5"}})
-	// Lifecycle events carry no request: nothing to acknowledge.
+	// Lifecycle events carry no envelope: nothing to acknowledge.
 	s.socketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeConnected})
 	s.socketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeHello, Request: &socketmode.Request{Type: "hello"}})
 	s.Wait()
-	if acks := acker.all(); len(acks) != 2 || acks[0].envelope != "e5" {
+	if acks := acker.all(); len(acks) != 1 || acks[0].envelope != "e5" {
 		t.Errorf("acks = %+v", acks)
 	}
 	got, err := db.FindReview(ctx, "dy-fashion", rv.ReviewID)
@@ -255,6 +256,64 @@ func TestTransportSocketButtonAndLifecycle(t *testing.T) {
 	}
 	if r := fake.Responses(); len(r) != 1 || r[0].ReplaceOriginal {
 		t.Errorf("responses = %+v, want one line beside the message", r)
+	}
+}
+
+// trSocketRequest is a Socket Mode message decoded as slack-go decodes it
+// before handing it over as an Event's Request.
+func trSocketRequest(t *testing.T, raw string) *socketmode.Request {
+	t.Helper()
+	var req socketmode.Request
+	if err := json.Unmarshal([]byte(raw), &req); err != nil {
+		t.Fatal(err)
+	}
+	return &req
+}
+
+// Only envelopes are acknowledged. slack-go hands over, besides them, its
+// own lifecycle events with no Request, and Slack's "hello" and
+// "disconnect" with a Request that has no envelope ID: acknowledging those
+// would send Slack {"envelope_id":""}.
+func TestTransportSocketAcksOnlyEnvelopes(t *testing.T) {
+	s, fake, _ := trSocketServer(t, nil)
+	hello := trSocketRequest(t, `{"type":"hello","num_connections":1,"debug_info":{"host":"applink-1","build_number":10,"approximate_connection_time":18060},"connection_info":{"app_id":"A0DSRBOT"}}`)
+	disconnect := trSocketRequest(t, `{"type":"disconnect","reason":"refresh_requested","debug_info":{"host":"applink-1"}}`)
+	rawSlash, _ := json.Marshal(map[string]any{"envelope_id": "e-slash", "type": "slash_commands",
+		"payload": trSlashPayload("help", fake.ResponseURL("help")), "accepts_response_payload": true})
+	slash := trSocketRequest(t, string(rawSlash))
+	var cmd slack.SlashCommand
+	if err := json.Unmarshal(slash.Payload, &cmd); err != nil || cmd.Command != "/dsr" {
+		t.Fatalf("slash command %+v: %v", cmd, err)
+	}
+	mention := trEventsAPI(t, "EvNoEnv", "U1", "")
+	tests := []struct {
+		name     string
+		evt      socketmode.Event
+		wantAcks []string
+	}{
+		{"connecting", socketmode.Event{Type: socketmode.EventTypeConnecting, Data: &slack.ConnectingEvent{Attempt: 1}}, nil},
+		{"connected", socketmode.Event{Type: socketmode.EventTypeConnected, Data: &socketmode.ConnectedEvent{}}, nil},
+		{"hello", socketmode.Event{Type: socketmode.EventTypeHello, Request: hello}, nil},
+		{"disconnect", socketmode.Event{Type: socketmode.EventTypeDisconnect, Request: disconnect}, nil},
+		{"an event without an envelope ID", socketmode.Event{Type: socketmode.EventTypeEventsAPI, Data: mention, Request: &socketmode.Request{Type: "events_api"}}, nil},
+		{"a slash command", socketmode.Event{Type: socketmode.EventTypeSlashCommand, Data: cmd, Request: slash}, []string{"e-slash"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			acker := &trAcker{}
+			s.socketEvent(context.Background(), acker, tt.evt)
+			s.Wait()
+			var got []string
+			for _, a := range acker.all() {
+				got = append(got, a.envelope)
+			}
+			if !slices.Equal(got, tt.wantAcks) {
+				t.Errorf("acks = %q, want %q", got, tt.wantAcks)
+			}
+		})
+	}
+	if p := fake.Posts(); len(p) != 0 {
+		t.Errorf("acted on a request it could not acknowledge: %+v", p)
 	}
 }
 
@@ -345,6 +404,50 @@ func TestTransportSocketModeOverWebSocket(t *testing.T) {
 	}
 	if got, _ := db.FindReview(context.Background(), "dy-fashion", rv.ReviewID); got == nil || got.Owner != "U07BOBO77" {
 		t.Errorf("after Claim over the socket: %+v", got)
+	}
+}
+
+// Over a real connection: Slack's "hello", sent first on every connection,
+// and its "disconnect", which asks for a new connection, are not envelopes
+// and get no acknowledgement. The bot reconnects, and a slash command on
+// either connection is acknowledged once. TestTransportSocketAcksOnlyEnvelopes
+// is the exact check; this one is the wire, where an acknowledgement of
+// hello would go out at once, well before that of the slash command that
+// follows it, which waits on the database.
+func TestTransportSocketModeHelloAndDisconnectAreNotAcked(t *testing.T) {
+	s, fake, _ := trSocketServer(t, nil)
+	trRunSocket(t, s, fake)
+
+	before, err := fake.SendEnvelope("slash_commands", trSlashPayload("help", fake.ResponseURL("before")), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := fake.WaitAck(before, 5*time.Second); !ok {
+		t.Fatal("slash command before the disconnect not acknowledged")
+	}
+	if err := fake.SendDisconnect("refresh_requested"); err != nil {
+		t.Fatal(err)
+	}
+	if !fake.WaitConnections(2, 5*time.Second) {
+		t.Fatal("the bot did not reconnect after disconnect")
+	}
+	after, err := fake.SendEnvelope("slash_commands", trSlashPayload("today dy-fashion", fake.ResponseURL("after")), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := fake.WaitAck(after, 5*time.Second); !ok || !strings.Contains(string(a.Payload), "dy-fashion") {
+		t.Fatalf("slash command after the reconnection: acked %v with %s", ok, a.Payload)
+	}
+
+	count := map[string]int{}
+	for _, a := range fake.Acks() {
+		count[a.EnvelopeID]++
+	}
+	if n := count[""]; n != 0 {
+		t.Errorf("%d acknowledgements without an envelope ID (of hello or disconnect)", n)
+	}
+	if count[before] != 1 || count[after] != 1 || len(count) != 2 {
+		t.Errorf("acks by envelope = %v, want one each for %s and %s", count, before, after)
 	}
 }
 

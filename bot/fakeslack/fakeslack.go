@@ -106,6 +106,7 @@ type Slack struct {
 	// Socket Mode.
 	wmu       sync.Mutex // one writer on the socket at a time
 	sock      *websocket.Conn
+	conns     int // connections opened so far
 	acks      []SocketAck
 	tickets   int
 	envelopes int

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 
 	"github.com/dsrbot/dsrbot/bot/fakeslack"
 )
@@ -195,5 +196,56 @@ func TestWaitPostsWakesOnPost(t *testing.T) {
 	}
 	if got := fake.WaitPosts(3, time.Millisecond); len(got) != 2 {
 		t.Errorf("WaitPosts past its timeout returned %d posts, want the 2 there are", len(got))
+	}
+}
+
+// slack-go's Socket Mode client reads the fake as it reads Slack: "hello"
+// comes first on each connection, and on "disconnect" the client opens a
+// new connection, where envelopes reach it again.
+func TestSocketHelloAndDisconnect(t *testing.T) {
+	fake := fakeslack.New()
+	t.Cleanup(fake.Close)
+	client := socketmode.New(slack.New("xoxb-fake", slack.OptionAppLevelToken("xapp-1-A0DSRBOT-1-fake"), slack.OptionAPIURL(fake.URL())))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- client.RunContext(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	// next is the next message from Slack, skipping the client's own
+	// lifecycle events.
+	next := func() socketmode.Event {
+		t.Helper()
+		timeout := time.After(5 * time.Second)
+		for {
+			select {
+			case evt := <-client.Events:
+				if evt.Request != nil {
+					return evt
+				}
+			case <-timeout:
+				t.Fatal("no message from the fake")
+			}
+		}
+	}
+	if evt := next(); evt.Type != socketmode.EventTypeHello || evt.Request.EnvelopeID != "" {
+		t.Fatalf("first message: %s %+v, want hello without an envelope ID", evt.Type, evt.Request)
+	}
+	if err := fake.SendDisconnect("refresh_requested"); err != nil {
+		t.Fatal(err)
+	}
+	if !fake.WaitConnections(2, 5*time.Second) {
+		t.Fatal("the client did not reconnect after disconnect")
+	}
+	if evt := next(); evt.Type != socketmode.EventTypeHello {
+		t.Fatalf("first message on the new connection: %s, want hello", evt.Type)
+	}
+	id, err := fake.SendEnvelope("slash_commands", map[string]any{"command": "/dsr", "text": "help"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evt := next(); evt.Type != socketmode.EventTypeSlashCommand || evt.Request.EnvelopeID != id {
+		t.Fatalf("envelope: %s %+v, want the slash command %s", evt.Type, evt.Request, id)
 	}
 }

@@ -14,7 +14,8 @@ import (
 // Socket Mode: apps.connections.open (with the app-level xapp- token)
 // returns a WebSocket URL on the fake; the app dials it, gets "hello", and
 // from then on the test sends envelopes with SendEnvelope and reads the
-// app's acknowledgements with WaitAck.
+// app's acknowledgements with WaitAck. SendDisconnect asks the app to
+// reconnect, as Slack does every few hours; WaitConnections sees it back.
 
 // SocketAck is an acknowledgement the app sent back over the socket.
 type SocketAck struct {
@@ -47,18 +48,26 @@ func (s *Slack) serveSocket(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	// Slack's first message on a connection is "hello", before any
+	// envelope: it is written before the connection is handed to
+	// SendEnvelope. Like every message that is not an envelope, it has no
+	// envelope_id.
+	if err := s.write(conn, map[string]any{
+		"type": "hello", "num_connections": 1,
+		"debug_info":      map[string]any{"host": "fakeslack", "approximate_connection_time": 3600},
+		"connection_info": map[string]any{"app_id": "A0DSRBOT"},
+	}); err != nil {
+		conn.Close()
+		return
+	}
 	s.mu.Lock()
 	if s.sock != nil {
 		s.sock.Close()
 	}
 	s.sock = conn
+	s.conns++
 	s.changedLocked()
 	s.mu.Unlock()
-	s.write(conn, map[string]any{
-		"type": "hello", "num_connections": 1,
-		"debug_info":      map[string]any{"host": "fakeslack", "approximate_connection_time": 3600},
-		"connection_info": map[string]any{"app_id": "A0DSRBOT"},
-	})
 	for {
 		var ack SocketAck
 		if err := conn.ReadJSON(&ack); err != nil {
@@ -121,6 +130,36 @@ func (s *Slack) SendEnvelope(typ string, payload any, retryAttempt int) (string,
 		}
 	}
 	return id, s.write(conn, env)
+}
+
+// SendDisconnect sends Slack's "disconnect" message on the current
+// connection: Slack sends it before it refreshes a connection (reason
+// "refresh_requested"), a few seconds ahead ("warning"), or when Socket
+// Mode is turned off ("link_disabled"). The app is to open a new
+// connection. Like "hello" it has no envelope_id, so it is never
+// acknowledged.
+func (s *Slack) SendDisconnect(reason string) error {
+	s.mu.Lock()
+	conn := s.sock
+	s.mu.Unlock()
+	if conn == nil {
+		return errNoSocket
+	}
+	return s.write(conn, map[string]any{
+		"type": "disconnect", "reason": reason,
+		"debug_info": map[string]any{"host": "fakeslack"},
+	})
+}
+
+// WaitConnections waits until the app has opened n Socket Mode connections
+// in all, or timeout: a reconnection after SendDisconnect is the second.
+func (s *Slack) WaitConnections(n int, timeout time.Duration) bool {
+	var ok bool
+	s.wait(timeout, func() bool {
+		ok = s.conns >= n
+		return ok
+	})
+	return ok
 }
 
 // Acks returns the acknowledgements received, in order.
