@@ -294,11 +294,17 @@ func mentionCommand(text, botID string) string {
 	if first == nil {
 		return stripMention(text)
 	}
-	if after := strings.TrimSpace(own.ReplaceAllString(text[first[1]:], " ")); after != "" {
+	return aroundMention(text[:first[0]], own.ReplaceAllString(text[first[1]:], " "))
+}
+
+// aroundMention picks the command out of a message that names the bot
+// between before and after: what follows the name ("hey @dsrbot today"),
+// else what precedes it ("today, @dsrbot", the separator trimmed).
+func aroundMention(before, after string) string {
+	if after := strings.TrimSpace(after); after != "" {
 		return after
 	}
-	// "today, @dsrbot": the separator sits before the name.
-	return strings.TrimFunc(text[:first[0]], func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(":：,，", r) })
+	return strings.TrimFunc(before, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(":：,，", r) })
 }
 
 // serveInteraction answers a button press or a select: acknowledged at

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
@@ -56,6 +57,10 @@ func (s *Shell) Run(ctx context.Context) error {
 	}
 }
 
+// shellMention is the bot named in the shell, as a word, with the
+// separators people type after a name.
+var shellMention = regexp.MustCompile(`(?i)(?:^|\s)[@＠]dsrbot(?:$|[\s:：,，]+)`)
+
 // commandText strips what Slack strips before the bot sees a command: the
 // "/dsr" of a slash command or the bot's own mention.
 func commandText(input string) (string, bool) {
@@ -67,6 +72,10 @@ func commandText(input string) (string, bool) {
 				return strings.TrimSpace(rest), true
 			}
 		}
+	}
+	// As in Slack, the bot may be named anywhere: "hey @dsrbot today".
+	if at := shellMention.FindStringIndex(input); at != nil {
+		return aroundMention(input[:at[0]], input[at[1]:]), true
 	}
 	return "", false
 }

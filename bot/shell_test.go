@@ -113,3 +113,27 @@ func TestShellStopsWithContext(t *testing.T) {
 		t.Errorf("printed %q after cancel", out.String())
 	}
 }
+
+// TestShellCommandText: the shell reads a command as Slack would hand it
+// to the bot: after /dsr, or around the bot's name wherever it stands.
+func TestShellCommandText(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"/dsr today", "today", true},
+		{"@dsrbot mine", "mine", true},
+		{"＠dsrbot 我的", "我的", true},
+		{"hey @dsrbot today", "today", true},
+		{"@alice look @DSRBOT: reviews", "reviews", true},
+		{"today, @dsrbot", "today", true},
+		{"@dsrbotx today", "", false},
+		{"mail me@dsrbot.example today", "", false},
+		{"hello", "", false},
+	} {
+		got, ok := commandText(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("commandText(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
