@@ -399,6 +399,20 @@ func (r *csvRow) time(col string, loc *time.Location) (time.Time, error) {
 	return t, nil
 }
 
+// day parses a required date column as YYYY-MM-DD, from any date shape
+// ParseTime reads.
+func (r *csvRow) day(col string) (string, error) {
+	v, err := r.required(col)
+	if err != nil {
+		return "", err
+	}
+	d, err := parseDay(v)
+	if err != nil {
+		return "", r.fail(col, err.Error())
+	}
+	return d, nil
+}
+
 // float parses a number column within [lo, hi].
 func (r *csvRow) float(col string, lo, hi float64) (float64, error) {
 	v, err := r.required(col)
@@ -413,28 +427,6 @@ func (r *csvRow) float(col string, lo, hi float64) (float64, error) {
 		return 0, r.fail(col, fmt.Sprintf("%s is outside %g-%g", v, lo, hi))
 	}
 	return f, nil
-}
-
-// timeLayouts are the local forms a time may take besides RFC 3339.
-var timeLayouts = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006/01/02 15:04:05", "2006-01-02 15:04", "2006/01/02 15:04"}
-
-// ParseTime reads RFC 3339 or a local "YYYY-MM-DD HH:MM:SS" in loc.
-func ParseTime(s string, loc *time.Location) (time.Time, error) {
-	// The local form is what exports hold: try it first, by its shape.
-	if len(s) == 19 && s[10] == ' ' {
-		if t, err := time.ParseInLocation(timeLayouts[0], s, loc); err == nil {
-			return t, nil
-		}
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	for _, layout := range timeLayouts {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not a time (use RFC 3339 or YYYY-MM-DD HH:MM:SS)", s)
 }
 
 // ParseAmount reads a money amount in yuan ("129.9", "¥1,299.00") as fen,
@@ -480,12 +472,9 @@ var rowParsers = map[Kind]func(*csvRow, *Shop) ([]any, error){
 
 func parseScoreRow(r *csvRow, shop *Shop) ([]any, error) {
 	s := Score{ShopID: shop.ID}
-	date, err := r.required("date")
+	date, err := r.day("date")
 	if err != nil {
 		return nil, err
-	}
-	if _, err := time.Parse(DateLayout, date); err != nil {
-		return nil, r.fail("date", fmt.Sprintf("%q is not a date (use YYYY-MM-DD)", date))
 	}
 	s.Date = date
 	lo, hi := 0.0, 100.0
@@ -521,7 +510,8 @@ func parseReviewRow(r *csvRow, shop *Shop) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rv.Rating, err = strconv.Atoi(rating); err != nil || rv.Rating < 1 || rv.Rating > 5 {
+	var whole bool
+	if rv.Rating, whole = parseStars(rating); !whole {
 		return nil, r.fail("rating", fmt.Sprintf("%q is not a whole number of stars from 1 to 5", rating))
 	}
 	if _, err := r.required("created_at"); err != nil {

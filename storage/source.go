@@ -162,14 +162,22 @@ func (s *xlsxSource) close() error {
 
 // cleanCell undoes what spreadsheets do to IDs and text in exports: a
 // leading tab or apostrophe that keeps a long number from being shown in
-// scientific notation, ="…" formula quoting, and surrounding spaces.
+// scientific notation, ="…" formula quoting, and surrounding spaces. A
+// dash alone is how exports and people write "nothing" (an unshipped
+// order's 发货时间, an unpaid one's 支付完成时间): it is empty, in every
+// column of every format, so no column parser has to know.
 func cleanCell(v string) string {
 	v = strings.TrimSpace(v)
 	v = strings.TrimLeft(v, "\t'")
 	if strings.HasPrefix(v, `="`) && strings.HasSuffix(v, `"`) && len(v) >= 3 {
 		v = v[2 : len(v)-1]
 	}
-	return strings.TrimSpace(v)
+	v = strings.TrimSpace(v)
+	switch v {
+	case "-", "--", "—", "——", "－":
+		return ""
+	}
+	return v
 }
 
 // jsonlSource reads JSON lines: one object per line with canonical field

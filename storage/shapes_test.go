@@ -1,0 +1,241 @@
+package storage
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A dash is how exports and people write "nothing", in every encoding:
+// an unshipped order stays open, an unpaid one is skipped, an empty 追评
+// adds nothing, an empty 售后状态 changes nothing.
+func TestExportDashIsEmpty(t *testing.T) {
+	for _, enc := range exportEncodings {
+		for _, dash := range []string{"-", "--", "—", "－"} {
+			t.Run(enc+" "+dash, func(t *testing.T) {
+				db := newTestDB(t)
+				mustCreateShop(t, db, "dy", Douyin)
+				orders := buildExport(t, enc, doudianOrderHeader, [][]any{
+					doudianOrder(1, map[string]any{"发货时间": dash, "售后状态": dash, "快递信息": dash}),
+					doudianOrder(2, map[string]any{"支付完成时间": dash, "承诺发货时间": dash, "订单状态": "待支付"}),
+					doudianOrder(3, map[string]any{"发货时间": "2026-11-23 18:30:00", "快递信息": "SF123", "订单状态": "已发货"}),
+				})
+				res, err := importExport(db, KindOrders, enc, "dy", orders)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Rows != 2 || res.Skipped != 1 || res.Inserted != 2 {
+					t.Fatalf("result = %+v; want 2 orders and the unpaid one skipped", res)
+				}
+				if n := tableCounts(t, db)["orders"]; n != 2 {
+					t.Fatalf("orders rows = %d, want 2", n)
+				}
+				open := takeOrder(t, db, subOrderID(1))
+				if open.ShippedAt != nil || open.Cancelled || open.TrackingNo != "" {
+					t.Errorf("order with 发货时间 %q = shipped %v cancelled %v tracking %q; want open", dash, open.ShippedAt, open.Cancelled, open.TrackingNo)
+				}
+				if shipped := takeOrder(t, db, subOrderID(3)); shipped.ShippedAt == nil {
+					t.Errorf("shipped order is open")
+				}
+
+				reviews := buildExport(t, enc, doudianReviewHeader, [][]any{
+					doudianReview(1, map[string]any{"评价内容": "尺码偏小", "追评内容": dash, "追评时间": dash}),
+				})
+				if _, err := importExport(db, KindReviews, enc, "dy", reviews); err != nil {
+					t.Fatal(err)
+				}
+				r, err := db.FindReview(context.Background(), "dy", subOrderID(1)+"-3581001")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Content != "尺码偏小" {
+					t.Errorf("content = %q; a 追评 of %q must add nothing", r.Content, dash)
+				}
+			})
+		}
+	}
+}
+
+// A dash is empty in canonical CSV and JSON lines too; an amount of "-"
+// is then missing.
+func TestCanonicalDashIsEmpty(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	mustCreateShop(t, db, "dy", Douyin)
+	csvFile := ordersHeader + "dy,O1,裙,9.9,2026-11-23 10:00:00,48h,-,—,－\n"
+	if _, err := importCSV(db, KindOrders, "o.csv", csvFile); err != nil {
+		t.Fatal(err)
+	}
+	jsonl := `{"shop":"dy","order_id":"O2","amount":"9.9","paid_at":"2026-11-23 10:00:00","shipped_at":"-","tracking_no":"--"}` + "\n"
+	if _, err := db.ImportFile(ctx, ImportRequest{Kind: KindOrders, Name: "o.jsonl", Reader: strings.NewReader(jsonl), JSONLines: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"O1", "O2"} {
+		if o := takeOrder(t, db, id); o.ShippedAt != nil || o.TrackingNo != "" {
+			t.Errorf("%s = shipped %v tracking %q; want open", id, o.ShippedAt, o.TrackingNo)
+		}
+	}
+
+	before := snapshot(t, db)
+	_, err := importCSV(db, KindOrders, "o.csv", ordersHeader+"dy,O3,裙,-,2026-11-23 10:00:00,,,,\n")
+	if err == nil || err.Error() != "o.csv:2: amount: required" {
+		t.Errorf("amount -: err = %v, want o.csv:2: amount: required", err)
+	}
+	if snapshot(t, db) != before {
+		t.Error("a refused import changed the database")
+	}
+}
+
+// timeShapes are the ways a time reaches the import once Excel has saved
+// the file again, each with the instant it means in Shanghai.
+var timeShapes = []struct {
+	in   string
+	want string // UTC
+}{
+	{"2026-09-22 00:54:12", "2026-09-21T16:54:12Z"},
+	{"2026/9/22 0:54", "2026-09-21T16:54:00Z"},
+	{"2026/9/22 00:54:12", "2026-09-21T16:54:12Z"},
+	{"2026-9-22 0:54", "2026-09-21T16:54:00Z"},
+	{"9/22/26 00:54", "2026-09-21T16:54:00Z"},
+	{"9/22/2026 0:54", "2026-09-21T16:54:00Z"},
+	{"2026年10月03日 09:12:33", "2026-10-03T01:12:33Z"},
+	{"2026年10月3日 9:12", "2026-10-03T01:12:00Z"},
+	{"2026-10-03", "2026-10-02T16:00:00Z"},
+	{"2026/10/3", "2026-10-02T16:00:00Z"},
+	{"2026年10月3日", "2026-10-02T16:00:00Z"},
+	{"2026-09-22 00:54:12.000", "2026-09-21T16:54:12Z"},
+	{"2026/9/22 0:54:12.000", "2026-09-21T16:54:12Z"},
+	{"2026-09-22T00:54:12", "2026-09-21T16:54:12Z"},
+	{"2026-09-22T00:54:12+08:00", "2026-09-21T16:54:12Z"},
+	{"2026-09-21T16:54:12Z", "2026-09-21T16:54:12Z"},
+	{"2026-09-22T01:54:12.5+09:00", "2026-09-21T16:54:12Z"},
+}
+
+// Every time shape, as the 支付完成时间 of a 抖店 export in each encoding
+// (a text cell in the workbook), is stored as its instant.
+func TestExportTimeShapes(t *testing.T) {
+	for _, enc := range exportEncodings {
+		t.Run(enc, func(t *testing.T) {
+			db := newTestDB(t)
+			mustCreateShop(t, db, "dy", Douyin)
+			var rows [][]any
+			for i, tt := range timeShapes {
+				rows = append(rows, doudianOrder(i+1, map[string]any{"支付完成时间": tt.in, "承诺发货时间": ""}))
+			}
+			res, err := importExport(db, KindOrders, enc, "dy", buildExport(t, enc, doudianOrderHeader, rows))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Rows != len(timeShapes) {
+				t.Fatalf("rows = %d, want %d", res.Rows, len(timeShapes))
+			}
+			for i, tt := range timeShapes {
+				o := takeOrder(t, db, subOrderID(i+1))
+				if got := o.PaidAt.UTC().Format(time.RFC3339); got != tt.want {
+					t.Errorf("支付完成时间 %q stored as %s, want %s", tt.in, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// A time that is not one, or whose parts are out of range, is refused
+// with its reason, and nothing is written.
+func TestExportTimeRefused(t *testing.T) {
+	tests := []struct{ in, reason string }{
+		{"2026-13-01 10:00:00", `"2026-13-01 10:00:00" is not a time: there is no month 13`},
+		{"2026/9/22 25:00", `"2026/9/22 25:00" is not a time: hour 25 is past 23`},
+		{"2026-02-30", `"2026-02-30" is not a time: 2026-02 has no day 30`},
+		{"2026-02-29 10:00:00", `"2026-02-29 10:00:00" is not a time: 2026-02 has no day 29`},
+		{"2026/9/22 0:61", `"2026/9/22 0:61" is not a time: minute 61 is past 59`},
+		{"22/9/2026 0:54", `"22/9/2026 0:54" is not a time: there is no month 22`},
+		{"2026年13月3日", `"2026年13月3日" is not a time: there is no month 13`},
+		{"昨天", `"昨天" is not a time (` + acceptedTimes + `)`},
+		{"2026-09-22 0054", `"2026-09-22 0054" is not a time (` + acceptedTimes + `)`},
+		{"46287.0375", `"46287.0375" is not a time (` + acceptedTimes + `)`}, // a serial in a CSV is not a date
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			db := newTestDB(t)
+			mustCreateShop(t, db, "dy", Douyin)
+			data := buildExport(t, asBOM, doudianOrderHeader, [][]any{
+				doudianOrder(1, nil),
+				doudianOrder(2, map[string]any{"支付完成时间": tt.in, "承诺发货时间": ""}),
+			})
+			res, err := importExport(db, KindOrders, asBOM, "dy", data)
+			if want := "export.csv:3: 支付完成时间: " + tt.reason; err == nil || err.Error() != want {
+				t.Fatalf("err = %v\nwant %s", err, want)
+			}
+			asImportError(t, err)
+			if res != nil || tableCounts(t, db)["orders"] != 0 {
+				t.Fatal("a refused import wrote orders")
+			}
+		})
+	}
+}
+
+// A scores file's date reads in the same shapes, and is stored as
+// YYYY-MM-DD.
+func TestScoreDateShapes(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	mustCreateShop(t, db, "dy", Douyin)
+	mustCreateShop(t, db, "tb", Taobao)
+	for _, d := range []string{"2026/10/3", "2026年10月3日", "2026-10-3", "10/3/26", "2026/10/3 0:00"} {
+		if _, err := importCSV(db, KindScores, "s.csv", scoresHeader+"dy,"+d+",80,80,80,80\n"); err != nil {
+			t.Fatalf("date %q: %v", d, err)
+		}
+		hist, err := db.ScoreHistory(ctx, "dy", "2026-10-01", "2026-10-31")
+		if err != nil || len(hist) != 1 || hist[0].Date != "2026-10-03" {
+			t.Fatalf("date %q stored as %+v, %v; want 2026-10-03", d, hist, err)
+		}
+	}
+	_, err := importCSV(db, KindScores, "s.csv", scoresHeader+"dy,2026/2/30,80,80,80,80\n")
+	if want := `s.csv:2: date: "2026/2/30" is not a date: 2026-02 has no day 30`; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+
+}
+
+// A rating Excel wrote back as 1.0 or 5.0 is that many stars; half stars
+// and six stars are refused as before.
+func TestRatingWholeStars(t *testing.T) {
+	tests := []struct {
+		enc    string
+		rating any
+		want   int
+		reason string
+	}{
+		{asBOM, "1.0", 1, ""},
+		{asBOM, "5.0", 5, ""},
+		{asGBK, "5.00", 5, ""},
+		{asXLSX, "1.0", 1, ""},
+		{asXLSX, xlsxFloat(5.0), 5, ""},
+		{asXLSX, xlsxNumber("5.0"), 5, ""},
+		{asBOM, "4.5", 0, `"4.5" is not a whole number of stars from 1 to 5`},
+		{asBOM, "6", 0, `"6" is not a whole number of stars from 1 to 5`},
+		{asXLSX, xlsxFloat(4.5), 0, `"4.5" is not a whole number of stars from 1 to 5`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.enc+" "+csvText(tt.rating), func(t *testing.T) {
+			db := newTestDB(t)
+			mustCreateShop(t, db, "dy", Douyin)
+			data := buildExport(t, tt.enc, doudianReviewHeader, [][]any{doudianReview(1, map[string]any{"商品评价得分": tt.rating})})
+			_, err := importExport(db, KindReviews, tt.enc, "dy", data)
+			if tt.reason != "" {
+				if want := exportName(tt.enc) + ":2: 商品评价得分: " + tt.reason; err == nil || err.Error() != want {
+					t.Fatalf("err = %v, want %s", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := db.FindReview(context.Background(), "dy", subOrderID(1)+"-3581001")
+			if err != nil || r.Rating != tt.want {
+				t.Fatalf("rating = %+v, %v; want %d", r, err, tt.want)
+			}
+		})
+	}
+}
