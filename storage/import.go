@@ -223,7 +223,7 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 		return nil, err
 	}
 	rec := make([]string, len(all))
-	row := &csvRow{file: name, index: fieldIndex, record: rec, keywords: keywords, display: display}
+	row := &csvRow{file: name, index: fieldIndex, record: rec, keywords: keywords, display: display, serials: src.serials()}
 	get := func(fld string) string { return rec[fieldIndex[fld]] }
 	set := func(fld, v string) { rec[fieldIndex[fld]] = v }
 
@@ -359,6 +359,9 @@ type csvRow struct {
 	keywords map[string][]Keyword
 	// display names each field by the file's own column, for errors.
 	display map[string]string
+	// serials reads a plain number in a time column as a spreadsheet
+	// date; nil for text sources, where it is not a time.
+	serials *serialDates
 }
 
 // get returns the value of a field; absent fields are empty.
@@ -387,10 +390,17 @@ func (r *csvRow) required(col string) (string, error) {
 }
 
 // time parses a time column in the shop's zone; empty is the zero time.
+// A workbook's date cell is read by its serial, as the wall time it shows.
 func (r *csvRow) time(col string, loc *time.Location) (time.Time, error) {
 	v := r.get(col)
 	if v == "" {
 		return time.Time{}, nil
+	}
+	if wall, ok, err := r.serials.wall(v); ok {
+		if err != nil {
+			return time.Time{}, r.fail(col, err.Error())
+		}
+		return time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, loc), nil
 	}
 	t, err := ParseTime(v, loc)
 	if err != nil {
@@ -400,11 +410,17 @@ func (r *csvRow) time(col string, loc *time.Location) (time.Time, error) {
 }
 
 // day parses a required date column as YYYY-MM-DD, from any date shape
-// ParseTime reads.
+// ParseTime reads or a workbook's date cell.
 func (r *csvRow) day(col string) (string, error) {
 	v, err := r.required(col)
 	if err != nil {
 		return "", err
+	}
+	if wall, ok, err := r.serials.wall(v); ok {
+		if err != nil {
+			return "", r.fail(col, err.Error())
+		}
+		return wall.Format(DateLayout), nil
 	}
 	d, err := parseDay(v)
 	if err != nil {

@@ -175,8 +175,81 @@ func TestExportTimeRefused(t *testing.T) {
 	}
 }
 
-// A scores file's date reads in the same shapes, and is stored as
-// YYYY-MM-DD.
+// Date cells of a workbook are read by their serial, whatever number
+// format shows them, as wall time in the shop's zone; amounts and ratings
+// stored as numbers still read.
+func TestXLSXDateCells(t *testing.T) {
+	at := time.Date(2026, 9, 22, 0, 54, 12, 0, shanghai)
+	tests := []struct {
+		name     string
+		cell     any
+		date1904 bool
+		want     string
+	}{
+		{"built-in m/d/yy h:mm", xlsxDate{t: at, numFmt: 22}, false, "2026-09-21T16:54:12Z"},
+		{"built-in m/d/yy h:mm, 1904 dates", xlsxDate{t: at, numFmt: 22}, true, "2026-09-21T16:54:12Z"},
+		{"custom 年月日", xlsxDate{t: at, custom: `yyyy"年"m"月"d"日" hh:mm:ss`}, false, "2026-09-21T16:54:12Z"},
+		{"custom yyyy/m/d h:mm", xlsxDate{t: at, custom: "yyyy/m/d h:mm"}, false, "2026-09-21T16:54:12Z"},
+		{"date-only format keeps the time", xlsxDate{t: at, numFmt: 14}, false, "2026-09-21T16:54:12Z"},
+		{"serial as Excel stores it", xlsxNumber("46287.0375"), false, "2026-09-21T16:54:00Z"},
+		{"serial off by a rounding error", xlsxNumber("46287.037638888"), false, "2026-09-21T16:54:12Z"},
+		{"text cell", "2026/9/22 0:54:12", false, "2026-09-21T16:54:12Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := newTestDB(t)
+			mustCreateShop(t, db, "dy", Douyin)
+			rows := [][]any{doudianOrder(1, map[string]any{
+				"支付完成时间": tt.cell, "承诺发货时间": xlsxDate{t: at.Add(48 * time.Hour), numFmt: 22},
+				"订单应付金额": xlsxFloat(149.9), "商品金额": xlsxFloat(159),
+			})}
+			res, err := importExport(db, KindOrders, asXLSX, "dy", buildXLSX(t, doudianOrderHeader, rows, tt.date1904))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Rows != 1 {
+				t.Fatalf("rows = %d", res.Rows)
+			}
+			o := takeOrder(t, db, subOrderID(1))
+			if got := o.PaidAt.UTC().Format(time.RFC3339); got != tt.want {
+				t.Errorf("paid_at = %s, want %s", got, tt.want)
+			}
+			if got := o.ShipBy.UTC().Format(time.RFC3339); got != "2026-09-23T16:54:12Z" {
+				t.Errorf("ship_by = %s, want 2026-09-23T16:54:12Z", got)
+			}
+			if o.AmountFen != 14990 {
+				t.Errorf("amount = %d fen, want 14990", o.AmountFen)
+			}
+		})
+	}
+
+	// A review's 评价日期 and rating as a workbook holds them.
+	db := newTestDB(t)
+	mustCreateShop(t, db, "dy", Douyin)
+	reviews := [][]any{doudianReview(1, map[string]any{
+		"评价日期": xlsxDate{t: at, custom: `yyyy"年"m"月"d"日" hh:mm:ss`}, "商品评价得分": xlsxFloat(2), "商品ID": xlsxFloat(3581001),
+	})}
+	if _, err := importExport(db, KindReviews, asXLSX, "dy", buildXLSX(t, doudianReviewHeader, reviews, false)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.FindReview(context.Background(), "dy", subOrderID(1)+"-3581001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rating != 2 || !r.CreatedAt.Equal(at) {
+		t.Errorf("review = rating %d created %v; want 2 at %v", r.Rating, r.CreatedAt, at)
+	}
+
+	// A number no date can be is refused, not read as one.
+	rows := [][]any{doudianOrder(1, map[string]any{"支付完成时间": xlsxNumber("20260922")})}
+	_, err = importExport(db, KindOrders, asXLSX, "dy", buildXLSX(t, doudianOrderHeader, rows, false))
+	if want := "export.xlsx:2: 支付完成时间: 20260922 is a number, not a date or time"; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+}
+
+// A scores file's date reads in the same shapes, and as a workbook's date
+// cell, and is stored as YYYY-MM-DD.
 func TestScoreDateShapes(t *testing.T) {
 	ctx := context.Background()
 	db := newTestDB(t)
@@ -196,6 +269,20 @@ func TestScoreDateShapes(t *testing.T) {
 		t.Errorf("err = %v, want %s", err, want)
 	}
 
+	// The Taobao DSR history as a workbook, its dates as date cells.
+	day := func(d int) xlsxDate { return xlsxDate{t: time.Date(2026, 11, d, 0, 0, 0, 0, shanghai), numFmt: 14} }
+	dsr := buildXLSX(t, []string{"日期", "描述相符", "服务态度", "物流服务"}, [][]any{
+		{day(20), xlsxFloat(4.81), xlsxFloat(4.84), xlsxFloat(4.77)},
+		{"2026/11/21", "4.81", "4.80", "4.77"},
+		{"2026-11-22 00:00:00", "4.80", "4.75", "4.76"},
+	}, false)
+	if _, err := importExport(db, KindScores, asXLSX, "tb", dsr); err != nil {
+		t.Fatal(err)
+	}
+	hist, err := db.ScoreHistory(ctx, "tb", "2026-11-01", "2026-11-30")
+	if err != nil || len(hist) != 3 || hist[0].Date != "2026-11-20" || hist[0].Product != 4.81 || hist[2].Date != "2026-11-22" {
+		t.Fatalf("DSR history = %+v, %v", hist, err)
+	}
 }
 
 // A rating Excel wrote back as 1.0 or 5.0 is that many stars; half stars
@@ -216,6 +303,7 @@ func TestRatingWholeStars(t *testing.T) {
 		{asBOM, "4.5", 0, `"4.5" is not a whole number of stars from 1 to 5`},
 		{asBOM, "6", 0, `"6" is not a whole number of stars from 1 to 5`},
 		{asXLSX, xlsxFloat(4.5), 0, `"4.5" is not a whole number of stars from 1 to 5`},
+		{asXLSX, xlsxNumber("6.0"), 0, `"6.0" is not a whole number of stars from 1 to 5`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.enc+" "+csvText(tt.rating), func(t *testing.T) {
