@@ -224,6 +224,7 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 	}
 	rec := make([]string, len(all))
 	row := &csvRow{file: name, index: fieldIndex, record: rec, keywords: keywords, display: display, serials: src.serials()}
+	ids := newIDGuard(kind, fieldIndex)
 	get := func(fld string) string { return rec[fieldIndex[fld]] }
 	set := func(fld, v string) { rec[fieldIndex[fld]] = v }
 
@@ -271,6 +272,13 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 		}
 		if f.needsShop || (req.Shop != "" && get("shop") == "") {
 			set("shop", req.Shop)
+		}
+		if fld, v := ids.check(row); fld != "" {
+			lang := ""
+			if shop := byID[get("shop")]; shop != nil {
+				lang = shop.Lang
+			}
+			return nil, row.fail(fld, lostDigits(v, lang))
 		}
 		if f.convert != nil {
 			skip, ferr := f.convert(get, set)

@@ -327,3 +327,181 @@ func TestRatingWholeStars(t *testing.T) {
 		})
 	}
 }
+
+// An ID that went through a floating point number refuses the whole
+// file, naming the export's own column, and nothing is written.
+func TestExcelMangledIDRefused(t *testing.T) {
+	const reason = " lost its digits in Excel; export again and open it as text"
+	tests := []struct {
+		name, enc string
+		kind      Kind
+		data      func(t *testing.T) []byte
+		want      string
+	}{
+		{"E-notation main order, CSV", asBOM, KindOrders, func(t *testing.T) []byte {
+			return buildExport(t, asBOM, doudianOrderHeader, [][]any{doudianOrder(1, nil), doudianOrder(2, map[string]any{"主订单编号": "6.91793E+18"})})
+		}, "export.csv:3: 主订单编号: 6.91793E+18" + reason},
+		{"E-notation with a decimal comma, GBK", asGBK, KindOrders, func(t *testing.T) []byte {
+			return buildExport(t, asGBK, doudianOrderHeader, [][]any{doudianOrder(1, nil), doudianOrder(2, map[string]any{"子订单编号": "6,91793E+18"})})
+		}, "export.csv:3: 子订单编号: 6,91793E+18" + reason},
+		{"decimal point", asBOM, KindOrders, func(t *testing.T) []byte {
+			return buildExport(t, asBOM, doudianOrderHeader, [][]any{doudianOrder(1, nil), doudianOrder(2, map[string]any{"子订单编号": "6917930123456789000.0"})})
+		}, "export.csv:3: 子订单编号: 6917930123456789000.0" + reason},
+		{"number cell in a workbook", asXLSX, KindOrders, func(t *testing.T) []byte {
+			return buildExport(t, asXLSX, doudianOrderHeader, [][]any{doudianOrder(1, nil), doudianOrder(2, map[string]any{"子订单编号": xlsxNumber("6.9179301234567803E+18")})})
+		}, "export.xlsx:3: 子订单编号: 6.9179301234567803E+18" + reason},
+		{"review export order ID", asBOM, KindReviews, func(t *testing.T) []byte {
+			return buildExport(t, asBOM, doudianReviewHeader, [][]any{doudianReview(1, nil), doudianReview(2, map[string]any{"订单ID": "6.91793E+18"})})
+		}, "export.csv:3: 订单ID: 6.91793E+18" + reason},
+		{"review export product ID in a workbook", asXLSX, KindReviews, func(t *testing.T) []byte {
+			return buildExport(t, asXLSX, doudianReviewHeader, [][]any{doudianReview(1, nil), doudianReview(2, map[string]any{"商品ID": xlsxNumber("3.5810012345678899E+18")})})
+		}, "export.xlsx:3: 商品ID: 3.5810012345678899E+18" + reason},
+		{"canonical review_id", asBOM, KindReviews, func(t *testing.T) []byte {
+			return []byte(strings.ReplaceAll(reviewsHeader, "shop,", "") + "R1,,,,1,2026-11-23 10:00:00,差\n6.91793E+18,,,,1,2026-11-23 10:00:00,差\n")
+		}, "export.csv:3: review_id: 6.91793E+18" + reason},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := newTestDB(t)
+			mustCreateShop(t, db, "dy", Douyin)
+			before := snapshot(t, db)
+			res, err := importExport(db, tt.kind, tt.enc, "dy", tt.data(t))
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("err = %v\nwant %s", err, tt.want)
+			}
+			asImportError(t, err)
+			if res != nil {
+				t.Errorf("result = %+v, want nil", res)
+			}
+			if n := tableCounts(t, db)[string(tt.kind)]; n != 0 {
+				t.Errorf("%s rows = %d after a refused import, want 0", tt.kind, n)
+			}
+			if snapshot(t, db) != before {
+				t.Error("a refused import changed the database")
+			}
+		})
+	}
+}
+
+// Excel writing IDs back with a "0" format pads them with zeros past the
+// 15th digit, and two orders become one: the second row with the same
+// padded ID refuses the file. One padded ID alone may be real, and main
+// order and product IDs repeat by nature, so neither is refused.
+func TestZeroFilledIDMerge(t *testing.T) {
+	const padded = "6921345678901230000"
+	const reason = padded + " lost its digits in Excel; export again and open it as text"
+	asNumber := func(n int) map[string]any {
+		return map[string]any{"主订单编号": xlsxFloat(6921345678901234000 + float64(n)), "子订单编号": xlsxFloat(6921345678901234568 + float64(n))}
+	}
+	tests := []struct {
+		name, enc string
+		kind      Kind
+		header    []string
+		rows      [][]any
+		want      string // "" = imports
+	}{
+		{"workbook number cells", asXLSX, KindOrders, doudianOrderHeader,
+			[][]any{doudianOrder(1, nil), doudianOrder(2, asNumber(2)), doudianOrder(3, asNumber(3))},
+			"export.xlsx:4: 子订单编号: " + reason},
+		{"workbook number cells, one order", asXLSX, KindOrders, doudianOrderHeader,
+			[][]any{doudianOrder(1, nil), doudianOrder(2, asNumber(2))}, ""},
+		{"CSV saved with a 0 format", asGBK, KindOrders, doudianOrderHeader,
+			[][]any{doudianOrder(1, map[string]any{"子订单编号": padded}), doudianOrder(2, nil), doudianOrder(3, map[string]any{"子订单编号": padded})},
+			"export.csv:4: 子订单编号: " + reason},
+		{"sub-orders of one padded main order", asBOM, KindOrders, doudianOrderHeader,
+			[][]any{doudianOrder(1, map[string]any{"主订单编号": padded}), doudianOrder(2, map[string]any{"主订单编号": padded})}, ""},
+		{"two reviews of one padded order and product", asXLSX, KindReviews, doudianReviewHeader,
+			[][]any{doudianReview(1, map[string]any{"订单ID": xlsxFloat(6921345678901234568)}), doudianReview(2, map[string]any{"订单ID": xlsxFloat(6921345678901234570)})},
+			"export.xlsx:3: 订单ID: " + reason},
+		{"reviews of two products of one padded order", asBOM, KindReviews, doudianReviewHeader,
+			[][]any{doudianReview(1, map[string]any{"订单ID": padded, "商品ID": "3581001"}), doudianReview(2, map[string]any{"订单ID": padded, "商品ID": "3581002"})}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := newTestDB(t)
+			mustCreateShop(t, db, "dy", Douyin)
+			res, err := importExport(db, tt.kind, tt.enc, "dy", buildExport(t, tt.enc, tt.header, tt.rows))
+			if tt.want == "" {
+				if err != nil || res.Rows != len(tt.rows) {
+					t.Fatalf("import = %+v, %v; want %d rows", res, err, len(tt.rows))
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("err = %v\nwant %s", err, tt.want)
+			}
+			asImportError(t, err)
+			if n := tableCounts(t, db)[string(tt.kind)]; n != 0 {
+				t.Errorf("%s rows = %d after a refused import, want 0", tt.kind, n)
+			}
+		})
+	}
+}
+
+// A shop that reads Chinese is told why in Chinese, for an export (the
+// shop from --shop) and for a canonical file (the shop of the row).
+func TestLostDigitsChinese(t *testing.T) {
+	const want = "6.91793E+18 在 Excel 中丢失了位数；请重新导出，并以文本格式打开"
+	db := newTestDB(t)
+	mustCreateShopLang(t, db, "zh", Douyin, LangChinese)
+	data := buildExport(t, asBOM, doudianOrderHeader, [][]any{doudianOrder(1, map[string]any{"子订单编号": "6.91793E+18"})})
+	_, err := importExport(db, KindOrders, asBOM, "zh", data)
+	if err == nil || err.Error() != "export.csv:2: 子订单编号: "+want {
+		t.Errorf("export: err = %v", err)
+	}
+	_, err = importCSV(db, KindOrders, "o.csv", ordersHeader+"zh,6.91793E+18,裙,9.9,2026-11-23 10:00:00,,,,\n")
+	if err == nil || err.Error() != "o.csv:2: order_id: "+want {
+		t.Errorf("canonical: err = %v", err)
+	}
+	if n := tableCounts(t, db)["orders"]; n != 0 {
+		t.Errorf("orders rows = %d, want 0", n)
+	}
+}
+
+// A pushed JSON line whose ID is a JSON number went through a float on
+// the way: refused like the spreadsheet's.
+func TestJSONLinesFloatID(t *testing.T) {
+	db := newTestDB(t)
+	mustCreateShop(t, db, "dy", Douyin)
+	body := `{"shop":"dy","order_id":"O1","amount":"9.9","paid_at":"2026-11-23 10:00:00"}` + "\n" +
+		`{"shop":"dy","order_id":6.91793e+18,"amount":"9.9","paid_at":"2026-11-23 10:00:00"}` + "\n"
+	res, err := db.ImportFile(context.Background(), ImportRequest{Kind: KindOrders, Name: "push.jsonl", Reader: strings.NewReader(body), JSONLines: true})
+	if want := "push.jsonl:2: order_id: 6.91793e+18 lost its digits in Excel; export again and open it as text"; err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+	asImportError(t, err)
+	if res != nil || tableCounts(t, db)["orders"] != 0 {
+		t.Error("a refused import wrote orders")
+	}
+}
+
+// shapeOfID is the one check of every ID field.
+func TestShapeOfID(t *testing.T) {
+	tests := []struct {
+		in   string
+		want idShape
+	}{
+		{"6921345678901234568", idText},
+		{"O1", idText},
+		{"3581001", idText},
+		{"4012345678901234-6120001", idText},
+		{"SKU-1.2", idText},
+		{"1,234", idText},
+		{"692134567890123", idText}, // 15 digits: whole
+		{"6921345678900000", idZeroFilled},
+		{"6921345678901230000", idZeroFilled},
+		{"6.91793E+18", idFloat},
+		{"6.91793e+18", idFloat},
+		{"6,91793E+18", idFloat},
+		{"6.9179301234567803E+18", idFloat},
+		{"6E18", idFloat},
+		{"6917930123456789000.0", idFloat},
+		{"3581001.0", idFloat},
+		{"6.91793E+", idText},
+	}
+	for _, tt := range tests {
+		if got := shapeOfID(tt.in); got != tt.want {
+			t.Errorf("shapeOfID(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
