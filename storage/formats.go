@@ -141,15 +141,9 @@ var platformFormats = []*format{
 			"service":   {"服务态度"},
 			"logistics": {"物流服务"},
 		},
+		// Its dates (2026/11/20, 2026-11-20 00:00:00, a workbook's date
+		// cells) are read by parseScoreRow's day, as every scores file's.
 		required: []string{"date", "product", "service", "logistics"},
-		convert: func(get func(string) string, set func(string, string)) (bool, *fieldError) {
-			d := strings.ReplaceAll(get("date"), "/", "-")
-			if len(d) > 10 {
-				d = d[:10]
-			}
-			set("date", normaliseDate(d))
-			return false, nil
-		},
 	},
 	{
 		name: "Taobao review export", kind: KindReviews, needsShop: true,
@@ -171,20 +165,6 @@ var platformFormats = []*format{
 			return false, nil
 		},
 	},
-}
-
-// normaliseDate pads "2026-1-5" to "2026-01-05".
-func normaliseDate(d string) string {
-	parts := strings.Split(d, "-")
-	if len(parts) != 3 {
-		return d
-	}
-	for i := 1; i < 3; i++ {
-		if len(parts[i]) == 1 {
-			parts[i] = "0" + parts[i]
-		}
-	}
-	return strings.Join(parts, "-")
 }
 
 // detectFormat picks the format of a header: a platform export whose

@@ -238,7 +238,8 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 		return nil, err
 	}
 	rec := make([]string, len(all))
-	row := &csvRow{file: name, index: fieldIndex, record: rec, keywords: keywords, display: display}
+	row := &csvRow{file: name, index: fieldIndex, record: rec, keywords: keywords, display: display, serials: src.serials()}
+	ids := newIDGuard(kind, fieldIndex)
 	get := func(fld string) string { return rec[fieldIndex[fld]] }
 	set := func(fld, v string) { rec[fieldIndex[fld]] = v }
 
@@ -286,6 +287,13 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 		}
 		if f.needsShop || (req.Shop != "" && get("shop") == "") {
 			set("shop", req.Shop)
+		}
+		if fld, v := ids.check(row); fld != "" {
+			lang := ""
+			if shop := byID[get("shop")]; shop != nil {
+				lang = shop.Lang
+			}
+			return nil, row.fail(fld, lostDigits(v, lang))
 		}
 		if f.convert != nil {
 			skip, ferr := f.convert(get, set)
@@ -374,6 +382,9 @@ type csvRow struct {
 	keywords map[string][]Keyword
 	// display names each field by the file's own column, for errors.
 	display map[string]string
+	// serials reads a plain number in a time column as a spreadsheet
+	// date; nil for text sources, where it is not a time.
+	serials *serialDates
 }
 
 // get returns the value of a field; absent fields are empty.
@@ -402,10 +413,17 @@ func (r *csvRow) required(col string) (string, error) {
 }
 
 // time parses a time column in the shop's zone; empty is the zero time.
+// A workbook's date cell is read by its serial, as the wall time it shows.
 func (r *csvRow) time(col string, loc *time.Location) (time.Time, error) {
 	v := r.get(col)
 	if v == "" {
 		return time.Time{}, nil
+	}
+	if wall, ok, err := r.serials.wall(v); ok {
+		if err != nil {
+			return time.Time{}, r.fail(col, err.Error())
+		}
+		return time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, loc), nil
 	}
 	t, err := ParseTime(v, loc)
 	if err != nil {
@@ -426,6 +444,26 @@ func (r *csvRow) optFloat(col string, lo, hi float64) (*float64, error) {
 	return &f, nil
 }
 
+// day parses a required date column as YYYY-MM-DD, from any date shape
+// ParseTime reads or a workbook's date cell.
+func (r *csvRow) day(col string) (string, error) {
+	v, err := r.required(col)
+	if err != nil {
+		return "", err
+	}
+	if wall, ok, err := r.serials.wall(v); ok {
+		if err != nil {
+			return "", r.fail(col, err.Error())
+		}
+		return wall.Format(DateLayout), nil
+	}
+	d, err := parseDay(v)
+	if err != nil {
+		return "", r.fail(col, err.Error())
+	}
+	return d, nil
+}
+
 // float parses a number column within [lo, hi].
 func (r *csvRow) float(col string, lo, hi float64) (float64, error) {
 	v, err := r.required(col)
@@ -440,28 +478,6 @@ func (r *csvRow) float(col string, lo, hi float64) (float64, error) {
 		return 0, r.fail(col, fmt.Sprintf("%s is outside %g-%g", v, lo, hi))
 	}
 	return f, nil
-}
-
-// timeLayouts are the local forms a time may take besides RFC 3339.
-var timeLayouts = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006/01/02 15:04:05", "2006-01-02 15:04", "2006/01/02 15:04"}
-
-// ParseTime reads RFC 3339 or a local "YYYY-MM-DD HH:MM:SS" in loc.
-func ParseTime(s string, loc *time.Location) (time.Time, error) {
-	// The local form is what exports hold: try it first, by its shape.
-	if len(s) == 19 && s[10] == ' ' {
-		if t, err := time.ParseInLocation(timeLayouts[0], s, loc); err == nil {
-			return t, nil
-		}
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	for _, layout := range timeLayouts {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not a time (use RFC 3339 or YYYY-MM-DD HH:MM:SS)", s)
 }
 
 // ParseAmount reads a money amount in yuan ("129.9", "¥1,299.00") as fen,
@@ -507,12 +523,9 @@ var rowParsers = map[Kind]func(*csvRow, *Shop) ([]any, error){
 
 func parseScoreRow(r *csvRow, shop *Shop) ([]any, error) {
 	s := Score{ShopID: shop.ID}
-	date, err := r.required("date")
+	date, err := r.day("date")
 	if err != nil {
 		return nil, err
-	}
-	if _, err := time.Parse(DateLayout, date); err != nil {
-		return nil, r.fail("date", fmt.Sprintf("%q is not a date (use YYYY-MM-DD)", date))
 	}
 	s.Date = date
 	if shop.Platform == Taobao {
@@ -633,8 +646,8 @@ func parseRating(r *csvRow, rv *Review) error {
 		rv.Grade, rv.Rating = g, stars
 		return nil
 	}
-	var err error
-	if rv.Rating, err = strconv.Atoi(rating); err != nil || rv.Rating < 1 || rv.Rating > 5 {
+	var whole bool
+	if rv.Rating, whole = parseStars(rating); !whole {
 		return r.fail("rating", fmt.Sprintf("%q is not a whole number of stars from 1 to 5", rating))
 	}
 	return nil

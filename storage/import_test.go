@@ -321,7 +321,7 @@ func TestImportBadRowChangesNothing(t *testing.T) {
 		{"unknown shop", KindOrders, ordersHeader + "dy1,O1,a,1,2026-11-24 10:00:00,,,,\nnope,O2,a,1,2026-11-24 10:00:00,,,,\n", 3, "shop"},
 		{"empty shop", KindReviews, reviewsHeader + ",R1,,,,1,2026-11-24 10:00:00,差\n", 2, "shop"},
 		{"bad score date", KindScores, scoresHeader + "dy1,2026-11-20,80,80,80,80\ndy1,2026-02-30,80,80,80,80\n", 3, "date"},
-		{"score date not padded", KindScores, scoresHeader + "dy1,2026-1-5,80,80,80,80\n", 2, "date"},
+		{"score date month 13", KindScores, scoresHeader + "dy1,2026-13-5,80,80,80,80\n", 2, "date"},
 		{"bad review time", KindReviews, reviewsHeader + "dy1,R1,,,,1,2026-13-01 10:00:00,差\n", 2, "created_at"},
 		{"missing review time", KindReviews, reviewsHeader + "dy1,R1,,,,1,,差\n", 2, "created_at"},
 		{"bad paid_at", KindOrders, ordersHeader + "dy1,O1,a,1,yesterday,,,,\n", 2, "paid_at"},

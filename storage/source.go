@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -26,6 +28,57 @@ type source interface {
 	// tolerant relaxes parsing for exports written by spreadsheets, which
 	// quote sloppily (bare ="123" cells); canonical files stay strict.
 	tolerant()
+	// serials says how a plain number in a time column is read: as a
+	// spreadsheet date, or (nil, text sources) not as a time at all.
+	serials() *serialDates
+}
+
+// serialDates reads the plain numbers of a workbook's date cells. A
+// spreadsheet stores a date as days since its epoch, the time of day as
+// the fraction, whatever number format shows it; reading the number rather
+// than the text the format makes of it reads every format alike.
+type serialDates struct {
+	// date1904 is the workbook's date system: days since 1904-01-01 (old
+	// Mac Excel) rather than since 1899-12-30.
+	date1904 bool
+}
+
+// maxSerial is 9999-12-31, the last date a spreadsheet has.
+const maxSerial = 2958465
+
+// wall returns the wall-clock time a serial shows, to the nearest second,
+// as the fields of a UTC time; ok is false when v is not a plain number
+// (a text cell), which is then read as text.
+func (d *serialDates) wall(v string) (t time.Time, ok bool, err error) {
+	if d == nil || !plainNumber(v) {
+		return time.Time{}, false, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 1 || f > maxSerial {
+		return time.Time{}, true, fmt.Errorf("%s is a number, not a date or time", v)
+	}
+	t, err = excelize.ExcelDateToTime(f, d.date1904)
+	if err != nil {
+		return time.Time{}, true, fmt.Errorf("%s is a number, not a date or time", v)
+	}
+	return t.Round(time.Second), true, nil
+}
+
+// plainNumber reports whether v is digits with at most one decimal point,
+// the form a workbook stores a number cell's value in.
+func plainNumber(v string) bool {
+	digits, point := 0, false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !point:
+			point = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }
 
 // Encodings an import may come in.
@@ -111,11 +164,19 @@ func (s *csvSource) close() error { return nil }
 
 func (s *csvSource) tolerant() { s.r.LazyQuotes = true }
 
-// xlsxSource reads the first sheet of a workbook row by row.
+// serials is nil: a number in a CSV file is not a date.
+func (s *csvSource) serials() *serialDates { return nil }
+
+// xlsxSource reads the first sheet of a workbook row by row, as the
+// cells' values rather than as their number formats show them: a date is
+// its serial number whatever the format (serials reads it), an amount
+// formatted "¥149.00" is 149, and an ID Excel made a number shows what is
+// left of it (6.9179301234567803E+18) so the import can refuse it.
 type xlsxSource struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	line int
+	f     *excelize.File
+	rows  *excelize.Rows
+	line  int
+	dates serialDates
 }
 
 func openXLSX(r io.Reader) (*xlsxSource, error) {
@@ -128,12 +189,17 @@ func openXLSX(r io.Reader) (*xlsxSource, error) {
 		f.Close()
 		return nil, errors.New("the workbook has no sheets")
 	}
+	props, err := f.GetWorkbookProps()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("not a readable XLSX workbook: %w", err)
+	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	return &xlsxSource{f: f, rows: rows}, nil
+	return &xlsxSource{f: f, rows: rows, dates: serialDates{date1904: props.Date1904 != nil && *props.Date1904}}, nil
 }
 
 func (s *xlsxSource) header() ([]string, error) {
@@ -149,11 +215,13 @@ func (s *xlsxSource) next() ([]string, int, error) {
 		return nil, 0, io.EOF
 	}
 	s.line++
-	rec, err := s.rows.Columns()
+	rec, err := s.rows.Columns(excelize.Options{RawCellValue: true})
 	return rec, s.line, err
 }
 
 func (s *xlsxSource) tolerant() {}
+
+func (s *xlsxSource) serials() *serialDates { return &s.dates }
 
 func (s *xlsxSource) close() error {
 	s.rows.Close()
@@ -162,14 +230,22 @@ func (s *xlsxSource) close() error {
 
 // cleanCell undoes what spreadsheets do to IDs and text in exports: a
 // leading tab or apostrophe that keeps a long number from being shown in
-// scientific notation, ="…" formula quoting, and surrounding spaces.
+// scientific notation, ="…" formula quoting, and surrounding spaces. A
+// dash alone is how exports and people write "nothing" (an unshipped
+// order's 发货时间, an unpaid one's 支付完成时间): it is empty, in every
+// column of every format, so no column parser has to know.
 func cleanCell(v string) string {
 	v = strings.TrimSpace(v)
 	v = strings.TrimLeft(v, "\t'")
 	if strings.HasPrefix(v, `="`) && strings.HasSuffix(v, `"`) && len(v) >= 3 {
 		v = v[2 : len(v)-1]
 	}
-	return strings.TrimSpace(v)
+	v = strings.TrimSpace(v)
+	switch v {
+	case "-", "--", "—", "——", "－":
+		return ""
+	}
+	return v
 }
 
 // jsonlSource reads JSON lines: one object per line with canonical field
@@ -227,3 +303,6 @@ func (s *jsonlSource) next() ([]string, int, error) {
 
 func (s *jsonlSource) close() error { return nil }
 func (s *jsonlSource) tolerant()    {}
+
+// serials is nil: a JSON number is not a date.
+func (s *jsonlSource) serials() *serialDates { return nil }
