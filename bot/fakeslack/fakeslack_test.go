@@ -232,6 +232,11 @@ func TestSocketHelloAndDisconnect(t *testing.T) {
 	if evt := next(); evt.Type != socketmode.EventTypeHello || evt.Request.EnvelopeID != "" {
 		t.Fatalf("first message: %s %+v, want hello without an envelope ID", evt.Type, evt.Request)
 	}
+	// The fake writes hello before it takes the connection as current:
+	// wait for that, as SendEnvelope's callers wait with WaitSocket.
+	if !fake.WaitConnections(1, 5*time.Second) {
+		t.Fatal("the fake did not take the first connection")
+	}
 	if err := fake.SendDisconnect("refresh_requested"); err != nil {
 		t.Fatal(err)
 	}

@@ -272,3 +272,31 @@ func TestShopSet(t *testing.T) {
 		t.Fatalf("unknown shop: exit %d, %q", code, errOut)
 	}
 }
+
+// TestImportRefusesExcelMangledIDs: an export whose IDs Excel turned into
+// 6.91793E+18 is refused from the CLI with the file, line, the export's own
+// column and the reason, in the shop's language, exit 1, nothing written.
+func TestImportRefusesExcelMangledIDs(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	mustRun(t, db, "shop", "add", "dy", "--name", "潮衣馆", "--platform", "douyin")
+	mustRun(t, db, "shop", "add", "dy-zh", "--name", "家居小铺", "--platform", "douyin", "--lang", "zh")
+	file := filepath.Join(t.TempDir(), "orders.csv")
+	export := "主订单编号,子订单编号,选购商品,订单应付金额,支付完成时间,承诺发货时间,发货时间,订单状态\n" +
+		"6921345678901234567,6921345678901234568,连衣裙,149.00,2026/11/22 0:54,-,-,待发货\n" +
+		"6.91793E+18,6.91793E+18,连衣裙,149.00,2026/11/22 0:54,-,-,待发货\n"
+	if err := os.WriteFile(file, []byte(export), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for shop, reason := range map[string]string{
+		"dy":    "子订单编号: 6.91793E+18 lost its digits in Excel; export again and open it as text",
+		"dy-zh": "子订单编号: 6.91793E+18 在 Excel 中丢失了位数；请重新导出，并以文本格式打开",
+	} {
+		_, errOut, code := run(t, db, "", "import", "orders", file, "--shop", shop)
+		if code != 1 || !strings.Contains(errOut, file+":3: "+reason) {
+			t.Errorf("--shop %s: exit %d, %q; want 1 and %q", shop, code, errOut, reason)
+		}
+	}
+	if out := mustRun(t, db, "run", "shipments", "--shop", "dy"); strings.Contains(out, "6921345678901234568") {
+		t.Errorf("a refused file left an order behind: %q", out)
+	}
+}
