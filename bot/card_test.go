@@ -410,3 +410,19 @@ func TestCardGradeWithoutStars(t *testing.T) {
 		}
 	}
 }
+
+// TestGrowthPenaltyUnderAGate: a growth-stage shop penalised to 60 is under
+// the 精选联盟 line, and both the card and the all-shops line say so.
+func TestGrowthPenaltyUnderAGate(t *testing.T) {
+	r := growthStage()
+	r.Latest = growthScore("2026-11-24", 60)
+	text := cardDoc(r).message().Text
+	for _, want := range []string{"商家体验分 60.0 · growth stage", "▼10.0 vs previous day", "10.0 below the 70 line (精选联盟)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("card lacks %q:\n%s", want, text)
+		}
+	}
+	if ln := summaryLine(en, r).render(false); !strings.Contains(ln, "growth stage 60.0 · 10.0 below the 70 line (精选联盟)") {
+		t.Errorf("all-shops line: %s", ln)
+	}
+}

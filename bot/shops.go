@@ -48,10 +48,14 @@ func summaryLine(l lang, r *storage.DayReport) line {
 		ln = append(ln, txt(l.t("all.noscore")))
 	case r.GrowthStage():
 		growth := l.t("all.growth")
-		if v, ok := overallOf(r.Latest); ok {
+		v, ok := overallOf(r.Latest)
+		if ok {
 			growth += " " + num(p, v)
 		}
 		ln = append(ln, txt(growth))
+		if ok {
+			ln = append(ln, gateBelow(l, &r.Shop, v)...)
+		}
 	case p == storage.Taobao:
 		ln = append(ln, txt(fmt.Sprintf("DSR %s / %s / %s", num(p, r.Latest.Value(storage.DimProduct)), num(p, r.Latest.Value(storage.DimService)), num(p, r.Latest.Value(storage.DimLogistics)))))
 	default:
@@ -62,14 +66,21 @@ func summaryLine(l lang, r *storage.DayReport) line {
 				ln = append(ln, txt(" "+delta(p, overall-prev)))
 			}
 		}
-		// Under one of its gates a shop is losing traffic now: say so.
-		if _, above := r.Shop.NearestGates(overall); above != nil {
-			ln = append(ln, txt(" · "+l.t("card.gate.below", num(p, above.Score-overall), gateScore(above), above.Name)))
-		}
+		ln = append(ln, gateBelow(l, &r.Shop, overall)...)
 	}
 	if r.Stale() {
 		ln = append(ln, txt(" ("+r.Latest.Date+")"))
 	}
 	ln = append(ln, txt(" · "+l.t("all.line", r.NewBadCount, r.LateCount, r.AtRiskCount)))
 	return ln
+}
+
+// gateBelow names the gate a shop's shown score is under, if any: under one
+// of its gates a shop is losing traffic now, growth stage (60 after a
+// penalty) or formal.
+func gateBelow(l lang, shop *storage.Shop, score float64) []span {
+	if _, above := shop.NearestGates(score); above != nil {
+		return []span{txt(" · " + l.t("card.gate.below", num(storage.Douyin, above.Score-score), gateScore(above), above.Name))}
+	}
+	return nil
 }
