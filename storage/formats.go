@@ -13,6 +13,9 @@ type format struct {
 	kind Kind
 	// platform exports carry no shop column: the shop comes from --shop.
 	needsShop bool
+	// platform is the marketplace whose export this is; a shop of the
+	// other one cannot take it. Empty for the canonical CSV.
+	platform Platform
 	// detect lists header names that, all present, identify the format.
 	detect []string
 	// columns maps canonical fields to the export's column names (the
@@ -69,7 +72,7 @@ func canonicalFormat(k Kind) *format {
 // their header row.
 var platformFormats = []*format{
 	{
-		name: "抖店 order export (订单导出)", kind: KindOrders, needsShop: true,
+		name: "抖店 order export (订单导出)", kind: KindOrders, needsShop: true, platform: Douyin,
 		detect: []string{"主订单编号", "子订单编号"},
 		columns: map[string][]string{
 			"order_id":         {"子订单编号"},
@@ -106,7 +109,7 @@ var platformFormats = []*format{
 		},
 	},
 	{
-		name: "抖店 review export (评价管理)", kind: KindReviews, needsShop: true,
+		name: "抖店 review export (评价管理)", kind: KindReviews, needsShop: true, platform: Douyin,
 		detect: []string{"评价日期", "商品评价得分"},
 		columns: map[string][]string{
 			"order_id":   {"订单ID", "订单编号"},
@@ -133,7 +136,7 @@ var platformFormats = []*format{
 		},
 	},
 	{
-		name: "Taobao DSR history", kind: KindScores, needsShop: true,
+		name: "Taobao DSR history", kind: KindScores, needsShop: true, platform: Taobao,
 		detect: []string{"描述相符", "服务态度", "物流服务"},
 		columns: map[string][]string{
 			"date":      {"日期", "统计日期", "date"},
@@ -146,7 +149,7 @@ var platformFormats = []*format{
 		required: []string{"date", "product", "service", "logistics"},
 	},
 	{
-		name: "Taobao review export", kind: KindReviews, needsShop: true,
+		name: "Taobao review export", kind: KindReviews, needsShop: true, platform: Taobao,
 		detect: []string{"宝贝ID", "评价内容"},
 		columns: map[string][]string{
 			"review_id":  {"评价ID"},

@@ -127,7 +127,7 @@ func TestExportErrors(t *testing.T) {
 		{"missing required column", "orders", "dy", "主订单编号,子订单编号,支付完成时间\n1,2,2026-11-24 10:00:00\n", "x.csv:1: 订单应付金额: missing column"},
 		{"bad rating", "reviews", "dy", "评价日期,订单ID,商品ID,商品评价得分\n2026-11-24 10:00:00,1,2,六\n", "x.csv:2: 商品评价得分: \"六\" is not a whole number"},
 		{"bad time", "orders", "dy", "主订单编号,子订单编号,订单应付金额,支付完成时间\n1,2,3,昨天\n", "x.csv:2: 支付完成时间: \"昨天\" is not a time"},
-		{"unknown --shop", "orders", "nope", "主订单编号\n", "x.csv:0: --shop: unknown shop \"nope\""},
+		{"unknown --shop", "orders", "nope", "主订单编号\n", "--shop: unknown shop \"nope\" (add it first: dsrbot shop add nope"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,5 +244,33 @@ func TestPickupIsShipTime(t *testing.T) {
 	_, err := importCSV(db, KindOrders, "orders.csv", "shop,order_id,amount,paid_at,picked_up_at\ndy,x,10,2026-11-20 10:00:00,2026-11-20 09:00:00\n")
 	if err == nil || !strings.HasPrefix(err.Error(), "orders.csv:2: picked_up_at: is before paid_at") {
 		t.Errorf("a pickup before payment: %v", err)
+	}
+}
+
+// TestExportForTheWrongPlatform: a 抖店 export named into a Taobao shop (or
+// the reverse) is refused with both names, not imported.
+func TestExportForTheWrongPlatform(t *testing.T) {
+	db := newTestDB(t)
+	mustCreateShop(t, db, "dy-kids", Douyin)
+	mustCreateShop(t, db, "tb-bags", Taobao)
+	for _, tt := range []struct {
+		kind       Kind
+		file, shop string
+		want       string
+	}{
+		{KindOrders, "doudian_orders.csv", "tb-bags", "doudian_orders.csv:1: --shop: this is a 抖店 order export (订单导出), but tb-bags is a Taobao shop; name a Douyin (抖店) shop"},
+		{KindReviews, "doudian_reviews.csv", "tb-bags", "doudian_reviews.csv:1: --shop: this is a 抖店 review export (评价管理), but tb-bags is a Taobao shop"},
+		{KindScores, "taobao_dsr.csv", "dy-kids", "taobao_dsr.csv:1: --shop: this is a Taobao DSR history, but dy-kids is a Douyin (抖店) shop; name a Taobao shop"},
+		{KindReviews, "taobao_reviews.csv", "dy-kids", "taobao_reviews.csv:1: --shop: this is a Taobao review export, but dy-kids is a Douyin (抖店) shop"},
+	} {
+		_, err := importSample(t, db, tt.kind, tt.file, tt.shop)
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s into %s: %v, want %q", tt.file, tt.shop, err, tt.want)
+		}
+	}
+	for table, n := range tableCounts(t, db) {
+		if n != 0 && table != "shops" {
+			t.Errorf("%d rows in %s after refused imports", n, table)
+		}
 	}
 }

@@ -84,6 +84,11 @@ type ImportError struct {
 func (e *ImportError) Unwrap() error { return e.Err }
 
 func (e *ImportError) Error() string {
+	if e.Line == 0 {
+		// A problem with the command, not with a line of the file
+		// (an unknown --shop): FILE:0 would send the reader to the file.
+		return fmt.Sprintf("%s: %s", e.Column, e.Reason)
+	}
 	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Column, e.Reason)
 }
 
@@ -177,6 +182,9 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 	}
 	if f.needsShop && req.Shop == "" {
 		return nil, fail(1, "--shop", "this is a "+f.name+", which has no shop column: name the shop with --shop ID")
+	}
+	if shop := byID[req.Shop]; f.platform != "" && shop != nil && shop.Platform != f.platform {
+		return nil, fail(1, "--shop", fmt.Sprintf("this is a %s, but %s is a %s shop; name a %s shop", f.name, shop.ID, platformName(shop.Platform), platformName(f.platform)))
 	}
 	if f.needsShop {
 		src.tolerant()
@@ -345,6 +353,14 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// platformName is how an import error names a marketplace.
+func platformName(p Platform) string {
+	if p == Taobao {
+		return "Taobao"
+	}
+	return "Douyin (抖店)"
 }
 
 func contains(list []string, s string) bool {
