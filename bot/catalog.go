@@ -97,6 +97,7 @@ var catalog = map[string][2]string{
 	"dur.dh":      {"%dd %dh", "%d天%d小时"},
 	"more":        {"and %d more", "还有 %d 条"},
 	"list.sep":    {", ", "、"},
+	"list.semi":   {"; ", "；"},
 
 	// All shops.
 	"all.title":   {"All shops · %s", "全部店铺 · %s"},
@@ -122,7 +123,7 @@ var catalog = map[string][2]string{
 	"late.late":   {"Late now (%d)", "已超时（%d）"},
 	"late.atrisk": {"At risk, due within %d h (%d)", "即将超时，%d 小时内到期（%d）"},
 	"late.none":   {"No order is late or at risk. 👍", "没有超时或即将超时的订单。👍"},
-	"late.line":   {"%s · %s · ¥%s · due %s (%s) · ¥%s at stake · %s", "%s · %s · ¥%s · 应发 %s（%s）· 涉及赔付 ¥%s · %s"},
+	"late.line":   {"%s · %s · ¥%s · due %s (%s)%s · %s", "%s · %s · ¥%s · 应发 %s（%s）%s · %s"},
 
 	// Follow-ups.
 	"assign.ok":          {": follow-up assigned.", "：已分配跟进。"},
@@ -169,7 +170,15 @@ var catalog = map[string][2]string{
 	"ship.resolved.heading": {"Shipped since the warning", "预警后已发货"},
 	"ship.late":             {"%d × %s late", "%d 单 %s 已超时"},
 	"ship.atrisk":           {"%d × %s at risk", "%d 单 %s 即将超时"},
-	"ship.group":            {"(first %s; ¥%s at stake): %s", "（最早%s；涉及赔付 ¥%s）：%s"},
+	"ship.group":            {"(first %s): %s", "（最早%s）：%s"},
+	"stake.owed":            {"¥%s owed", "已需赔付 ¥%s"},
+	"stake.next":            {"¥%s if still unshipped at %s", "若 %[2]s 仍未发货需赔付 ¥%[1]s"},
+	"stake.next.group":      {"up to ¥%s from %s if still unshipped", "若仍未发货，自 %[2]s 起最多赔付 ¥%[1]s"},
+	"promise.same_day":      {"same-day", "当日发货"},
+	"promise.next_day":      {"next-day", "次日发货"},
+	"promise.48h":           {"48h", "48小时发货"},
+	"promise.custom":        {"set time", "指定时间发货"},
+	"promise.presale":       {"presale", "预售"},
 	"ship.noproduct":        {"(no product name)", "（无商品名）"},
 	"ship.footer":           {"All open orders: /dsr late %s", "全部未发货订单：/dsr late %s"},
 

@@ -88,7 +88,10 @@ func TestDigestAndWarningsGolden(t *testing.T) {
 		AtRisk: []storage.Order{{OrderID: "B1", Product: "连衣裙 L 黑色", AmountFen: 15900, PaidAt: cardNow.Add(-45 * time.Hour), ShipBy: cardNow.Add(3 * time.Hour)}},
 	}
 	m = RenderShipments(ship)
-	for _, w := range []string{"2 × 羊毛大衣 late (first due 12h ago; ¥14.97 at stake): A1、A2", "1 × 连衣裙 L 黑色 at risk (first due in 3h; ¥2.00 at stake): B1", "Warehouse: <@U0BO0001>"} {
+	for _, w := range []string{ // Money is said with when it becomes owed: the 48 h promise owes
+		// 1% once more than 48 h late (A1 from 11-25 22:00).
+		"2 × 羊毛大衣 late (first due 12h ago; up to ¥14.97 from 11-25 22:00 if still unshipped): A1、A2",
+		"1 × 连衣裙 L 黑色 at risk (first due in 3h; ¥2.00 if still unshipped at 11-26 13:00): B1", "Warehouse: <@U0BO0001>"} {
 		if !strings.Contains(strings.ReplaceAll(m.Text, ", ", "、"), w) {
 			t.Errorf("warnings lack %q:\n%s", w, m.Text)
 		}

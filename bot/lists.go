@@ -124,7 +124,7 @@ func (b *Bot) late(ctx context.Context, shop *storage.Shop) (*doc, error) {
 		s := section{heading: heading}
 		for _, r := range rows {
 			o := r.o
-			ln := line{bold(o.OrderID), txt(" · " + l.t("late.line", o.Product, string(o.Promise), yuan(o.AmountFen), o.ShipBy.In(r.shop.Location()).Format("01-02 15:04"), due(l, now, o.ShipBy), yuan(storage.AtStake(&o, now)), r.shop.ID))}
+			ln := line{bold(o.OrderID), txt(" · " + l.t("late.line", o.Product, l.t("promise."+string(o.Promise)), yuan(o.AmountFen), o.ShipBy.In(r.shop.Location()).Format("01-02 15:04"), due(l, now, o.ShipBy), stakeText(l, storage.StakeOf(&o, now), false, r.shop.Location()), r.shop.ID))}
 			s.lines = append(s.lines, ln)
 		}
 		if n := total - len(rows); n > 0 {

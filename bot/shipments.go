@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dsrbot/dsrbot/storage"
@@ -17,10 +18,10 @@ func RenderShipments(r *storage.ShipmentReport) Message {
 	d := &doc{lang: l, title: l.t("ship.title", r.Shop.Name, r.Shop.ID)}
 	now := r.Now
 	if len(r.Late) > 0 {
-		d.sections = append(d.sections, section{heading: l.t("ship.late.heading"), lines: groupLines(l, r.Late, now, "ship.late")})
+		d.sections = append(d.sections, section{heading: l.t("ship.late.heading"), lines: groupLines(l, r.Late, now, r.Shop.Location(), "ship.late")})
 	}
 	if len(r.AtRisk) > 0 {
-		d.sections = append(d.sections, section{heading: l.t("ship.atrisk.heading", r.Shop.WarnHours), lines: groupLines(l, r.AtRisk, now, "ship.atrisk")})
+		d.sections = append(d.sections, section{heading: l.t("ship.atrisk.heading", r.Shop.WarnHours), lines: groupLines(l, r.AtRisk, now, r.Shop.Location(), "ship.atrisk")})
 	}
 	if len(r.Resolved) > 0 {
 		ids := make([]string, len(r.Resolved))
@@ -45,7 +46,7 @@ func RenderShipmentsJSON(r *storage.ShipmentReport) (text string, blocks []byte,
 
 // groupLines is one line per product: how many orders, when the first is
 // due (or how late the oldest is), the money at stake, and the order IDs.
-func groupLines(l lang, orders []storage.Order, now time.Time, key string) []line {
+func groupLines(l lang, orders []storage.Order, now time.Time, loc *time.Location, key string) []line {
 	groups := map[string][]storage.Order{}
 	var products []string
 	for _, o := range orders {
@@ -62,10 +63,17 @@ func groupLines(l lang, orders []storage.Order, now time.Time, key string) []lin
 	var out []line
 	for _, p := range products {
 		g := groups[p]
-		var stake int64
+		var stake storage.Stake
 		ids := make([]string, len(g))
 		for i := range g {
-			stake += storage.AtStake(&g[i], now)
+			st := storage.StakeOf(&g[i], now)
+			stake.Owed += st.Owed
+			if st.Next > 0 {
+				stake.Next += st.Next
+				if stake.From.IsZero() || st.From.Before(stake.From) {
+					stake.From = st.From
+				}
+			}
 			ids[i] = g[i].OrderID
 		}
 		name := p
@@ -74,7 +82,7 @@ func groupLines(l lang, orders []storage.Order, now time.Time, key string) []lin
 		}
 		out = append(out, line{
 			bold(l.t(key, len(g), name)),
-			txt(" " + l.t("ship.group", due(l, now, g[0].ShipBy), yuan(stake), idList(l, ids))),
+			txt(" " + l.t("ship.group", due(l, now, g[0].ShipBy)+stakeText(l, stake, len(g) > 1, loc), idList(l, ids))),
 		})
 	}
 	return out
@@ -94,4 +102,27 @@ func idList(l lang, ids []string) string {
 		out += id
 	}
 	return out
+}
+
+// stakeText says what late shipping costs, so that money is never read as
+// owed before it is: "; ¥2.99 owed", "; ¥2.99 if still unshipped at 11-26
+// 14:00", or both. For a group, the next step is the sum of each order's
+// and starts with the first of them ("up to …, from …"). Empty when the
+// table has nothing to say.
+func stakeText(l lang, s storage.Stake, group bool, loc *time.Location) string {
+	var parts []string
+	if s.Owed > 0 {
+		parts = append(parts, l.t("stake.owed", yuan(s.Owed)))
+	}
+	if s.Next > 0 {
+		key := "stake.next"
+		if group {
+			key = "stake.next.group"
+		}
+		parts = append(parts, l.t(key, yuan(s.Next), s.From.In(loc).Format("01-02 15:04")))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return l.t("list.semi") + strings.Join(parts, l.t("list.semi"))
 }

@@ -88,20 +88,33 @@ func Compensation(o *Order, t time.Time) int64 {
 	return owed
 }
 
-// AtStake is the money a warning names: what the order owes now if it is
-// already in a compensation tier, else what it will owe once it reaches the
-// first one.
-func AtStake(o *Order, now time.Time) int64 {
-	if owed := Compensation(o, now); owed > 0 {
-		return owed
+// Stake is the compensation a late or at-risk order faces, so a warning can
+// say what is owed and when more would be: "¥2.99 if still unshipped at
+// 11-26 14:00" rather than a bare "¥2.99 at stake" that reads as owed now.
+type Stake struct {
+	// Owed is what the order owes at now, if it shipped now.
+	Owed int64
+	// Next is what it will owe once it is late past From, the next step
+	// of the table; zero when no step is left.
+	Next int64
+	From time.Time
+}
+
+// StakeOf returns an unshipped order's stake at now.
+func StakeOf(o *Order, now time.Time) Stake {
+	st := Stake{Owed: Compensation(o, now)}
+	if o.Cancelled {
+		return st
 	}
 	band := bandOf(o.ShipBy.Sub(o.PaidAt))
 	for _, tier := range compensationTable {
-		if tier.promisedUpTo == band {
-			return tier.amount(o.AmountFen)
+		// A tier applies once the order is more than lateOver late.
+		if from := o.ShipBy.Add(tier.lateOver); tier.promisedUpTo == band && !from.Before(now) {
+			st.Next, st.From = tier.amount(o.AmountFen), from
+			break
 		}
 	}
-	return 0
+	return st
 }
 
 // bandOf returns the promise band (a table row's promisedUpTo) of a promise.

@@ -62,17 +62,40 @@ func TestCompensationTable(t *testing.T) {
 	}
 }
 
-func TestAtStake(t *testing.T) {
-	// A 48h-promise order 3 h late owes nothing yet; at stake is what it
-	// will owe after 48 h late.
-	o := orderPromised(48*time.Hour, 100000)
-	if got := AtStake(o, o.ShipBy.Add(3*time.Hour)); got != 1000 {
-		t.Fatalf("at stake = %d, want 1000", got)
+func TestStakeOf(t *testing.T) {
+	at := func(o *Order, late time.Duration) time.Time { return o.ShipBy.Add(late) }
+	o48 := orderPromised(48*time.Hour, 100000)
+	o72 := orderPromised(72*time.Hour, 100000)
+	o300 := orderPromised(300*time.Hour, 29900)
+	tests := []struct {
+		name string
+		o    *Order
+		now  time.Time
+		want Stake
+	}{
+		// 48 h promise: nothing until 48 h late, then 1%.
+		{"48h, due in 2h", o48, at(o48, -2*time.Hour), Stake{Next: 1000, From: at(o48, 48*time.Hour)}},
+		{"48h, 3h late", o48, at(o48, 3*time.Hour), Stake{Next: 1000, From: at(o48, 48*time.Hour)}},
+		{"48h, 49h late", o48, at(o48, 49*time.Hour), Stake{Owed: 1000}},
+		// 72 h promise: 1% from the deadline, 3% beyond 48 h late.
+		{"72h, due in 1h", o72, at(o72, -time.Hour), Stake{Next: 1000, From: o72.ShipBy}},
+		{"72h, 3h late", o72, at(o72, 3*time.Hour), Stake{Owed: 1000, Next: 3000, From: at(o72, 48*time.Hour)}},
+		{"72h, 50h late", o72, at(o72, 50*time.Hour), Stake{Owed: 3000}},
+		// Beyond 240 h: 1% (3-50) then 5% (5-50): floors apply to ¥299.
+		{"300h, 1h late", o300, at(o300, time.Hour), Stake{Owed: 300, Next: 1495, From: at(o300, 48*time.Hour)}},
 	}
-	// Already in the 3% tier: at stake is what it owes now.
-	o = orderPromised(72*time.Hour, 100000)
-	if got := AtStake(o, o.ShipBy.Add(50*time.Hour)); got != 3000 {
-		t.Fatalf("at stake = %d, want 3000", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := StakeOf(tt.o, tt.now)
+			if got.Owed != tt.want.Owed || got.Next != tt.want.Next || !got.From.Equal(tt.want.From) {
+				t.Errorf("StakeOf = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+	cancelled := *o72
+	cancelled.Cancelled = true
+	if got := StakeOf(&cancelled, at(o72, 50*time.Hour)); got != (Stake{}) {
+		t.Errorf("a cancelled order's stake = %+v", got)
 	}
 }
 
