@@ -44,10 +44,6 @@ type Digests struct {
 	Log    *slog.Logger
 }
 
-// DigestKey is the outbox key of a shop's digest of a local day: one digest
-// per shop per day, whoever enqueues it.
-func DigestKey(shopID, day string) string { return storage.OutboxKey(KindDigest, shopID, day) }
-
 // Sweep enqueues the digest of every shop whose schedule has fired today
 // and whose digest for today is not in the outbox yet. It returns how many
 // it enqueued. A shop that fails is logged and skipped, so one bad shop

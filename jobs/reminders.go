@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/dsrbot/dsrbot/storage"
@@ -86,7 +85,6 @@ func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 	add := func(key, kind, channel string, m Rendered) {
 		msgs = append(msgs, storage.OutboxMessage{Key: key, ShopID: s.ID, Kind: kind, Channel: channel, Text: m.Text, Blocks: string(m.Blocks)})
 	}
-	stamp := strconv.FormatInt(now.Unix(), 10)
 	// Only owners with a Slack user ID can get a direct message; the rest
 	// (names typed in the local shell) stay out of this run's record.
 	direct := r.Overdue[:0]
@@ -100,8 +98,9 @@ func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 			return 0, fmt.Errorf("render: %w", err)
 		}
 		// Once per follow-up and owner and cycle: reminded_at, cleared by a
-		// reassignment or a reopening, is what keeps it to once.
-		add(storage.OutboxKey(KindReminder, s.ID, rv.ReviewID, rv.Owner, stamp), KindReminder, rv.Owner, m)
+		// reassignment or a reopening, is what keeps it to once, and the
+		// cycle in the key lets the next cycle's reminder in.
+		add(ReminderKey(r, rv), KindReminder, rv.Owner, m)
 		direct = append(direct, *rv)
 	}
 	r.Overdue = direct
@@ -111,7 +110,7 @@ func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 			if err != nil {
 				return 0, fmt.Errorf("render: %w", err)
 			}
-			add(storage.OutboxKey(KindFollowUps, s.ID, stamp), KindFollowUps, s.Channel, m)
+			add(FollowUpsKey(r), KindFollowUps, s.Channel, m)
 		}
 		for i := range r.Clusters {
 			c := &r.Clusters[i]
@@ -119,7 +118,7 @@ func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 			if err != nil {
 				return 0, fmt.Errorf("render: %w", err)
 			}
-			add(storage.ClusterKeyPrefix(s.ID, c.Key)+stamp, KindCluster, s.Channel, m)
+			add(ClusterKey(s.ID, c), KindCluster, s.Channel, m)
 		}
 	} else {
 		// Without a channel there is nobody to tell: leave escalations,

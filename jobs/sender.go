@@ -20,6 +20,10 @@ type OutboxStore interface {
 	MarkSent(ctx context.Context, id int64, owner, ts string, now time.Time) error
 	Reschedule(ctx context.Context, id int64, owner string, next time.Time, cause string) error
 	MarkFailed(ctx context.Context, id int64, owner, cause string, now time.Time) error
+	// For DeliverWithin: where given messages stand, and when each channel
+	// can next be tried.
+	OutboxByKeys(ctx context.Context, keys []string) ([]storage.OutboxMessage, error)
+	NextInChannel(ctx context.Context, channel string) (*storage.OutboxMessage, bool, error)
 }
 
 // Delivery posts to chat. Deliver makes one attempt and carries key with the
@@ -60,6 +64,23 @@ type Sender struct {
 	Lease time.Duration
 	// GiveUpAfter is how long after it was enqueued a message is retried.
 	GiveUpAfter time.Duration
+	// Sleep waits in DeliverWithin, and must advance the clock Now reads:
+	// tests pass a fake clock's, so that waiting out a Retry-After takes
+	// no real time. Nil sleeps for real, until ctx ends.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Retry is a failed attempt that will be tried again, and why: what a
+// person waiting for the message is told.
+type Retry struct {
+	Key     string
+	Channel string
+	// Wait is how long until the next attempt. Asked says the service
+	// asked for it (HTTP 429 with Retry-After); otherwise it is the
+	// sender's backoff after a server or network error.
+	Wait  time.Duration
+	Asked bool
+	Err   error
 }
 
 // drains numbers the drains of this process.
@@ -69,6 +90,12 @@ var drains atomic.Int64
 // Messages that must wait (429, an outage) are rescheduled in the outbox,
 // not slept on, so a drain never blocks and a restart loses no retry.
 func (s *Sender) Drain(ctx context.Context) (int, error) {
+	return s.drain(ctx, nil)
+}
+
+// drain is Drain, telling onRetry (when set) of each attempt that failed
+// and will be retried.
+func (s *Sender) drain(ctx context.Context, onRetry func(Retry)) (int, error) {
 	owner := fmt.Sprintf("%s#%d", s.Owner, drains.Add(1))
 	sent := 0
 	for {
@@ -80,7 +107,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 			return sent, nil
 		}
 		for i := range claimed {
-			if ok, err := s.deliver(ctx, owner, &claimed[i]); err != nil {
+			if ok, err := s.deliver(ctx, owner, &claimed[i], onRetry); err != nil {
 				return sent, err
 			} else if ok {
 				sent++
@@ -90,7 +117,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 }
 
 // deliver makes one attempt at one claimed message and records the outcome.
-func (s *Sender) deliver(ctx context.Context, owner string, m *storage.OutboxMessage) (bool, error) {
+func (s *Sender) deliver(ctx context.Context, owner string, m *storage.OutboxMessage, onRetry func(Retry)) (bool, error) {
 	log := s.log().With("key", m.Key, "channel", m.Channel, "attempt", m.Attempts)
 	// Renew the lease right before the attempt: earlier messages of this
 	// batch may have taken long enough for it to lapse and another sender
@@ -117,26 +144,167 @@ func (s *Sender) deliver(ctx context.Context, owner string, m *storage.OutboxMes
 		return true, s.Store.MarkSent(ctx, m.ID, owner, ts, s.now())
 	}
 	now := s.now()
-	wait, retry := retryable(err, m.Attempts)
+	wait, asked, retry := retryable(err, m.Attempts)
 	if !retry || now.Add(wait).Sub(m.CreatedAt) > s.giveUpAfter() {
 		log.ErrorContext(ctx, "giving up on a message", "err", err)
 		return false, s.Store.MarkFailed(ctx, m.ID, owner, err.Error(), now)
 	}
 	log.WarnContext(ctx, "delivery failed; will retry", "wait", wait, "err", err)
-	return false, s.Store.Reschedule(ctx, m.ID, owner, now.Add(wait), err.Error())
+	if err := s.Store.Reschedule(ctx, m.ID, owner, now.Add(wait), err.Error()); err != nil {
+		return false, err
+	}
+	if onRetry != nil {
+		onRetry(Retry{Key: m.Key, Channel: m.Channel, Wait: wait, Asked: asked, Err: err})
+	}
+	return false, nil
 }
 
-// retryable says whether a failed delivery is worth another try, and when.
-func retryable(err error, attempts int) (time.Duration, bool) {
+// retryable says whether a failed delivery is worth another try, and when;
+// asked says the service set the wait. This is the one retry policy: the
+// scheduler's drains and a waiting `dsrbot run` both follow it.
+func retryable(err error, attempts int) (wait time.Duration, asked, retry bool) {
 	var ra interface{ RetryAfter() time.Duration }
 	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
-		return ra.RetryAfter(), true
+		return ra.RetryAfter(), true, true
 	}
 	var tmp interface{ Temporary() bool }
 	if errors.As(err, &tmp) && tmp.Temporary() {
-		return backoff(attempts), true
+		return backoff(attempts), false, true
 	}
-	return 0, false
+	return 0, false, false
+}
+
+// Settled is where the messages DeliverWithin waited for stand at its end.
+type Settled struct {
+	// Sent counts every message the drains delivered, the awaited ones
+	// and any other that was due.
+	Sent int
+	// Delivered, Pending and Failed are the awaited messages: posted,
+	// still to be retried (a sender delivers them later), given up on.
+	Delivered, Pending, Failed []storage.OutboxMessage
+}
+
+// minWait keeps DeliverWithin from spinning when a channel is due but was
+// not claimed (another sender's claim ended at that very moment).
+const minWait = 250 * time.Millisecond
+
+// DeliverWithin delivers the outbox until the messages with the keys are
+// delivered or given up on, waiting between attempts as the retry policy
+// says (Retry-After, else backoff) for at most within: `dsrbot run` must
+// not exit with its message still waiting on a 429 that lasts a second,
+// nor hang for the day a sender keeps retrying. It stops early when no
+// awaited message can be tried again before the time is up, and makes a
+// single attempt when within is 0. waiting, when set, hears of the failed
+// attempts each time it is about to wait for their retry.
+//
+// It sleeps through s.Sleep and reads s.Now, so a test waits out a
+// Retry-After on a fake clock in no time.
+func (s *Sender) DeliverWithin(ctx context.Context, keys []string, within time.Duration, waiting func([]Retry)) (Settled, error) {
+	var st Settled
+	deadline := s.now().Add(within)
+	for {
+		var retries []Retry
+		n, err := s.drain(ctx, func(r Retry) { retries = append(retries, r) })
+		st.Sent += n
+		if err != nil {
+			return st, err
+		}
+		if err := s.settle(ctx, keys, &st); err != nil || len(st.Pending) == 0 || within <= 0 {
+			return st, err
+		}
+		next, err := s.nextTry(ctx, st.Pending)
+		if err != nil {
+			return st, err
+		}
+		now := s.now()
+		if next.After(deadline) || !now.Before(deadline) {
+			return st, nil
+		}
+		if waiting != nil {
+			if rs := retriesOf(retries, st.Pending); len(rs) > 0 {
+				waiting(rs)
+			}
+		}
+		if err := s.sleep(ctx, max(next.Sub(now), minWait)); err != nil {
+			return st, err
+		}
+	}
+}
+
+// retriesOf keeps the retries that hold up the pending messages: their
+// own, and those of earlier messages in their channels.
+func retriesOf(retries []Retry, pending []storage.OutboxMessage) []Retry {
+	channels := map[string]bool{}
+	for _, m := range pending {
+		channels[m.Channel] = true
+	}
+	var out []Retry
+	for _, r := range retries {
+		if channels[r.Channel] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// settle sorts the awaited messages by where they stand.
+func (s *Sender) settle(ctx context.Context, keys []string, st *Settled) error {
+	rows, err := s.Store.OutboxByKeys(ctx, keys)
+	if err != nil {
+		return err
+	}
+	st.Delivered, st.Pending, st.Failed = nil, nil, nil
+	for _, m := range rows {
+		switch {
+		case m.SentAt != nil:
+			st.Delivered = append(st.Delivered, m)
+		case m.FailedAt != nil:
+			st.Failed = append(st.Failed, m)
+		default:
+			st.Pending = append(st.Pending, m)
+		}
+	}
+	return nil
+}
+
+// nextTry is the earliest time a sender can try one of the channels of the
+// pending messages: when the oldest message of the channel is due, since a
+// channel's messages go in order.
+func (s *Sender) nextTry(ctx context.Context, pending []storage.OutboxMessage) (time.Time, error) {
+	var next time.Time
+	seen := map[string]bool{}
+	for _, m := range pending {
+		if seen[m.Channel] {
+			continue
+		}
+		seen[m.Channel] = true
+		head, ok, err := s.Store.NextInChannel(ctx, m.Channel)
+		if err != nil {
+			return next, err
+		}
+		if !ok {
+			// Delivered since it was read: worth a look at once.
+			head = &m
+		}
+		if due := head.Due(); next.IsZero() || due.Before(next) {
+			next = due
+		}
+	}
+	return next, nil
+}
+
+func (s *Sender) sleep(ctx context.Context, d time.Duration) error {
+	if s.Sleep != nil {
+		return s.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // backoff grows from 10 s to maxBackoff with jitter, so that after an

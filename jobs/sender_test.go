@@ -288,3 +288,128 @@ func TestLapsedLeaseIsNotPostedUnder(t *testing.T) {
 		}
 	}
 }
+
+// clock is a fake clock that moves only when slept on.
+type clock struct {
+	t     time.Time
+	slept []time.Duration
+}
+
+func (c *clock) Now() time.Time { return c.t }
+
+func (c *clock) Sleep(_ context.Context, d time.Duration) error {
+	c.t = c.t.Add(d)
+	c.slept = append(c.slept, d)
+	return nil
+}
+
+// DeliverWithin waits as the retry policy says, on the injected clock,
+// and no longer than it is given.
+func TestDeliverWithin(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults []fault
+		down   bool
+		// ahead is a message enqueued before the awaited one, in its
+		// channel, that is not awaited but must go first.
+		ahead         bool
+		within        time.Duration
+		wantDelivered int
+		wantPending   int
+		wantSlept     []time.Duration // nil: check only the total
+		wantRetries   int             // -1: any number
+		wantPosts     int
+	}{
+		{
+			name:          "429 three times",
+			faults:        []fault{{err: rateLimited(time.Second)}, {err: rateLimited(time.Second)}, {err: rateLimited(time.Second)}},
+			within:        2 * time.Minute,
+			wantDelivered: 1,
+			wantSlept:     []time.Duration{time.Second, time.Second, time.Second},
+			wantRetries:   3,
+			wantPosts:     1,
+		},
+		{
+			name:        "one attempt",
+			faults:      []fault{{err: rateLimited(time.Second)}},
+			within:      0,
+			wantPending: 1,
+			wantSlept:   []time.Duration{},
+		},
+		{
+			name:        "Retry-After beyond the time given",
+			faults:      []fault{{err: rateLimited(5 * time.Minute)}},
+			within:      2 * time.Minute,
+			wantPending: 1,
+			wantSlept:   []time.Duration{},
+		},
+		{
+			name:        "down for good",
+			down:        true,
+			within:      2 * time.Minute,
+			wantPending: 1,
+			wantRetries: -1,
+		},
+		{
+			name:          "a server error, then taken",
+			faults:        []fault{{err: serverError}},
+			within:        2 * time.Minute,
+			wantDelivered: 1,
+			wantRetries:   1,
+			wantPosts:     1,
+		},
+		{
+			name:          "behind a rate-limited message of the channel",
+			faults:        []fault{{err: rateLimited(30 * time.Second)}},
+			ahead:         true,
+			within:        2 * time.Minute,
+			wantDelivered: 1,
+			wantSlept:     []time.Duration{30 * time.Second},
+			wantRetries:   1,
+			wantPosts:     2,
+		},
+		{
+			name:        "refused for good",
+			faults:      []fault{{err: notInChan}},
+			within:      2 * time.Minute,
+			wantSlept:   []time.Duration{},
+			wantRetries: 0,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _, c := senderWorld(t)
+			ctx := context.Background()
+			if tt.ahead {
+				db.Enqueue(ctx, storage.OutboxMessage{Key: "ahead", ShopID: "s", Kind: "test", Channel: "C1", Text: "first", Blocks: "[]"}, t0)
+			}
+			db.Enqueue(ctx, storage.OutboxMessage{Key: "awaited", ShopID: "s", Kind: "test", Channel: "C1", Text: "second", Blocks: "[]"}, t0)
+			c.faults, c.down = tt.faults, tt.down
+			clk := &clock{t: t0}
+			s := &Sender{Store: db, Delivery: c, Owner: "run", Log: quiet, Now: clk.Now, Sleep: clk.Sleep}
+			retries := 0
+			st, err := s.DeliverWithin(ctx, []string{"awaited"}, tt.within, func(rs []Retry) { retries += len(rs) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(st.Delivered) != tt.wantDelivered || len(st.Pending) != tt.wantPending {
+				t.Fatalf("delivered %d, pending %d; want %d, %d", len(st.Delivered), len(st.Pending), tt.wantDelivered, tt.wantPending)
+			}
+			if tt.wantDelivered+tt.wantPending == 0 && len(st.Failed) != 1 {
+				t.Fatalf("failed %d, want the refused message", len(st.Failed))
+			}
+			if tt.wantSlept != nil && fmt.Sprint(clk.slept) != fmt.Sprint(tt.wantSlept) {
+				t.Fatalf("slept %v, want %v", clk.slept, tt.wantSlept)
+			}
+			if waited := clk.t.Sub(t0); waited > tt.within {
+				t.Fatalf("waited %v, more than %v", waited, tt.within)
+			}
+			if tt.wantRetries >= 0 && retries != tt.wantRetries {
+				t.Fatalf("told of %d retries, want %d", retries, tt.wantRetries)
+			}
+			if got := c.keys("C1"); len(got) != tt.wantPosts {
+				t.Fatalf("channel got %v, want %d posts", got, tt.wantPosts)
+			}
+		})
+	}
+}

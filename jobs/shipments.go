@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/dsrbot/dsrbot/storage"
@@ -36,7 +35,8 @@ type Shipments struct {
 // Run enqueues the warnings of one shop, or of every bound shop when
 // shopID is empty, and returns how many messages it enqueued. Each order's
 // new state is recorded with its message, so a second run at once finds
-// nothing to say.
+// nothing to say; and each message is keyed by what it announces
+// (ShipmentsKey), so a second run with news says it, however soon after.
 func (j *Shipments) Run(ctx context.Context, shopID string, now time.Time) (int, error) {
 	shops, err := boundShops(ctx, j.Store, shopID)
 	if err != nil {
@@ -69,12 +69,12 @@ func (j *Shipments) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 	if err != nil {
 		return false, fmt.Errorf("render: %w", err)
 	}
-	key := storage.OutboxKey(KindShipments, s.ID, strconv.FormatInt(now.Unix(), 10))
+	key := ShipmentsKey(r)
 	added, err := j.Store.EnqueueShipments(ctx, r, storage.OutboxMessage{
 		Key: key, ShopID: s.ID, Kind: KindShipments, Channel: s.Channel, Text: msg.Text, Blocks: string(msg.Blocks),
 	}, now)
 	if added {
-		j.log().InfoContext(ctx, "shipment warnings enqueued", "shop", s.ID, "at_risk", len(r.AtRisk), "late", len(r.Late), "resolved", len(r.Resolved))
+		j.log().InfoContext(ctx, "shipment warnings enqueued", "shop", s.ID, "key", key, "at_risk", len(r.AtRisk), "late", len(r.Late), "resolved", len(r.Resolved))
 	}
 	return added, err
 }

@@ -145,6 +145,55 @@ func (db *DB) PendingOutbox(ctx context.Context) (int, error) {
 	return int(n), err
 }
 
+// PendingKeys returns the keys of the messages not yet delivered or given
+// up on, of one shop (every shop when shopID is empty) and of the kinds
+// given, oldest first: what `dsrbot run` waits for, including messages an
+// earlier run enqueued and could not deliver.
+func (db *DB) PendingKeys(ctx context.Context, shopID string, kinds ...string) ([]string, error) {
+	q := db.gdb.WithContext(ctx).Model(&OutboxMessage{}).Where("sent_at IS NULL AND failed_at IS NULL AND kind IN ?", kinds)
+	if shopID != "" {
+		q = q.Where("shop_id = ?", shopID)
+	}
+	var keys []string
+	err := q.Order("id").Pluck("key", &keys).Error
+	return keys, err
+}
+
+// OutboxByKeys returns the messages with the keys, oldest first; keys
+// not in the outbox are left out.
+func (db *DB) OutboxByKeys(ctx context.Context, keys []string) ([]OutboxMessage, error) {
+	var rows []OutboxMessage
+	if len(keys) == 0 {
+		return rows, nil
+	}
+	err := db.gdb.WithContext(ctx).Where("key IN ?", keys).Order("id").Find(&rows).Error
+	return rows, err
+}
+
+// NextInChannel returns a channel's oldest undelivered message, the only
+// one of the channel a sender may claim (ClaimOutbox), or false when the
+// channel has none: a message behind it waits for it.
+func (db *DB) NextInChannel(ctx context.Context, channel string) (*OutboxMessage, bool, error) {
+	var rows []OutboxMessage
+	err := db.gdb.WithContext(ctx).Where("channel = ? AND sent_at IS NULL AND failed_at IS NULL", channel).Order("id").Limit(1).Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return nil, false, err
+	}
+	return &rows[0], true, nil
+}
+
+// Due is when a sender can next claim the message, if it is its channel's
+// oldest: its next attempt, or the end of a claim that outlasts it.
+func (m *OutboxMessage) Due() time.Time {
+	if m.ClaimedUntil != nil && m.ClaimedUntil.After(m.NextAttemptAt) {
+		return *m.ClaimedUntil
+	}
+	return m.NextAttemptAt
+}
+
+// Pending reports whether the message is neither delivered nor given up on.
+func (m *OutboxMessage) Pending() bool { return m.SentAt == nil && m.FailedAt == nil }
+
 // OutboxKey builds a message key from its parts.
 func OutboxKey(kind, shopID string, parts ...string) string {
 	return fmt.Sprintf("%s:%s:%s", kind, shopID, strings.Join(parts, ":"))

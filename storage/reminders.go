@@ -41,7 +41,20 @@ type ReminderReport struct {
 	Escalate   []Review
 	Unassigned []Review
 	Clusters   []Cluster
+	// Cycles holds, for each review in the lists above (by row ID), the
+	// history event that began its follow-up's current cycle: its latest
+	// assignment or reopening, 0 when it has none. An assignment or a
+	// reopening is what makes a follow-up worth a reminder again, so the
+	// cycle is what tells a new reminder from a repeat of an old one.
+	Cycles map[int64]int64
 }
+
+// Cycle returns the cycle of a review in the report (see Cycles).
+func (r *ReminderReport) Cycle(rv *Review) int64 { return r.Cycles[rv.ID] }
+
+// cycleActions are the history events that start a follow-up's reminder
+// cycle: each clears what the reminders job recorded of the review.
+var cycleActions = []string{"assigned", "auto-assigned", "reopened"}
 
 // Empty reports whether there is nothing to say.
 func (r *ReminderReport) Empty() bool {
@@ -73,7 +86,35 @@ func (db *DB) Reminders(ctx context.Context, shopID string, now time.Time) (*Rem
 	if r.Clusters, err = db.newClusters(ctx, shopID, now); err != nil {
 		return nil, err
 	}
+	if r.Cycles, err = db.cycles(ctx, r.Overdue, r.Escalate, r.Unassigned); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// cycles returns the cycle of each review in the lists (see
+// ReminderReport.Cycles), through the index of a review's events.
+func (db *DB) cycles(ctx context.Context, lists ...[]Review) (map[int64]int64, error) {
+	var ids []int64
+	for _, l := range lists {
+		for _, rv := range l {
+			ids = append(ids, rv.ID)
+		}
+	}
+	out := make(map[int64]int64, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ReviewPK int64
+		Cycle    int64
+	}
+	err := db.gdb.WithContext(ctx).Model(&ReviewEvent{}).Select("review_pk, MAX(id) AS cycle").
+		Where("review_pk IN ? AND action IN ?", ids, cycleActions).Group("review_pk").Scan(&rows).Error
+	for _, row := range rows {
+		out[row.ReviewPK] = row.Cycle
+	}
+	return out, err
 }
 
 // newClusters finds clusters in the last ClusterWindow that no alert in
@@ -140,10 +181,12 @@ func likePrefix(p string) string {
 
 // EnqueueReminders writes the reminder messages and records, in the same
 // transaction, what each review was reminded of, so the next run does not
-// say it again. Each record is conditional on the state that was read: if
-// another run (or a reassignment) changed it in between, nothing is
-// written and 0 is returned, so nothing is said twice or about the wrong
-// owner. It returns how many messages were added.
+// say it again. A message whose key is taken was said already (keys name
+// what a message announces) and is not added again; a cluster already
+// alerted in its window is not alerted again. Each record is conditional on
+// the state that was read: if another run (or a reassignment) changed it in
+// between, nothing is written and 0 is returned, so nothing is said twice
+// or about the wrong owner. It returns how many messages were added.
 func (db *DB) EnqueueReminders(ctx context.Context, r *ReminderReport, msgs []OutboxMessage, now time.Time) (int, error) {
 	added := 0
 	n := utc(now)
@@ -158,17 +201,16 @@ func (db *DB) EnqueueReminders(ctx context.Context, r *ReminderReport, msgs []Ou
 					return err
 				}
 				if seen > 0 {
-					return errAlreadySaid
+					continue
 				}
 			}
 			ok, err := enqueue(tx, &msgs[i], now)
 			if err != nil {
 				return err
 			}
-			if !ok {
-				return errAlreadySaid
+			if ok {
+				added++
 			}
-			added++
 		}
 		for _, rv := range r.Overdue {
 			q := tx.Model(&Review{}).Where("id = ? AND owner = ? AND status = ? AND reminded_at IS NULL", rv.ID, rv.Owner, StatusOpen)

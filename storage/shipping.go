@@ -207,12 +207,19 @@ const Resolved = "resolved"
 
 // EnqueueShipments writes the shipments message to the outbox and records
 // each order's new warned state in one transaction, so every order is
-// warned about once per state and its resolution said once.
+// warned about once per state and its resolution said once. It reports
+// whether the message was added.
+//
+// A taken key means this very announcement was made before (keys name what
+// a message announces): nothing is added, and the states are recorded all
+// the same, so that an order whose data went back and forth is not stuck
+// announcing what was already said. When another run recorded the states
+// first, this one writes nothing.
 func (db *DB) EnqueueShipments(ctx context.Context, r *ShipmentReport, m OutboxMessage, now time.Time) (bool, error) {
 	var added bool
 	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		if added, err = enqueue(tx, &m, now); err != nil || !added {
+		if added, err = enqueue(tx, &m, now); err != nil {
 			return err
 		}
 		for _, set := range []struct {

@@ -26,6 +26,10 @@ type Main struct {
 	Stderr io.Writer
 	// Now is the clock of every rule; tests fix it.
 	Now func() time.Time
+	// Sleep is how `dsrbot run` waits for a retry; it must move the clock
+	// Now reads, so tests pass a fake clock's and never sleep. Nil sleeps
+	// for real.
+	Sleep func(ctx context.Context, d time.Duration) error
 	// Interactive says whether stdin is a person at a terminal (prompt,
 	// quieter logs); nil asks the terminal.
 	Interactive func() bool
@@ -71,8 +75,9 @@ const usageText = `usage:
   dsrbot shop list
   dsrbot import scores|reviews|orders FILE [--shop ID]
                                   canonical CSV, or a platform export (抖店, Taobao; UTF-8, GBK, XLSX)
-  dsrbot run digest|shipments|reminders [--shop ID]
-                                  a job once, now (printed when no Slack token is set)
+  dsrbot run digest|shipments|reminders [--shop ID] [--wait 2m]
+                                  a job once, now (printed when no Slack token is set);
+                                  waits up to --wait for Slack's retries (0: one attempt)
   dsrbot schedule ID CRON         a shop's digest schedule, 5-field cron in its zone
   dsrbot keyword ID ASPECT WORD   a shop's own word for a review aspect
 environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -71,6 +72,7 @@ func (m *Main) sender(client *bot.SlackClient) *jobs.Sender {
 		Delivery: delivery{client},
 		Owner:    fmt.Sprintf("%s/%d", host, os.Getpid()),
 		Now:      m.Now,
+		Sleep:    m.Sleep,
 		Log:      m.log.With("job", "sender"),
 	}
 }
@@ -99,24 +101,38 @@ func (m *Main) keyword(ctx context.Context, args []string) error {
 	return nil
 }
 
-// run is `dsrbot run JOB [--shop ID]`: the job once, now, as the scheduler
-// runs it. With a bot token it goes through the outbox to Slack; without
-// one it prints what would be posted and changes nothing.
+// DefaultRunWait is how long `dsrbot run` waits for Slack to take what
+// it enqueued: long enough for a few Retry-After answers and a short
+// outage, short enough for a person at a terminal or a cron job.
+const DefaultRunWait = 2 * time.Minute
+
+// jobKinds are the outbox kinds each job enqueues.
+var jobKinds = map[string][]string{
+	"digest":    {jobs.KindDigest},
+	"shipments": {jobs.KindShipments},
+	"reminders": {jobs.KindReminder, jobs.KindFollowUps, jobs.KindCluster},
+}
+
+// run is `dsrbot run JOB [--shop ID] [--wait D]`: the job once, now, as
+// the scheduler runs it. With a bot token it goes through the outbox to
+// Slack and waits up to D for the job's messages to be delivered, this
+// run's and any an earlier run left waiting; without one it prints what
+// would be posted and changes nothing. It fails when a message is still
+// undelivered at the end, so a script knows the channel has not heard.
 func (m *Main) run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usagef("run needs a job: digest or shipments")
+		return usagef("run needs a job: digest, shipments or reminders")
 	}
 	job := args[0]
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	shop := fs.String("shop", "", "only this shop")
-	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
-		return usagef("run %s takes only --shop ID", job)
+	wait := fs.Duration("wait", DefaultRunWait, "how long to wait for Slack's retries; 0 makes one attempt")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 || *wait < 0 {
+		return usagef("run %s takes only --shop ID and --wait DURATION (such as 2m, or 0 for one attempt)", job)
 	}
 	now := m.Now()
-	switch job {
-	case "digest", "shipments", "reminders":
-	default:
+	if _, ok := jobKinds[job]; !ok {
 		return usagef("unknown job %q: use digest, shipments or reminders", job)
 	}
 	if m.config.BotToken == "" {
@@ -146,16 +162,80 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		}
 		enqueued = n
 	}
-	client := bot.NewSlackClient(m.config.BotToken, m.config.APIURL, nil, m.log)
-	sent, err := m.sender(client).Drain(ctx)
+	// Wait for all of the job's undelivered messages, not only this run's:
+	// after a restart the news is already recorded and in the outbox.
+	keys, err := m.db.PendingKeys(ctx, *shop, jobKinds[job]...)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%s: %d messages enqueued, %d delivered\n", job, enqueued, sent)
-	if pending, err := m.db.PendingOutbox(ctx); err == nil && pending > 0 {
-		fmt.Fprintf(m.Stdout, "%d messages wait for a retry; `dsrbot serve` delivers them\n", pending)
+	client := bot.NewSlackClient(m.config.BotToken, m.config.APIURL, nil, m.log)
+	st, err := m.sender(client).DeliverWithin(ctx, keys, *wait, func(rs []jobs.Retry) {
+		for _, r := range rs {
+			fmt.Fprintf(m.Stderr, "%s: %s; retrying\n", r.Key, describeRetry(r))
+		}
+	})
+	fmt.Fprintf(m.Stdout, "%s: %d messages enqueued, %d delivered\n", job, enqueued, st.Sent)
+	if errors.Is(err, context.Canceled) {
+		// Interrupted while waiting: what was enqueued stays in the outbox.
+		return errors.New("interrupted while waiting for Slack; `dsrbot serve` delivers what is left")
 	}
-	return nil
+	if err != nil {
+		return err
+	}
+	if others, err := m.db.PendingOutbox(ctx); err == nil && others > len(st.Pending) {
+		fmt.Fprintf(m.Stdout, "%s of other jobs or shops wait for a retry; `dsrbot serve` delivers them\n", messages(others-len(st.Pending)))
+	}
+	return undelivered(m.Stderr, st, m.Now())
+}
+
+// describeRetry says what a retry waits for, in the words of a person at
+// the terminal.
+func describeRetry(r jobs.Retry) string {
+	if r.Asked {
+		return fmt.Sprintf("Slack asked to wait %s (429)", roundWait(r.Wait))
+	}
+	return fmt.Sprintf("Slack could not take it (%v); backing off %s", r.Err, roundWait(r.Wait))
+}
+
+// roundWait shows a wait in whole seconds, as Retry-After gives it.
+func roundWait(d time.Duration) time.Duration {
+	return max(d.Round(time.Second), time.Second)
+}
+
+// undelivered names on w each awaited message that did not reach Slack, and
+// returns the error that makes the exit status say so; nil when all did.
+func undelivered(w io.Writer, st jobs.Settled, now time.Time) error {
+	for _, o := range st.Pending {
+		why := "last error: " + o.LastError
+		if o.LastError == "" {
+			why = "behind an earlier message to the same channel"
+		}
+		fmt.Fprintf(w, "%s (to %s): still undelivered, next try in %s; %s\n",
+			o.Key, o.Channel, max(o.NextAttemptAt.Sub(now), 0).Round(time.Second), why)
+	}
+	for _, o := range st.Failed {
+		fmt.Fprintf(w, "%s (to %s): Slack refused it and it will not be retried: %s\n", o.Key, o.Channel, o.LastError)
+	}
+	var parts []string
+	if n := len(st.Pending); n > 0 {
+		parts = append(parts, fmt.Sprintf("%s still %s for a retry; `dsrbot serve` delivers %s", messages(n), plural(n, "waits", "wait"), plural(n, "it", "them")))
+	}
+	if n := len(st.Failed); n > 0 {
+		parts = append(parts, fmt.Sprintf("%s could not be delivered", messages(n)))
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(parts, "; "))
+}
+
+func messages(n int) string { return fmt.Sprintf("%d %s", n, plural(n, "message", "messages")) }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // preview prints what a job would post now, changing nothing: without a
