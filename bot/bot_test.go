@@ -149,7 +149,7 @@ func TestHandleTodayAllShops(t *testing.T) {
 	for _, w := range []string{
 		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.6 · 1.1 below the 70 line (精选联盟) · ",
 		"dy-home 家居小铺 Cozy Home · growth stage 70.0 · ",
-		"tb-tea 茶香阁 Tea House · DSR 4.83 / 4.75 / 4.78 (2026-11-22) · ",
+		"tb-tea 茶香阁 Tea House · DSR 4.81 / 4.76 / 4.78 (2026-11-22) · ",
 	} {
 		if !strings.Contains(m.Text, w) {
 			t.Errorf("all shops lacks %q:\n%s", w, m.Text)
@@ -449,8 +449,9 @@ func TestHandleListsSpanShops(t *testing.T) {
 	}
 
 	// late: every shop's late and at-risk orders, counted in full, the
-	// oldest deadline first whichever shop it is of. The demo has one order
-	// at risk at this hour; three more shops get one each.
+	// oldest deadline first whichever shop it is of. The demo has one late
+	// order (tb-tea) and two at risk (dy-fashion) at this hour; three more
+	// shops' orders are added among them.
 	const orders = "shop,order_id,product,amount,paid_at,promise,promised_ship_by,shipped_at,tracking_no\n" +
 		"tb-tea,LATE-TB-1,白茶饼 357g,158,2026-11-21 09:00:00,48h,,,\n" + // due 11-23 09:00
 		"dy-beauty,LATE-DB-1,口红 #520,99,2026-11-20 12:00:00,48h,,,\n" + // due 11-22 12:00
@@ -491,13 +492,15 @@ func TestHandleListsSpanShops(t *testing.T) {
 	if late > 0 && !strings.Contains(m.Text, fmt.Sprintf("Late now (%d)\n", late)) {
 		t.Errorf("late does not count %d late:\n%s", late, m.Text)
 	}
-	if late != 2 || risk != 2 || len(lateShops) != 4 {
-		t.Fatalf("%d late and %d at risk in %v; the test expects 2 and 2 in all 4 shops", late, risk, lateShops)
+	if late != 3 || risk != 3 || len(lateShops) != 4 {
+		t.Fatalf("%d late and %d at risk in %v; the test expects 3 and 3 in all 4 shops", late, risk, lateShops)
 	}
 	items := listItems(m.Text)
 	wantItems := []struct{ order, shop string }{
 		{"LATE-DB-1 · 口红 #520 · 48h · ¥99.00 · due 11-22 12:00 (due 46h ago)", "dy-beauty"},
+		{"71020000662 · ", "tb-tea"},
 		{"LATE-TB-1 · 白茶饼 357g · 48h · ¥158.00 · due 11-23 09:00 (due 25h ago)", "tb-tea"},
+		{"69000001359 · ", "dy-fashion"},
 		{"RISK-DH-1 · 记忆棉枕头 · 48h · ¥89.00 · due 11-24 12:30 (due in 2h)", "dy-home"},
 		{"69000001356 · ", "dy-fashion"},
 	}
@@ -509,7 +512,7 @@ func TestHandleListsSpanShops(t *testing.T) {
 			t.Errorf("late line %d is %q, want %q … %s", i+1, items[i], w.order, w.shop)
 		}
 	}
-	if strings.Index(m.Text, "Late now (2)") > strings.Index(m.Text, "At risk, due within 6 h (2)") {
+	if strings.Index(m.Text, "Late now (3)") > strings.Index(m.Text, "At risk, due within 6 h (3)") {
 		t.Errorf("at-risk orders before late ones:\n%s", m.Text)
 	}
 }

@@ -100,11 +100,18 @@ var demoGood = []string{
 	"第二次回购了，一如既往的好", "尺码标准，上身效果不错", "性价比高，好评", "送人很体面，朋友很喜欢",
 }
 
-// Demo fills the database with a realistic, deterministic demo relative to
-// now: shops on both platforms (one Douyin shop in the growth stage), 90 days
-// of scores with a visible drop, Chinese reviews about 5% bad across all
-// aspects, and orders of every promise type with a few late and at risk.
-// Shops that already exist keep their settings; their demo rows are upserted.
+// Demo fills an empty database with a realistic demo: shops on both
+// platforms (one Douyin shop in the growth stage), 90 days of scores with a
+// visible drop, Chinese reviews about 5% bad across all aspects, and orders
+// of every promise type with a few late and at risk.
+//
+// It is built relative to the start of today in the demo's zone, never to
+// the hour: the same seed and sizes give the same rows, with the same order
+// and review IDs, whenever on whichever day it runs, so the README's
+// walkthrough (`assign R… to @alice`) names the same review on every fresh
+// clone. A database that already holds shops is refused (ECONFLICT): the
+// demo's rows would overwrite a team's reviews under the same IDs, follow-up
+// history and all.
 func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoResult, error) {
 	if opt.Shops < len(demoBaseShops) {
 		opt.Shops = len(demoBaseShops)
@@ -112,20 +119,29 @@ func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoRe
 	if opt.TZ == "" {
 		opt.TZ = DefaultDemo.TZ
 	}
+	var held int64
+	if err := db.gdb.WithContext(ctx).Model(&Shop{}).Count(&held).Error; err != nil {
+		return nil, err
+	}
+	if held > 0 {
+		return nil, Errorf(ECONFLICT, "the database already holds %d shops; the demo loads only into an empty database (DSRBOT_DB=demo.db dsrbot demo)", held)
+	}
+	loc, err := loadLocation(opt.TZ)
+	if err != nil {
+		return nil, Errorf(EINVALID, "unknown time zone %q", opt.TZ)
+	}
+	y, m, d := now.In(loc).Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, loc)
 	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x5eed))
 	shops := demoShops(opt.Shops, opt.TZ)
 
 	res := &DemoResult{}
 	for i := range shops {
 		s := &shops[i]
-		if _, err := db.FindShop(ctx, s.ID); ErrorCode(err) == ENOTFOUND {
-			if _, err := db.CreateShop(ctx, s.Shop, opt.TZ, now); err != nil {
-				return nil, err
-			}
-			res.Shops++
-		} else if err != nil {
+		if _, err := db.CreateShop(ctx, s.Shop, opt.TZ, now); err != nil {
 			return nil, err
 		}
+		res.Shops++
 		s.Shop = s.Shop.withDefaults(opt.TZ)
 	}
 
@@ -148,8 +164,7 @@ func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoRe
 	reviewSeq := 1000
 	for si := range shops {
 		s := &shops[si]
-		loc := s.Location()
-		for _, sc := range demoScores(rng, s, now.In(loc)) {
+		for _, sc := range demoScores(rng, s, day) {
 			if err := scores.add(scoreValues(&sc)...); err != nil {
 				return nil, err
 			}
@@ -159,7 +174,7 @@ func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoRe
 			n = 50 // about 17 in the last 30 days: below the formal stage
 		}
 		for i := 0; i < n; i++ {
-			o, rv := demoOrder(rng, s, si, i, n, now, loc)
+			o, rv := demoOrder(rng, s, si, i, n, day, loc)
 			if err := orders.add(orderValues(&o)...); err != nil {
 				return nil, err
 			}
@@ -177,7 +192,7 @@ func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoRe
 			return nil, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, demoFollowUps, utc(now.Add(-72*time.Hour))); err != nil {
+	if _, err := tx.ExecContext(ctx, demoFollowUps, utc(day.Add(-72*time.Hour))); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -280,7 +295,7 @@ func demoScores(rng *rand.Rand, s *demoShop, today time.Time) []Score {
 var demoPromises = []Promise{Promise48h, Promise48h, Promise48h, Promise48h, PromiseSameDay, PromiseSameDay, PromiseNextDay, PromiseNextDay, PromiseCustom, PromisePresale}
 
 // demoOrder makes the i-th of n orders of a shop, paid evenly over DemoDays
-// up to now, and maybe its review.
+// up to now (the start of the demo's day), and maybe its review.
 func demoOrder(rng *rand.Rand, s *demoShop, si, i, n int, now time.Time, loc *time.Location) (Order, *Review) {
 	span := time.Duration(DemoDays) * 24 * time.Hour
 	// Spread payments over the period, then pull each to a daytime hour.

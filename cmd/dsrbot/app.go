@@ -189,8 +189,12 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usagef("demo: %v", err)
 	}
-	if fs.NArg() > 0 || opt.Orders < 0 {
+	if fs.NArg() > 0 {
 		return usagef("demo takes only --seed, --shops and --orders")
+	}
+	// The demo tells four shops' stories; fewer is not a demo.
+	if opt.Shops < 4 || opt.Orders < 1 {
+		return usagef("demo --shops takes 4 or more and --orders 1 or more, not %d and %d", opt.Shops, opt.Orders)
 	}
 	res, err := m.db.Demo(ctx, opt, m.Now())
 	if err != nil {

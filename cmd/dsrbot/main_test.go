@@ -157,6 +157,26 @@ func TestDemoIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestDemoIntoAFullDatabase: the demo loads only into an empty database;
+// a second demo, or one into a team's data, is refused and changes nothing.
+func TestDemoIntoAFullDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	mustRun(t, db, "demo", "--orders", "2000")
+	before := mustRun(t, db, "run", "digest", "--shop", "dy-fashion")
+	_, errOut, code := run(t, db, "", "demo", "--orders", "2000")
+	if code != 1 || !strings.Contains(errOut, "the database already holds 4 shops; the demo loads only into an empty database") {
+		t.Fatalf("second demo: exit %d, %q", code, errOut)
+	}
+	if after := mustRun(t, db, "run", "digest", "--shop", "dy-fashion"); after != before {
+		t.Fatal("a refused demo changed the data")
+	}
+	for _, args := range [][]string{{"demo", "--shops", "0"}, {"demo", "--shops", "3"}, {"demo", "--orders", "0"}} {
+		if _, errOut, code := run(t, filepath.Join(t.TempDir(), "x.db"), "", args...); code != 2 || !strings.Contains(errOut, "demo --shops takes 4 or more") {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+	}
+}
+
 func TestConfigRejectsBadZone(t *testing.T) {
 	_, err := ConfigFromEnv(func(k string) string {
 		if k == "DSRBOT_TZ" {
