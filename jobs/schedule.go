@@ -1,19 +1,18 @@
 package jobs
 
 import (
-	"fmt"
 	"time"
 
-	"github.com/robfig/cron/v3"
+	"github.com/dsrbot/dsrbot/storage"
 )
 
 // LastFireToday returns the latest time at or before now, on now's local
 // day in loc, at which spec fires; ok is false if it has not fired yet
 // today. Only today counts: a digest missed yesterday is stale news.
 func LastFireToday(spec string, now time.Time, loc *time.Location) (t time.Time, ok bool, err error) {
-	sched, err := cron.ParseStandard(spec)
+	sched, err := storage.ParseSchedule(spec)
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("schedule %q: %w", spec, err)
+		return time.Time{}, false, err
 	}
 	local := now.In(loc)
 	y, m, d := local.Date()
@@ -30,9 +29,9 @@ func LastFireToday(spec string, now time.Time, loc *time.Location) (t time.Time,
 
 // NextFire returns the first time after now at which spec fires, in loc.
 func NextFire(spec string, now time.Time, loc *time.Location) (time.Time, error) {
-	sched, err := cron.ParseStandard(spec)
+	sched, err := storage.ParseSchedule(spec)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("schedule %q: %w", spec, err)
+		return time.Time{}, err
 	}
 	return sched.Next(now.In(loc)), nil
 }

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	"gorm.io/gorm"
 )
 
@@ -135,8 +134,8 @@ func (s *Shop) Validate() error {
 	if _, err := ParseGates(s.Gates); err != nil {
 		return Errorf(EINVALID, "shop %s: %s", s.ID, ErrorMessage(err))
 	}
-	if _, err := cron.ParseStandard(s.DigestCron); err != nil {
-		return Errorf(EINVALID, "shop %s: digest schedule %q is not a 5-field cron expression", s.ID, s.DigestCron)
+	if _, err := ParseSchedule(s.DigestCron); err != nil {
+		return Errorf(EINVALID, "shop %s: %s", s.ID, ErrorMessage(err))
 	}
 	return nil
 }

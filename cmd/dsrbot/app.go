@@ -214,6 +214,10 @@ func (m *Main) shop(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		if len(shops) == 0 {
+			fmt.Fprintf(m.Stdout, "no shops in %s yet: add one with dsrbot shop add ID --name NAME --platform douyin|taobao, or load the demo with dsrbot demo\n", m.config.DB)
+			return nil
+		}
 		for _, s := range shops {
 			channel := s.Channel
 			if channel == "" {
@@ -281,6 +285,10 @@ func (m *Main) shopSet(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
 		return usagef("shop set ID [--name N] [--channel C] [--tz TZ] [--lang en|zh] [--weights P,L,S] [--warn-hours N] [--followup-hours N] [--gates NAME=SCORE,...|default]")
 	}
+	// A flag given is applied whatever its value, so --warn-hours 0 is
+	// checked (and refused) rather than read as "not given".
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var w [3]int
 	if *weights != "" {
 		if _, err := fmt.Sscanf(*weights, "%d,%d,%d", &w[0], &w[1], &w[2]); err != nil {
@@ -304,10 +312,10 @@ func (m *Main) shopSet(ctx context.Context, args []string) error {
 		if *weights != "" {
 			s.WeightProduct, s.WeightLogistics, s.WeightService = w[0], w[1], w[2]
 		}
-		if *warn != 0 {
+		if given["warn-hours"] {
 			s.WarnHours = *warn
 		}
-		if *followup != 0 {
+		if given["followup-hours"] {
 			s.FollowUpHours = *followup
 		}
 		set(&s.Gates, *gates)

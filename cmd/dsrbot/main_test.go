@@ -239,8 +239,18 @@ func TestSchedule(t *testing.T) {
 	if want := `shop s1: digest at "30 8 * * 1-5" (Asia/Shanghai); next 2026-11-25 08:30 CST`; strings.TrimSpace(out) != want {
 		t.Fatalf("schedule printed %q, want %q", out, want)
 	}
-	if _, errOut, code := run(t, db, "", "schedule", "s1", "61", "8", "*", "*", "*"); code != 1 || !strings.Contains(errOut, "not a 5-field cron expression") {
-		t.Fatalf("bad schedule: exit %d, %q", code, errOut)
+	for _, tt := range []struct {
+		spec []string
+		want string
+	}{
+		{[]string{"61", "8", "*", "*", "*"}, `the minute field "61" is out of range or not a number: use 0-59`},
+		{[]string{"0", "25", "*", "*", "*"}, `the hour field "25" is out of range or not a number: use 0-23`},
+		{[]string{"0", "9", "*", "13", "*"}, `the month field "13" is out of range`},
+		{[]string{"0", "9", "*", "*"}, `use five fields, minute hour day-of-month month day-of-week`},
+	} {
+		if _, errOut, code := run(t, db, "", append([]string{"schedule", "s1"}, tt.spec...)...); code != 1 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("schedule %v: exit %d, %q; want %q", tt.spec, code, errOut, tt.want)
+		}
 	}
 }
 
@@ -263,6 +273,9 @@ func TestImportPlatformExport(t *testing.T) {
 
 func TestShopSet(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	if out := mustRun(t, db, "shop", "list"); !strings.HasPrefix(out, "no shops in ") {
+		t.Errorf("shop list on an empty database printed %q", out)
+	}
 	mustRun(t, db, "shop", "add", "s1", "--name", "One", "--platform", "douyin")
 	out := mustRun(t, db, "shop", "set", "s1", "--lang", "zh", "--weights", "40,20,40", "--warn-hours", "4", "--followup-hours", "12")
 	if want := "shop s1: One, Asia/Shanghai, zh, weights 40/20/40, at risk 4 h before the deadline, follow-ups due in 12 h, gates 千川投放=60,精选联盟=70"; strings.TrimSpace(out) != want {
@@ -284,6 +297,11 @@ func TestShopSet(t *testing.T) {
 	out = mustRun(t, db, "shop", "add", "s2", "--name", "Two", "--platform", "douyin", "--gates", "精选联盟=72")
 	if !strings.Contains(out, "gates 精选联盟=72") {
 		t.Fatalf("shop add --gates printed %q", out)
+	}
+	for _, flag := range []string{"--warn-hours", "--followup-hours"} {
+		if _, errOut, code := run(t, db, "", "shop", "set", "s1", flag, "0"); code != 1 || !strings.Contains(errOut, "must be 1 to") {
+			t.Errorf("%s 0: exit %d, %q", flag, code, errOut)
+		}
 	}
 	if _, errOut, code := run(t, db, "", "shop", "set", "s1", "--weights", "50,50,50"); code != 1 || !strings.Contains(errOut, "add up to 100") {
 		t.Fatalf("bad weights: exit %d, %q", code, errOut)
