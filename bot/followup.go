@@ -156,18 +156,24 @@ func (b *Bot) status(ctx context.Context, shop *storage.Shop, c Command, req Req
 		hist.lines = append(hist.lines, line{txt(l.t("status.nohistory"))})
 	}
 	for _, ev := range history {
-		ln := line{txt(ev.At.In(shop.Location()).Format("01-02 15:04") + " · "), mentionOf(ev.Actor), txt(" · " + l.t("event."+ev.Action))}
-		if ev.Detail != "" {
-			if ev.Action == "assigned" || ev.Action == "auto-assigned" {
-				ln = append(ln, txt(" → "), mentionOf(ev.Detail))
-			} else {
-				ln = append(ln, txt(": "+ev.Detail))
-			}
-		}
-		hist.lines = append(hist.lines, ln)
+		hist.lines = append(hist.lines, historyLine(l, shop.Location(), ev))
 	}
 	d.sections = append(d.sections, hist)
 	return d, nil
+}
+
+// historyLine is one change of a follow-up: when, who, what, and to whom
+// or with which note.
+func historyLine(l lang, loc *time.Location, ev storage.ReviewEvent) line {
+	ln := line{txt(ev.At.In(loc).Format("01-02 15:04") + " · "), mentionOf(ev.Actor), txt(" · " + l.t("event."+ev.Action))}
+	if ev.Detail != "" {
+		if ev.Action == "assigned" || ev.Action == "auto-assigned" {
+			ln = append(ln, txt(" → "), mentionOf(ev.Detail))
+		} else {
+			ln = append(ln, txt(": "+ev.Detail))
+		}
+	}
+	return ln
 }
 
 // dueLine says when an open follow-up is due, or how overdue it is.

@@ -98,6 +98,30 @@ func TestShellEndOfInput(t *testing.T) {
 	}
 }
 
+// TestShellPrintsUntrustedTextAsIs: the shell is read by a person, not by
+// Slack, so a product name or a review with markup in it is printed as
+// typed, never as entities; the same answer to Slack is escaped.
+func TestShellPrintsUntrustedTextAsIs(t *testing.T) {
+	d := newHostileBot(t)
+	ctx := context.Background()
+	var out bytes.Buffer
+	sh := &Shell{Bot: d.Bot, In: strings.NewReader("/dsr reviews all dy-evil\n/dsr status <!here>R6\n"), Out: &out, User: "alice"}
+	if err := sh.Run(ctx); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	for _, want := range []string{"<!here> 连衣裙 差评 <!channel>", "<!here>R6", "<https://evil.example|点我退款>", "&lt;!channel&gt;", "a & b"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the shell does not print %q as typed:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "&lt;!here&gt;") || strings.Contains(out.String(), "&amp;") {
+		t.Errorf("the shell prints entities:\n%s", out.String())
+	}
+	if m := d.Handle(ctx, Request{Text: "reviews all dy-evil", User: "alice"}); !strings.Contains(m.Text, "&lt;!here&gt; 连衣裙") {
+		t.Errorf("the same answer for Slack is not escaped:\n%s", m.Text)
+	}
+}
+
 // TestShellStopsWithContext: a cancelled context ends the shell before it
 // reads another line.
 func TestShellStopsWithContext(t *testing.T) {
