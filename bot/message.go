@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -96,7 +97,10 @@ func txt(s string) span       { return span{plain, s} }
 func bold(s string) span      { return span{strong, s} }
 func mentionOf(u string) span { return span{mention, u} }
 
-var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]{5,}$`)
+// slackUserID is the shape of a Slack user ID (U… or, in Enterprise Grid,
+// W…). Real ones are about ten characters; the bound keeps a long word
+// typed as a name from passing for one and being echoed whole.
+var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]{5,20}$`)
 
 // form is where a rendering goes, which decides what is escaped.
 type form int
@@ -122,7 +126,8 @@ func (f form) esc(s string) string {
 // render writes a line in a form. Mentions of Slack user IDs become <@U…>
 // in every form, since Slack resolves them in notification text too: that
 // is the one piece of markup the bot composes. Names typed in the shell
-// (or typed as text in Slack) stay @name, escaped.
+// (or typed as text in Slack) stay @name, escaped, and cut like any other
+// echo of what a person typed.
 func (l line) render(f form) string {
 	var b strings.Builder
 	for _, s := range l {
@@ -131,7 +136,7 @@ func (l line) render(f form) string {
 			if slackUserID.MatchString(s.text) {
 				b.WriteString("<@" + s.text + ">")
 			} else {
-				b.WriteString("@" + f.esc(s.text))
+				b.WriteString("@" + f.esc(truncateRunes(s.text, maxEcho)))
 			}
 		case strong:
 			if f == forBlocks {
@@ -188,6 +193,20 @@ func plainTextObject(s string, n int) *slack.TextBlockObject {
 // mrkdwnObject is a mrkdwn object of text already rendered for blocks.
 func mrkdwnObject(rendered string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, rendered, false, false)
+}
+
+// maxEcho is how much of what a person typed a reply quotes back.
+const maxEcho = 200
+
+// said is text a person typed (a word of a command, a shop or review ID
+// that does not exist, a cron spec), quoted back in a reply. It formats cut
+// to maxEcho characters with an ellipsis, in any verb (%q, %s), so a 100 KB
+// command costs a short answer, and the text and the blocks quote the same.
+type said string
+
+// Format writes the cut text with the verb and flags it was asked for.
+func (s said) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), truncateRunes(string(s), maxEcho))
 }
 
 // message renders the doc into every form. It is the only maker of a
