@@ -38,12 +38,12 @@ const (
 // or "all" for a review list (redrawn with filter), "msg" for a single
 // review's message (answered with a line instead).
 func reviewActions(l lang, rv *storage.Review, filter, scope string) *actions {
-	claim := slack.NewButtonBlockElement(actionClaim, rv.ReviewID, slack.NewTextBlockObject(slack.PlainTextType, l.t("action.claim"), false, false))
+	claim := slack.NewButtonBlockElement(actionClaim, rv.ReviewID, plainTextObject(l.t("action.claim"), maxLabelText))
 	var options []*slack.OptionBlockObject
 	for _, o := range outcomes {
-		options = append(options, slack.NewOptionBlockObject(o, slack.NewTextBlockObject(slack.PlainTextType, l.t("outcome."+o), false, false), nil))
+		options = append(options, slack.NewOptionBlockObject(o, plainTextObject(l.t("outcome."+o), maxLabelText), nil))
 	}
-	resolve := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, slack.NewTextBlockObject(slack.PlainTextType, l.t("action.resolve"), false, false), actionResolve, options...)
+	resolve := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plainTextObject(l.t("action.resolve"), maxPlaceholderText), actionResolve, options...)
 	return &actions{
 		blockID:  strings.Join([]string{"review", rv.ShopID, rv.ReviewID, filter, scope}, "|"),
 		elements: []slack.BlockElement{claim, resolve},

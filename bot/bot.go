@@ -160,7 +160,7 @@ func (b *Bot) noShop(ctx context.Context, id string) error {
 	for i, s := range shops {
 		ids[i] = s.ID
 	}
-	return &parseError{key: "err.noshop", args: []any{id, strings.Join(ids, ", ")}}
+	return &parseError{key: "err.noshop", args: []any{said(id), strings.Join(ids, ", ")}}
 }
 
 // failure turns an error into a one-line reply. Only errors made for users

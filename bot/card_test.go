@@ -199,14 +199,16 @@ func TestCardGoldenFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := cardDoc(tt.r).message()
+			// The words as a person reads them; the golden files hold
+			// what Slack gets, escaped.
 			for _, w := range tt.want {
-				if !strings.Contains(m.Text, w) {
-					t.Errorf("card lacks %q:\n%s", w, m.Text)
+				if !strings.Contains(m.Plain, w) {
+					t.Errorf("card lacks %q:\n%s", w, m.Plain)
 				}
 			}
 			for _, w := range tt.notWant {
-				if strings.Contains(m.Text, w) {
-					t.Errorf("card has %q:\n%s", w, m.Text)
+				if strings.Contains(m.Plain, w) {
+					t.Errorf("card has %q:\n%s", w, m.Plain)
 				}
 			}
 			goldenMessage(t, "card_"+tt.name, m)
@@ -215,7 +217,8 @@ func TestCardGoldenFiles(t *testing.T) {
 }
 
 // TestCardBlocksEscapeUserText: the product name a buyer's shop typed is
-// user text; in the Block Kit card it must not become markup.
+// user text; neither in the Block Kit card nor in the text Slack notifies
+// with may it become markup. The plain form a person reads keeps it as is.
 func TestCardBlocksEscapeUserText(t *testing.T) {
 	m := cardDoc(fellBelow70("en")).message()
 	raw, err := json.Marshal(m.Blocks)
@@ -225,6 +228,12 @@ func TestCardBlocksEscapeUserText(t *testing.T) {
 	js := string(raw)
 	if !strings.Contains(js, `针织开衫 \u0026lt;米色\u0026gt; \u0026amp; 围巾`) {
 		t.Errorf("product name not escaped in the blocks: %s", js)
+	}
+	if !strings.Contains(m.Text, "针织开衫 &lt;米色&gt; &amp; 围巾") {
+		t.Errorf("product name not escaped in the text:\n%s", m.Text)
+	}
+	if !strings.Contains(m.Plain, "针织开衫 <米色> & 围巾") {
+		t.Errorf("product name changed in the plain form:\n%s", m.Plain)
 	}
 	if !strings.Contains(js, `\u003c@U0ALICE01\u003e`) {
 		t.Errorf("owner not mentioned in the blocks: %s", js)
@@ -389,7 +398,7 @@ func TestCardRoundsOnce(t *testing.T) {
 		if !strings.Contains(text, tt.want) || !strings.Contains(text, "  • "+tt.line+"\n") {
 			t.Errorf("overall %v: card lacks %q or %q:\n%s", tt.overall, tt.want, tt.line, text)
 		}
-		ln := summaryLine(en, r).render(false)
+		ln := summaryLine(en, r).render(forPerson)
 		if strings.Contains(tt.line, "below") != strings.Contains(ln, "below the") {
 			t.Errorf("overall %v: the all-shops line and the card disagree on the gate: %s", tt.overall, ln)
 		}

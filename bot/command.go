@@ -143,7 +143,7 @@ func Parse(text string) (Command, error) {
 		}
 	}
 	if !ok {
-		return Command{}, &parseError{key: "err.unknown", args: []any{words[0]}}
+		return Command{}, &parseError{key: "err.unknown", args: []any{said(words[0])}}
 	}
 	c := Command{Verb: v}
 	bad := &parseError{key: "err.usage", args: []any{usage[v]}, verb: v}
@@ -243,7 +243,7 @@ func Parse(text string) (Command, error) {
 		c.Review = args[0]
 		outcome, known := outcomeWords[strings.ToLower(args[1])]
 		if !known {
-			return c, &parseError{key: "err.outcome", args: []any{args[1]}, verb: v}
+			return c, &parseError{key: "err.outcome", args: []any{said(args[1])}, verb: v}
 		}
 		c.Outcome = outcome
 		c.Note = strings.Join(args[2:], " ")

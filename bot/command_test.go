@@ -88,17 +88,17 @@ func TestParseRefusals(t *testing.T) {
 		text string
 		key  string
 		verb verb   // the verb whose usage is shown; "" for none
-		arg  any    // the first argument of the sentence
+		arg  any    // the first argument of the sentence (what the person typed is said)
 		says string // part of the English sentence, where it matters
 	}{
-		{"bogus", "err.unknown", "", "bogus", `I don't know "bogus"`},
-		{"bogus today", "err.unknown", "", "bogus", ""},
-		{"R123", "err.unknown", "", "R123", ""},
+		{"bogus", "err.unknown", "", said("bogus"), `I don't know "bogus"`},
+		{"bogus today", "err.unknown", "", said("bogus"), ""},
+		{"R123", "err.unknown", "", said("R123"), ""},
 		{"assign R123", "err.usage", verbAssign, usage[verbAssign], "Usage: /dsr assign REVIEW @user"},
 		{"assign R123 to alice", "err.usage", verbAssign, usage[verbAssign], "@dsrbot assign R123 to @alice"}, // alice is not a mention
 		{"assign R123 to @alice @bo", "err.usage", verbAssign, usage[verbAssign], ""},
 		{"分配 R123 给", "err.usage", verbAssign, usage[verbAssign], ""},
-		{"done R123 foo", "err.outcome", verbDone, "foo", `"foo" is not an outcome`},
+		{"done R123 foo", "err.outcome", verbDone, said("foo"), `"foo" is not an outcome`},
 		{"done R123", "err.usage", verbDone, usage[verbDone], "/dsr done REVIEW OUTCOME"},
 		{"done", "err.usage", verbDone, usage[verbDone], ""},
 		{"bind", "err.usage", verbBind, usage[verbBind], "/dsr bind SHOP"},

@@ -19,7 +19,7 @@ func RenderDigest(r *storage.DigestReport, scheduled time.Time, late bool) Messa
 }
 
 // RenderDigestJSON is RenderDigest with the blocks as JSON, the form the
-// outbox stores.
+// outbox stores: the text is Slack's, escaped like the blocks.
 func RenderDigestJSON(r *storage.DigestReport, scheduled time.Time, late bool) (text string, blocks []byte, err error) {
 	m := RenderDigest(r, scheduled, late)
 	blocks, err = json.Marshal(m.Blocks)

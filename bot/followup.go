@@ -23,7 +23,7 @@ func (b *Bot) findReview(ctx context.Context, shop *storage.Shop, id string, req
 	switch storage.ErrorCode(err) {
 	case "":
 	case storage.ENOTFOUND:
-		return nil, nil, &userError{l.t("err.noreview", id)}
+		return nil, nil, &userError{l.t("err.noreview", said(id))}
 	case storage.ECONFLICT:
 		return nil, nil, &userError{storage.ErrorMessage(err)}
 	default:
@@ -126,7 +126,7 @@ func (b *Bot) status(ctx context.Context, shop *storage.Shop, c Command, req Req
 	switch storage.ErrorCode(err) {
 	case "":
 	case storage.ENOTFOUND:
-		return nil, &userError{langOf(shop).t("err.noreview", c.Review)}
+		return nil, &userError{langOf(shop).t("err.noreview", said(c.Review))}
 	case storage.ECONFLICT:
 		return nil, &userError{storage.ErrorMessage(err)}
 	default:
@@ -156,18 +156,25 @@ func (b *Bot) status(ctx context.Context, shop *storage.Shop, c Command, req Req
 		hist.lines = append(hist.lines, line{txt(l.t("status.nohistory"))})
 	}
 	for _, ev := range history {
-		ln := line{txt(ev.At.In(shop.Location()).Format("01-02 15:04") + " · "), mentionOf(ev.Actor), txt(" · " + l.t("event."+ev.Action))}
-		if ev.Detail != "" {
-			if ev.Action == "assigned" || ev.Action == "auto-assigned" {
-				ln = append(ln, txt(" → "), mentionOf(ev.Detail))
-			} else {
-				ln = append(ln, txt(": "+ev.Detail))
-			}
-		}
-		hist.lines = append(hist.lines, ln)
+		hist.lines = append(hist.lines, historyLine(l, shop.Location(), ev))
 	}
 	d.sections = append(d.sections, hist)
 	return d, nil
+}
+
+// historyLine is one change of a follow-up: when, who, what, and to whom
+// or with which note.
+func historyLine(l lang, loc *time.Location, ev storage.ReviewEvent) line {
+	ln := line{txt(ev.At.In(loc).Format("01-02 15:04") + " · "), mentionOf(ev.Actor), txt(" · " + l.t("event."+ev.Action))}
+	if ev.Detail != "" {
+		if ev.Action == "assigned" || ev.Action == "auto-assigned" {
+			ln = append(ln, txt(" → "), mentionOf(ev.Detail))
+		} else {
+			// A note is what a person typed: quoted, like any echo.
+			ln = append(ln, txt(": "+truncateRunes(ev.Detail, maxEcho)))
+		}
+	}
+	return ln
 }
 
 // dueLine says when an open follow-up is due, or how overdue it is.
@@ -268,5 +275,5 @@ func (b *Bot) schedule(ctx context.Context, shop *storage.Shop, spec string, req
 	}
 	b.log().InfoContext(ctx, "digest schedule changed", "shop", s.ID, "spec", spec, "by", req.User)
 	next := sched.Next(b.now().In(s.Location()))
-	return reply(l, line{txt(l.t("schedule.ok", s.ID, spec, s.TZ, next.Format("2006-01-02 15:04")))}), nil
+	return reply(l, line{txt(l.t("schedule.ok", s.ID, said(spec), s.TZ, next.Format("2006-01-02 15:04")))}), nil
 }

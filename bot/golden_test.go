@@ -36,7 +36,9 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// goldenMessage checks both renderings of a message.
+// goldenMessage checks what Slack gets of a message: the blocks (.json)
+// and the top-level text (.txt), both escaped. The plain form a person
+// reads is the text unescaped, checked here rather than kept a third time.
 func goldenMessage(t *testing.T, name string, m Message) {
 	t.Helper()
 	blocks, err := json.MarshalIndent(m.Blocks, "", "  ")
@@ -45,6 +47,9 @@ func goldenMessage(t *testing.T, name string, m Message) {
 	}
 	golden(t, name+".json", append(blocks, '\n'))
 	golden(t, name+".txt", []byte(m.Text))
+	if got := slackUnescape(m.Text); got != m.Plain {
+		t.Errorf("%s: the plain form is not the text unescaped:\n--- text unescaped\n%s\n--- plain\n%s", name, got, m.Plain)
+	}
 }
 
 var (

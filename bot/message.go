@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -8,12 +9,27 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// Message is one answer or post: Block Kit blocks for Slack, and the plain
-// text that Slack shows in notifications and that the local shell prints.
-// Both are rendered from one doc, so they always say the same thing.
+// Message is one answer or post, rendered from one doc in the forms its
+// readers need, so they always say the same thing.
+//
+// Text and Blocks are what Slack receives: the top-level text (Slack's
+// notification and fallback, which it formats as mrkdwn) and the Block Kit
+// blocks. Every character of them is escaped for Slack (& < >), whoever
+// wrote it: a buyer's review, a product name, a note, a shop name, a word a
+// person typed. The only markup in them is what the renderer composes
+// itself, a mention of a Slack user ID (<@U…>), so a review that says
+// <!channel> cannot ping a channel or plant a disguised link.
+//
+// Plain is the same text unescaped, for a person reading a terminal (the
+// local shell, the CLI's preview of a job): there is no Slack to read
+// markup there, and "&lt;" would only be noise.
+//
+// Only doc.message makes a Message (TestSlackTextHasOneSource holds the
+// package to it), so no answer can reach Slack without the escaping.
 type Message struct {
 	Text   string
 	Blocks []slack.Block
+	Plain  string
 	// InChannel asks for the answer to be shown to the whole channel (the
 	// score card in the shop's own channel); others are shown only to the
 	// person who asked.
@@ -25,6 +41,9 @@ const (
 	maxBlocks      = 50
 	maxSectionText = 3000
 	maxHeaderText  = 150
+	// A button's label and an option's text; a select's placeholder.
+	maxLabelText       = 75
+	maxPlaceholderText = 150
 )
 
 // doc is a message before rendering: a title, sections of lines, a footer.
@@ -78,12 +97,38 @@ func txt(s string) span       { return span{plain, s} }
 func bold(s string) span      { return span{strong, s} }
 func mentionOf(u string) span { return span{mention, u} }
 
-var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]{5,}$`)
+// slackUserID is the shape of a Slack user ID (U… or, in Enterprise Grid,
+// W…). Real ones are about ten characters; the bound keeps a long word
+// typed as a name from passing for one and being echoed whole.
+var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]{5,20}$`)
 
-// render writes a line as Slack mrkdwn or as plain text. Mentions of Slack
-// user IDs become <@U…> in both, since Slack resolves them in notification
-// text too; names typed in the shell stay @name.
-func (l line) render(mrkdwn bool) string {
+// form is where a rendering goes, which decides what is escaped.
+type form int
+
+const (
+	// forPerson is plain text for a terminal: nothing escaped, no markup.
+	forPerson form = iota
+	// forSlackText is the message's top-level text in Slack: the words of
+	// forPerson, escaped.
+	forSlackText
+	// forBlocks is mrkdwn inside blocks: escaped, emphasis marked up.
+	forBlocks
+)
+
+// esc escapes s for the form.
+func (f form) esc(s string) string {
+	if f == forPerson {
+		return s
+	}
+	return escape(s)
+}
+
+// render writes a line in a form. Mentions of Slack user IDs become <@U…>
+// in every form, since Slack resolves them in notification text too: that
+// is the one piece of markup the bot composes. Names typed in the shell
+// (or typed as text in Slack) stay @name, escaped, and cut like any other
+// echo of what a person typed.
+func (l line) render(f form) string {
 	var b strings.Builder
 	for _, s := range l {
 		switch s.kind {
@@ -91,60 +136,110 @@ func (l line) render(mrkdwn bool) string {
 			if slackUserID.MatchString(s.text) {
 				b.WriteString("<@" + s.text + ">")
 			} else {
-				b.WriteString("@" + escape(s.text, mrkdwn))
+				b.WriteString("@" + f.esc(truncateRunes(s.text, maxEcho)))
 			}
 		case strong:
-			if mrkdwn {
-				b.WriteString("*" + escape(s.text, true) + "*")
+			if f == forBlocks {
+				b.WriteString("*" + f.esc(s.text) + "*")
 			} else {
-				b.WriteString(s.text)
+				b.WriteString(f.esc(s.text))
 			}
 		default:
-			b.WriteString(escape(s.text, mrkdwn))
+			b.WriteString(f.esc(s.text))
 		}
 	}
 	return b.String()
 }
 
-// escape makes user text (product names, review content) safe in mrkdwn:
-// Slack reads &, < and > as markup.
-func escape(s string, mrkdwn bool) string {
-	if !mrkdwn {
-		return s
+// mrkdwnEscapes are the three characters Slack reads as markup in every
+// text it is sent (mrkdwn and plain_text objects, and a message's text),
+// and the entities it shows them from.
+var mrkdwnEscapes = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// escape makes any text safe to send to Slack: &, < and > become entities,
+// which Slack shows as the characters and never reads as a mention, a
+// channel ping or a link.
+func escape(s string) string { return mrkdwnEscapes.Replace(s) }
+
+// escapeCut is escape(s) cut to at most n characters as sent, ending with
+// "…" when cut, and never inside an entity: Slack counts a field's limit
+// on the escaped text.
+func escapeCut(s string, n int) string {
+	e := escape(s)
+	if utf8.RuneCountInString(e) <= n {
+		return e
 	}
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	var b strings.Builder
+	count := 0
+	for _, r := range s {
+		piece := escape(string(r))
+		w := utf8.RuneCountInString(piece)
+		if count+w > n-1 {
+			break
+		}
+		b.WriteString(piece)
+		count += w
+	}
+	return b.String() + "…"
 }
 
-// message renders the doc into both forms.
+// plainTextObject is a plain_text object (a header, a button's label)
+// holding s escaped and cut to n characters: Slack decodes the entities of
+// plain_text too, and counts its limits on what it is sent.
+func plainTextObject(s string, n int) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, escapeCut(s, n), false, false)
+}
+
+// mrkdwnObject is a mrkdwn object of text already rendered for blocks.
+func mrkdwnObject(rendered string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, rendered, false, false)
+}
+
+// maxEcho is how much of what a person typed a reply quotes back.
+const maxEcho = 200
+
+// said is text a person typed (a word of a command, a shop or review ID
+// that does not exist, a cron spec), quoted back in a reply. It formats cut
+// to maxEcho characters with an ellipsis, in any verb (%q, %s), so a 100 KB
+// command costs a short answer, and the text and the blocks quote the same.
+type said string
+
+// Format writes the cut text with the verb and flags it was asked for.
+func (s said) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), truncateRunes(string(s), maxEcho))
+}
+
+// message renders the doc into every form. It is the only maker of a
+// Message: every string Slack receives goes through the escaping here.
 func (d *doc) message() Message {
-	return Message{Text: d.text(), Blocks: d.blocks()}
+	return Message{Text: d.text(forSlackText), Blocks: d.blocks(), Plain: d.text(forPerson)}
 }
 
-// text is the plain-text form: title, sections and footer separated by
-// blank lines.
-func (d *doc) text() string {
+// text is the text form: title, sections and footer separated by blank
+// lines; escaped for Slack's top-level text, raw for a person.
+func (d *doc) text(f form) string {
 	var parts []string
 	if d.title != "" {
-		parts = append(parts, d.title)
+		parts = append(parts, f.esc(d.title))
 	}
 	for _, s := range d.sections {
 		var b strings.Builder
 		if s.heading != "" {
-			b.WriteString(s.heading + "\n")
+			b.WriteString(f.esc(s.heading) + "\n")
 		}
 		for _, l := range s.lines {
 			if s.heading != "" {
 				b.WriteString("  • ")
 			}
-			b.WriteString(l.render(false) + "\n")
+			b.WriteString(l.render(f) + "\n")
 		}
 		if s.more != "" {
-			b.WriteString("  … " + s.more + "\n")
+			b.WriteString("  … " + f.esc(s.more) + "\n")
 		}
 		parts = append(parts, strings.TrimSuffix(b.String(), "\n"))
 	}
 	if d.footer != "" {
-		parts = append(parts, d.footer)
+		parts = append(parts, f.esc(d.footer))
 	}
 	return strings.Join(parts, "\n\n") + "\n"
 }
@@ -155,7 +250,7 @@ func (d *doc) text() string {
 func (d *doc) blocks() []slack.Block {
 	var out []slack.Block
 	if d.title != "" {
-		out = append(out, slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, truncateRunes(d.title, maxHeaderText), false, false)))
+		out = append(out, slack.NewHeaderBlock(plainTextObject(d.title, maxHeaderText)))
 	}
 	room := maxBlocks - len(out)
 	if d.footer != "" {
@@ -180,8 +275,9 @@ func (d *doc) blocks() []slack.Block {
 	return out
 }
 
+// contextBlock is a line of small print: text escaped and cut to fit.
 func contextBlock(text string) slack.Block {
-	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, escape(truncateRunes(text, maxSectionText), true), false, false))
+	return slack.NewContextBlock("", mrkdwnObject(escapeCut(text, maxSectionText)))
 }
 
 // render is a section's blocks: one mrkdwn section, or with actions a
@@ -210,11 +306,11 @@ func (s section) render(lg lang) []slack.Block {
 func sectionBlock(s section, lg lang) slack.Block {
 	var b strings.Builder
 	if s.heading != "" {
-		b.WriteString("*" + escape(s.heading, true) + "*\n")
+		b.WriteString("*" + escape(s.heading) + "*\n")
 	}
 	more := s.more
 	for i, l := range s.lines {
-		item := l.render(true)
+		item := l.render(forBlocks)
 		if s.heading != "" {
 			item = "• " + item
 		}
@@ -226,9 +322,9 @@ func sectionBlock(s section, lg lang) slack.Block {
 		b.WriteString(item + "\n")
 	}
 	if more != "" {
-		b.WriteString("… " + escape(more, true) + "\n")
+		b.WriteString("… " + escape(more) + "\n")
 	}
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, strings.TrimSuffix(b.String(), "\n"), false, false), nil, nil)
+	return slack.NewSectionBlock(mrkdwnObject(strings.TrimSuffix(b.String(), "\n")), nil, nil)
 }
 
 // truncateRunes cuts s to at most n runes, ending with "…" when cut.

@@ -155,7 +155,11 @@ func TestMessageHeader(t *testing.T) {
 		{strings.Repeat("长", 150), strings.Repeat("长", 150)},
 		{strings.Repeat("长", 151), strings.Repeat("长", 149) + "…"},
 		{strings.Repeat("店铺名称", 100), strings.Repeat("店铺名称", 37) + "店…"},
-		{"a < b & c", "a < b & c"}, // plain text: not escaped
+		// Slack reads markup in plain_text too, and shows the entities as
+		// the characters; the limit counts the escaped text.
+		{"a < b & c", "a &lt; b &amp; c"},
+		{"<!channel> " + strings.Repeat("长", 150), "&lt;!channel&gt; " + strings.Repeat("长", 132) + "…"},
+		{strings.Repeat("长", 147) + "&", strings.Repeat("长", 147) + "…"}, // never half an entity
 	}
 	for _, tt := range tests {
 		m := (&doc{lang: en, title: tt.title}).message()
@@ -175,39 +179,54 @@ func TestMessageHeader(t *testing.T) {
 	}
 }
 
-// TestMessageSpans: user text is escaped in mrkdwn, where Slack reads &, <
-// and > as markup, and left alone in the plain text; Slack user IDs become
-// mentions, shell names stay @name.
+// TestMessageSpans: user text is escaped wherever Slack reads &, < and >
+// as markup (the blocks' mrkdwn and the message's top-level text) and left
+// alone in the plain form a person reads; Slack user IDs become mentions in
+// every form, names typed as text stay @name.
 func TestMessageSpans(t *testing.T) {
 	tests := []struct {
-		name         string
-		ln           line
-		mrkdwn, text string
+		name                string
+		ln                  line
+		mrkdwn, slack, text string
 	}{
-		{"plain", line{txt("针织开衫 <米色> & 围巾 <!channel>")}, "针织开衫 &lt;米色&gt; &amp; 围巾 &lt;!channel&gt;", "针织开衫 <米色> & 围巾 <!channel>"},
-		{"bold", line{bold("R1 <b>")}, "*R1 &lt;b&gt;*", "R1 <b>"},
-		{"slack user", line{mentionOf("U012ABCDEF")}, "<@U012ABCDEF>", "<@U012ABCDEF>"},
-		{"enterprise user", line{mentionOf("W012ABCDEF")}, "<@W012ABCDEF>", "<@W012ABCDEF>"},
-		{"shell name", line{mentionOf("alice")}, "@alice", "@alice"},
-		{"shell name with markup", line{mentionOf("a<b>")}, "@a&lt;b&gt;", "@a<b>"},
-		{"mixed", line{bold("R9"), txt(" → "), mentionOf("U0ALICE01"), txt(": ok & done")}, "*R9* → <@U0ALICE01>: ok &amp; done", "R9 → <@U0ALICE01>: ok & done"},
+		{"plain", line{txt("针织开衫 <米色> & 围巾 <!channel>")}, "针织开衫 &lt;米色&gt; &amp; 围巾 &lt;!channel&gt;", "针织开衫 &lt;米色&gt; &amp; 围巾 &lt;!channel&gt;", "针织开衫 <米色> & 围巾 <!channel>"},
+		{"bold", line{bold("R1 <b>")}, "*R1 &lt;b&gt;*", "R1 &lt;b&gt;", "R1 <b>"},
+		{"slack user", line{mentionOf("U012ABCDEF")}, "<@U012ABCDEF>", "<@U012ABCDEF>", "<@U012ABCDEF>"},
+		{"enterprise user", line{mentionOf("W012ABCDEF")}, "<@W012ABCDEF>", "<@W012ABCDEF>", "<@W012ABCDEF>"},
+		{"shell name", line{mentionOf("alice")}, "@alice", "@alice", "@alice"},
+		{"shell name with markup", line{mentionOf("a<b>")}, "@a&lt;b&gt;", "@a&lt;b&gt;", "@a<b>"},
+		{"name that is a ping", line{mentionOf("<!channel>")}, "@&lt;!channel&gt;", "@&lt;!channel&gt;", "@<!channel>"},
+		{"mention markup as text", line{txt("<@U999HACK> <#C123> <https://evil.example|点我退款>")},
+			"&lt;@U999HACK&gt; &lt;#C123&gt; &lt;https://evil.example|点我退款&gt;", "&lt;@U999HACK&gt; &lt;#C123&gt; &lt;https://evil.example|点我退款&gt;", "<@U999HACK> <#C123> <https://evil.example|点我退款>"},
+		{"entities as text", line{txt("&lt;!channel&gt;")}, "&amp;lt;!channel&amp;gt;", "&amp;lt;!channel&amp;gt;", "&lt;!channel&gt;"},
+		{"mixed", line{bold("R9"), txt(" → "), mentionOf("U0ALICE01"), txt(": ok & done")}, "*R9* → <@U0ALICE01>: ok &amp; done", "R9 → <@U0ALICE01>: ok &amp; done", "R9 → <@U0ALICE01>: ok & done"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.ln.render(true); got != tt.mrkdwn {
-				t.Errorf("mrkdwn %q, want %q", got, tt.mrkdwn)
-			}
-			if got := tt.ln.render(false); got != tt.text {
-				t.Errorf("text %q, want %q", got, tt.text)
+			for _, f := range []struct {
+				form form
+				want string
+			}{{forBlocks, tt.mrkdwn}, {forSlackText, tt.slack}, {forPerson, tt.text}} {
+				if got := tt.ln.render(f.form); got != f.want {
+					t.Errorf("form %d: %q, want %q", f.form, got, f.want)
+				}
 			}
 			// Through a whole message too.
 			m := (&doc{lang: en, sections: []section{{heading: "H & <h>", lines: []line{tt.ln}}}}).message()
 			if want := "*H &amp; &lt;h&gt;*\n• " + tt.mrkdwn; blockText(t, m.Blocks[0]) != want {
 				t.Errorf("block %q, want %q", blockText(t, m.Blocks[0]), want)
 			}
-			if want := "H & <h>\n  • " + tt.text + "\n"; m.Text != want {
+			if want := "H &amp; &lt;h&gt;\n  • " + tt.slack + "\n"; m.Text != want {
 				t.Errorf("text %q, want %q", m.Text, want)
+			}
+			if want := "H & <h>\n  • " + tt.text + "\n"; m.Plain != want {
+				t.Errorf("plain %q, want %q", m.Plain, want)
 			}
 		})
 	}
+}
+
+// slackUnescape is what Slack shows for escaped text.
+func slackUnescape(s string) string {
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
 }

@@ -86,7 +86,8 @@ func statsLine(l lang, st *storage.OutcomeStats) string {
 	return l.t("stats.line", st.Closed, strings.Join(parts, l.t("list.sep")), compact(l, st.MedianToClose))
 }
 
-// JSONMessage is a message with its blocks as JSON, as the outbox keeps it.
+// JSONMessage is a message with its blocks as JSON, as the outbox keeps it:
+// Slack's escaped text and blocks (the plain form is for people, not kept).
 func JSONMessage(m Message) (text string, blocks []byte, err error) {
 	blocks, err = json.Marshal(m.Blocks)
 	return m.Text, blocks, err

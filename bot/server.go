@@ -324,24 +324,33 @@ func (s *Server) serveInteraction(w http.ResponseWriter, r *http.Request, body [
 	w.WriteHeader(http.StatusOK)
 }
 
-// Interaction acts on the review buttons of a message, after return.
+// Interaction acts on a press of a review button, after return. Slack
+// sends one action per press, so only the first action of a payload is
+// acted on and the rest are logged and ignored: one request must not cost
+// more than one press, and a payload carrying 2,000 actions otherwise
+// started 2,000 goroutines and wrote as many history rows.
 func (s *Server) Interaction(ctx context.Context, cb slack.InteractionCallback) {
 	if cb.Type != slack.InteractionTypeBlockActions {
 		return
 	}
-	for _, act := range cb.ActionCallback.BlockActions {
-		a, ok := parseAction(act)
-		if !ok {
-			continue
-		}
-		a.User, a.Channel, a.Team = cb.User.ID, cb.Channel.ID, cb.Team.ID
-		s.afterAck(ctx, "button", func(work context.Context) {
-			m, replace := s.Bot.Act(work, a)
-			if err := s.Poster.Respond(work, cb.ResponseURL, m, replace); err != nil {
-				s.log().ErrorContext(work, "cannot update a message after an action", "review", a.Review, "err", err)
-			}
-		})
+	acts := cb.ActionCallback.BlockActions
+	if len(acts) == 0 {
+		return
 	}
+	if len(acts) > 1 {
+		s.log().WarnContext(ctx, "acted on the first action of a payload and ignored the rest", "actions", len(acts), "user", cb.User.ID, "team", cb.Team.ID)
+	}
+	a, ok := parseAction(acts[0])
+	if !ok {
+		return
+	}
+	a.User, a.Channel, a.Team = cb.User.ID, cb.Channel.ID, cb.Team.ID
+	s.afterAck(ctx, "button", func(work context.Context) {
+		m, replace := s.Bot.Act(work, a)
+		if err := s.Poster.Respond(work, cb.ResponseURL, m, replace); err != nil {
+			s.log().ErrorContext(work, "cannot update a message after an action", "review", a.Review, "err", err)
+		}
+	})
 }
 
 // afterAck runs work after Slack has its acknowledgement: on its own

@@ -11,9 +11,10 @@ import (
 
 // Shell is the local chat: it reads lines as a person would type them in
 // Slack ("/dsr today", "@dsrbot assign R123 to @alice"), runs them through
-// the same grammar and handlers, and prints each answer's plain-text
-// fallback. It lets a team try dsrbot, and an admin check the data, with no
-// Slack app at all.
+// the same grammar and handlers, and prints each answer's Plain form: the
+// words Slack would show, unescaped, since a person reads them here and no
+// Slack reads markup. It lets a team try dsrbot, and an admin check the
+// data, with no Slack app at all.
 type Shell struct {
 	Bot *Bot
 	In  io.Reader
@@ -52,7 +53,7 @@ func (s *Shell) Run(ctx context.Context) error {
 			continue
 		}
 		m := s.Bot.Handle(ctx, Request{Text: text, User: s.User})
-		fmt.Fprintln(s.Out, strings.TrimRight(m.Text, "\n"))
+		fmt.Fprintln(s.Out, strings.TrimRight(m.Plain, "\n"))
 		fmt.Fprintln(s.Out)
 	}
 }

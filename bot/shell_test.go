@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// TestShellRun: the shell answers each command line in order with the same
-// text Bot.Handle gives Slack, hints on a line that is not a command, skips
-// blank lines and stops at "exit".
+// TestShellRun: the shell answers each command line in order with the
+// plain form of what Bot.Handle gives Slack, hints on a line that is not a
+// command, skips blank lines and stops at "exit".
 func TestShellRun(t *testing.T) {
 	d := newDemoBot(t)
 	ctx := context.Background()
@@ -34,7 +34,7 @@ func TestShellRun(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	handle := func(text string) string {
-		return d.Handle(ctx, Request{Text: text, User: "alice"}).Text + "\n"
+		return d.Handle(ctx, Request{Text: text, User: "alice"}).Plain + "\n"
 	}
 	hint := en.t("shell.hint") + "\n"
 	today := handle("today dy-fashion")
@@ -52,7 +52,7 @@ func TestShellRun(t *testing.T) {
 	}
 	// The card printed is Bot.Handle's text for the same request, byte
 	// for byte: the shell renders through the bot, not a copy of it.
-	if !strings.HasPrefix(out.String(), d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice"}).Text+"\n") {
+	if !strings.HasPrefix(out.String(), d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice"}).Plain+"\n") {
 		t.Errorf("shell's card is not Bot.Handle's:\n%s", out.String())
 	}
 	if !strings.Contains(handle("我的"), rv.ReviewID) {
@@ -83,7 +83,7 @@ func TestShellEndOfInput(t *testing.T) {
 		{"quit", "quit\n/dsr today dy-fashion\n", "", func(string) string { return "" }},
 		{"EXIT in capitals", "EXIT\n/dsr today dy-fashion\n", "", func(string) string { return "" }},
 	}
-	card := d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice"}).Text
+	card := d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice"}).Plain
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
@@ -95,6 +95,30 @@ func TestShellEndOfInput(t *testing.T) {
 				t.Errorf("printed:\n%q\nwant:\n%q", got, want)
 			}
 		})
+	}
+}
+
+// TestShellPrintsUntrustedTextAsIs: the shell is read by a person, not by
+// Slack, so a product name or a review with markup in it is printed as
+// typed, never as entities; the same answer to Slack is escaped.
+func TestShellPrintsUntrustedTextAsIs(t *testing.T) {
+	d := newHostileBot(t)
+	ctx := context.Background()
+	var out bytes.Buffer
+	sh := &Shell{Bot: d.Bot, In: strings.NewReader("/dsr reviews all dy-evil\n/dsr status <!here>R6\n"), Out: &out, User: "alice"}
+	if err := sh.Run(ctx); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	for _, want := range []string{"<!here> 连衣裙 差评 <!channel>", "<!here>R6", "<https://evil.example|点我退款>", "&lt;!channel&gt;", "a & b"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the shell does not print %q as typed:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "&lt;!here&gt;") || strings.Contains(out.String(), "&amp;") {
+		t.Errorf("the shell prints entities:\n%s", out.String())
+	}
+	if m := d.Handle(ctx, Request{Text: "reviews all dy-evil", User: "alice"}); !strings.Contains(m.Text, "&lt;!here&gt; 连衣裙") {
+		t.Errorf("the same answer for Slack is not escaped:\n%s", m.Text)
 	}
 }
 

@@ -37,7 +37,8 @@ func RenderShipments(r *storage.ShipmentReport) Message {
 	return d.message()
 }
 
-// RenderShipmentsJSON is RenderShipments with the blocks as JSON.
+// RenderShipmentsJSON is RenderShipments with the blocks as JSON, the form
+// the outbox stores: the text is Slack's, escaped like the blocks.
 func RenderShipmentsJSON(r *storage.ShipmentReport) (text string, blocks []byte, err error) {
 	m := RenderShipments(r)
 	blocks, err = json.Marshal(m.Blocks)

@@ -25,11 +25,15 @@ type DigestStore interface {
 	OutboxHas(ctx context.Context, key string) (bool, error)
 }
 
-// Rendered is a message ready to send: the plain text and the Block Kit
-// blocks as JSON.
+// Rendered is a message ready to send: the text and the Block Kit blocks
+// as JSON, both already escaped for Slack by the renderer, which is what
+// the outbox stores and delivers as is. Plain is the same message unescaped
+// for a person to read (the preview of `dsrbot run` without a Slack
+// token); it is never stored or sent.
 type Rendered struct {
 	Text   string
 	Blocks []byte
+	Plain  string
 }
 
 // DigestRenderer turns a digest into a message. scheduled is the time the

@@ -21,8 +21,7 @@ func (m *Main) digests() *jobs.Digests {
 		Store: m.db,
 		Log:   m.log.With("job", "digest"),
 		Render: func(r *storage.DigestReport, scheduled time.Time, late bool) (jobs.Rendered, error) {
-			text, blocks, err := bot.RenderDigestJSON(r, scheduled, late)
-			return jobs.Rendered{Text: text, Blocks: blocks}, err
+			return rendered(bot.RenderDigest(r, scheduled, late))
 		},
 	}
 }
@@ -33,8 +32,7 @@ func (m *Main) shipments() *jobs.Shipments {
 		Store: m.db,
 		Log:   m.log.With("job", "shipments"),
 		Render: func(r *storage.ShipmentReport) (jobs.Rendered, error) {
-			text, blocks, err := bot.RenderShipmentsJSON(r)
-			return jobs.Rendered{Text: text, Blocks: blocks}, err
+			return rendered(bot.RenderShipments(r))
 		},
 	}
 }
@@ -47,9 +45,11 @@ func (m *Main) reminders() *jobs.Reminders {
 // reminderRenderer adapts bot's renderers to the reminders job.
 type reminderRenderer struct{}
 
+// rendered is a bot message as the jobs keep it: Slack's escaped text and
+// blocks for the outbox, and the plain form for a preview.
 func rendered(msg bot.Message) (jobs.Rendered, error) {
 	text, blocks, err := bot.JSONMessage(msg)
-	return jobs.Rendered{Text: text, Blocks: blocks}, err
+	return jobs.Rendered{Text: text, Blocks: blocks, Plain: msg.Plain}, err
 }
 
 func (reminderRenderer) Reminder(s *storage.Shop, r *storage.Review, now time.Time) (jobs.Rendered, error) {
@@ -239,7 +239,9 @@ func plural(n int, one, many string) string {
 }
 
 // preview prints what a job would post now, changing nothing: without a
-// Slack token there is nowhere to post, and a team can still read it.
+// Slack token there is nowhere to post, and a team can still read it. It
+// prints each message's plain form: a person reads it, not Slack, so a
+// product named "A & B" shows as typed rather than as "A &amp; B".
 func (m *Main) preview(ctx context.Context, job, shopID string, now time.Time) error {
 	shops, err := m.shopsOrOne(ctx, shopID)
 	if err != nil {
@@ -253,7 +255,7 @@ func (m *Main) preview(ctx context.Context, job, shopID string, now time.Time) e
 			if err != nil {
 				return err
 			}
-			text = msg.Text
+			text = msg.Plain
 		case "shipments":
 			r, err := m.db.ShipmentChanges(ctx, s.ID, now)
 			if err != nil {
@@ -262,7 +264,7 @@ func (m *Main) preview(ctx context.Context, job, shopID string, now time.Time) e
 			if r.Empty() {
 				continue
 			}
-			text = bot.RenderShipments(r).Text
+			text = bot.RenderShipments(r).Plain
 		case "reminders":
 			r, err := m.db.Reminders(ctx, s.ID, now)
 			if err != nil {
@@ -270,13 +272,13 @@ func (m *Main) preview(ctx context.Context, job, shopID string, now time.Time) e
 			}
 			var parts []string
 			for i := range r.Overdue {
-				parts = append(parts, bot.RenderReminder(&r.Shop, &r.Overdue[i], now).Text)
+				parts = append(parts, bot.RenderReminder(&r.Shop, &r.Overdue[i], now).Plain)
 			}
 			if len(r.Escalate) > 0 || len(r.Unassigned) > 0 {
-				parts = append(parts, bot.RenderFollowUps(r).Text)
+				parts = append(parts, bot.RenderFollowUps(r).Plain)
 			}
 			for i := range r.Clusters {
-				parts = append(parts, bot.RenderCluster(&r.Shop, &r.Clusters[i], now).Text)
+				parts = append(parts, bot.RenderCluster(&r.Shop, &r.Clusters[i], now).Plain)
 			}
 			if len(parts) == 0 {
 				continue
