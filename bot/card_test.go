@@ -431,7 +431,7 @@ func TestGrowthPenaltyUnderAGate(t *testing.T) {
 			t.Errorf("card lacks %q:\n%s", want, text)
 		}
 	}
-	if ln := summaryLine(en, r).render(false); !strings.Contains(ln, "growth stage 60.0 · 10.0 below the 70 line (精选联盟)") {
+	if ln := summaryLine(en, r).render(forPerson); !strings.Contains(ln, "growth stage 60.0 · 10.0 below the 70 line (精选联盟)") {
 		t.Errorf("all-shops line: %s", ln)
 	}
 }
