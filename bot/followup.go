@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -265,7 +263,7 @@ func (b *Bot) schedule(ctx context.Context, shop *storage.Shop, spec string, req
 	if err := mayChange(shop, req); err != nil {
 		return nil, err
 	}
-	sched, err := cron.ParseStandard(spec)
+	sched, err := storage.ParseSchedule(spec)
 	if err != nil {
 		return nil, &userError{l.t("err.usage", usage[verbSchedule])}
 	}
