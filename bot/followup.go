@@ -144,7 +144,7 @@ func (b *Bot) status(ctx context.Context, shop *storage.Shop, c Command, req Req
 	d := &doc{lang: l, title: l.t("status.title", rv.ReviewID, shop.ID)}
 	head := section{lines: []line{reviewLine(l, rv, now, false), {txt("“" + rv.Content + "”")}}}
 	if rv.Bad() && rv.Status == storage.StatusOpen {
-		due := rv.CreatedAt.Add(shop.FollowUpDeadline())
+		due := rv.Due(shop)
 		head.lines = append(head.lines, line{txt(dueLine(l, now, due))})
 		head.actions = []*actions{reviewActions(l, rv, "open", "msg"), nil, nil}
 	}

@@ -14,7 +14,7 @@ import (
 // overdue, with the review's buttons.
 func RenderReminder(shop *storage.Shop, rv *storage.Review, now time.Time) Message {
 	l := langOf(shop)
-	due := rv.CreatedAt.Add(shop.FollowUpDeadline())
+	due := rv.Due(shop)
 	s := section{
 		lines: []line{
 			{txt(l.t("remind.intro", shop.Name, shop.ID))},

@@ -86,6 +86,15 @@ func (w *hourlyWorld) review(t *testing.T, id, change string) {
 	case "assign":
 		err = w.db.AssignReview(ctx, rv.ID, arg, by)
 	case "reopen":
+		// "reopen 25h": reopened that long ago (its new deadline runs
+		// from then); "reopen": now.
+		if arg != "" {
+			ago, perr := time.ParseDuration(arg)
+			if perr != nil {
+				t.Fatal(perr)
+			}
+			by.At = hourNow.Add(-ago)
+		}
 		if err = w.db.CloseReview(ctx, rv.ID, "refund", by); err == nil {
 			err = w.db.ReopenReview(ctx, rv.ID, by)
 		}
@@ -161,13 +170,13 @@ func TestSameSecondNewsIsSaid(t *testing.T) {
 			news: func(t *testing.T, w *hourlyWorld) { w.review(t, "R1", "assign U0BOBBY") },
 		},
 		{
-			name: "an overdue follow-up is reopened, same owner",
+			name: "a follow-up reopened past its new deadline, same owner",
 			job:  "reminders",
 			setup: func(t *testing.T, w *hourlyWorld) {
-				w.reviews(t, "R1,25h,尺码偏小")
+				w.reviews(t, "R1,30h,尺码偏小")
 				w.review(t, "R1", "assign U0ALICE")
 			},
-			news: func(t *testing.T, w *hourlyWorld) { w.review(t, "R1", "reopen") },
+			news: func(t *testing.T, w *hourlyWorld) { w.review(t, "R1", "reopen 25h") },
 		},
 		{
 			name:  "another bad review waits without an owner",
@@ -412,4 +421,35 @@ func (plainReminders) FollowUps(r *storage.ReminderReport) (Rendered, error) {
 
 func (plainReminders) Cluster(_ *storage.Shop, c *storage.Cluster, _ time.Time) (Rendered, error) {
 	return Rendered{Text: fmt.Sprintf("%d bad reviews about %s", len(c.Reviews), c.Aspect), Blocks: []byte(`[]`)}, nil
+}
+
+// TestReopenStartsANewDeadline: a follow-up reopened now is due a deadline
+// from now, not from the review's arrival: it is not reminded at once, and
+// it is when its new deadline passes.
+func TestReopenStartsANewDeadline(t *testing.T) {
+	w := newHourlyWorld(t)
+	w.reviews(t, "R1,74h,尺码偏小")
+	w.review(t, "R1", "assign U0ALICE")
+	if n := w.run(t, "reminders"); n == 0 {
+		t.Fatal("the follow-up 74 h old was not reminded")
+	}
+	w.review(t, "R1", "reopen")
+	if n := w.run(t, "reminders"); n != 0 {
+		t.Fatalf("a follow-up reopened now was reminded at once (%d messages)", n)
+	}
+	rv, err := w.db.FindReview(context.Background(), "s", "R1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shop, err := w.db.FindShop(context.Background(), "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if due := rv.Due(shop); !due.Equal(hourNow.Add(shop.FollowUpDeadline())) {
+		t.Errorf("due %v, want a deadline from the reopening", due)
+	}
+	n, err := w.reminders.Run(context.Background(), "", hourNow.Add(shop.FollowUpDeadline()+time.Minute))
+	if err != nil || n != 1 {
+		t.Fatalf("past the new deadline: %d messages, %v; want the reminder of the new cycle", n, err)
+	}
 }

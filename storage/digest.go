@@ -69,7 +69,7 @@ func (db *DB) DigestReport(ctx context.Context, shopID string, now time.Time) (*
 	if err := q.Order("created_at DESC, id DESC").Limit(DigestListLimit).Find(&r.Unreported).Error; err != nil {
 		return nil, err
 	}
-	if r.Overdue, r.OverdueCount, err = db.BadReviews(ctx, ReviewFilter{ShopID: shopID, OpenOnly: true, Before: now.Add(-r.Shop.FollowUpDeadline()), Limit: DigestListLimit}); err != nil {
+	if r.Overdue, r.OverdueCount, err = db.BadReviews(ctx, ReviewFilter{ShopID: shopID, OpenOnly: true, OpenedBefore: now.Add(-r.Shop.FollowUpDeadline()), Limit: DigestListLimit}); err != nil {
 		return nil, err
 	}
 	if r.Stats, err = db.Outcomes(ctx, shopID, now.Add(-7*24*time.Hour), now); err != nil {

@@ -101,8 +101,8 @@ func (db *DB) CloseReview(ctx context.Context, id int64, outcome string, by Chan
 	})
 }
 
-// ReopenReview opens a closed follow-up again, keeping its owner; an open
-// one is ECONFLICT.
+// ReopenReview opens a closed follow-up again, keeping its owner, with a
+// new deadline from the reopening; an open one is ECONFLICT.
 func (db *DB) ReopenReview(ctx context.Context, id int64, by Change) error {
 	return db.change(ctx, id, by, "reopened", by.Note, func(tx *gorm.DB, r *Review) error {
 		if r.Status == StatusOpen {
@@ -110,6 +110,7 @@ func (db *DB) ReopenReview(ctx context.Context, id int64, by Change) error {
 		}
 		return tx.Model(&Review{}).Where("id = ?", id).Updates(map[string]any{
 			"status": StatusOpen, "outcome": "", "closed_at": nil, "reminded_at": nil, "escalated_at": nil,
+			"opened_at": utc(by.At), // a new deadline, from now
 		}).Error
 	})
 }

@@ -182,6 +182,14 @@ var migrations = []string{
 	ALTER TABLE shops ADD COLUMN gates TEXT NOT NULL DEFAULT '';
 	ALTER TABLE orders ADD COLUMN picked_up_at DATETIME;
 	ALTER TABLE reviews ADD COLUMN grade TEXT NOT NULL DEFAULT '';`,
+
+	// A follow-up's deadline runs from when it was opened: its arrival,
+	// or its latest reopening. Counting from the arrival made a review
+	// reopened after weeks "overdue by 74 days" at once. The partial index
+	// serves the overdue queries of the digest and the reminders.
+	`ALTER TABLE reviews ADD COLUMN opened_at DATETIME;
+	UPDATE reviews SET opened_at = created_at;
+	CREATE INDEX idx_reviews_open_due ON reviews(shop_id, opened_at) WHERE status = 'open';`,
 }
 
 // migrate brings the schema up to date inside one transaction.

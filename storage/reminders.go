@@ -73,11 +73,11 @@ func (db *DB) Reminders(ctx context.Context, shopID string, now time.Time) (*Rem
 	open := func() *gorm.DB {
 		return db.gdb.WithContext(ctx).Where("shop_id = ? AND status = ?", shopID, StatusOpen).Order("created_at, id")
 	}
-	if err := open().Where("owner <> '' AND reminded_at IS NULL AND created_at < ?", utc(now.Add(-deadline))).Find(&r.Overdue).Error; err != nil {
+	if err := open().Where("owner <> '' AND reminded_at IS NULL AND opened_at < ?", utc(now.Add(-deadline))).Find(&r.Overdue).Error; err != nil {
 		return nil, err
 	}
 	// Escalations name owners; reviews nobody owns are named as unassigned.
-	if err := open().Where("owner <> '' AND escalated_at IS NULL AND created_at < ?", utc(now.Add(-2*deadline))).Find(&r.Escalate).Error; err != nil {
+	if err := open().Where("owner <> '' AND escalated_at IS NULL AND opened_at < ?", utc(now.Add(-2*deadline))).Find(&r.Escalate).Error; err != nil {
 		return nil, err
 	}
 	if err := open().Where("owner = '' AND noted_at IS NULL AND created_at < ?", utc(now.Add(-UnassignedAfter))).Find(&r.Unassigned).Error; err != nil {

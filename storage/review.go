@@ -34,7 +34,10 @@ type Review struct {
 	// where the stars would go.
 	Grade     Grade
 	CreatedAt time.Time
-	Content   string
+	// OpenedAt is when the follow-up last opened: the review's arrival, or
+	// its latest reopening. Its deadline runs from here.
+	OpenedAt time.Time
+	Content  string
 	// Aspects is the stored, comma-separated form of AspectList.
 	Aspects  string
 	Owner    string // Slack user ID or name; "" is unassigned
@@ -70,6 +73,15 @@ func ParseGrade(s string) (g Grade, rating int, ok bool) {
 	return "", 0, false
 }
 
+// Due is when the review's follow-up is due at the shop's deadline.
+func (r *Review) Due(shop *Shop) time.Time {
+	from := r.OpenedAt
+	if from.IsZero() {
+		from = r.CreatedAt
+	}
+	return from.Add(shop.FollowUpDeadline())
+}
+
 // Bad reports whether the review is a 差评 (rating 1 or 2).
 func (r *Review) Bad() bool { return r.Rating <= BadRating }
 
@@ -97,6 +109,9 @@ type ReviewFilter struct {
 	Since time.Time
 	// Before, when set, keeps reviews created before it.
 	Before time.Time
+	// OpenedBefore, when set, keeps follow-ups opened (or reopened)
+	// before it: those past a deadline.
+	OpenedBefore time.Time
 	// Limit cuts the list; 0 lists all, and a negative limit only counts.
 	Limit int
 }
@@ -116,6 +131,9 @@ func (db *DB) BadReviews(ctx context.Context, f ReviewFilter) ([]Review, int, er
 	}
 	if !f.Before.IsZero() {
 		q = q.Where("created_at < ?", utc(f.Before))
+	}
+	if !f.OpenedBefore.IsZero() {
+		q = q.Where("opened_at < ?", utc(f.OpenedBefore))
 	}
 	// A Session makes q safe to finish twice (count, then list).
 	q = q.Session(&gorm.Session{})

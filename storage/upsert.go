@@ -38,10 +38,11 @@ var (
 	}
 	reviewsTable = table{
 		name:     "reviews",
-		columns:  []string{"shop_id", "review_id", "order_id", "product_id", "product", "rating", "grade", "created_at", "content", "aspects", "status"},
+		columns:  []string{"shop_id", "review_id", "order_id", "product_id", "product", "rating", "grade", "created_at", "opened_at", "content", "aspects", "status"},
 		conflict: "shop_id, review_id",
 		update: `order_id = excluded.order_id, product_id = excluded.product_id, product = excluded.product,
-			rating = excluded.rating, grade = excluded.grade, created_at = excluded.created_at, content = excluded.content, aspects = excluded.aspects,
+			rating = excluded.rating, grade = excluded.grade, created_at = excluded.created_at,
+			opened_at = CASE WHEN reviews.opened_at IS reviews.created_at THEN excluded.created_at ELSE reviews.opened_at END, content = excluded.content, aspects = excluded.aspects,
 			status = CASE
 				WHEN excluded.rating <= 2 AND reviews.status = '' THEN 'open'
 				WHEN excluded.rating > 2 AND reviews.status = 'open' THEN ''
@@ -165,7 +166,7 @@ func reviewValues(r *Review) []any {
 	if r.Bad() {
 		status = StatusOpen
 	}
-	return []any{r.ShopID, r.ReviewID, r.OrderID, r.ProductID, r.Product, r.Rating, string(r.Grade), utc(r.CreatedAt), r.Content, r.Aspects, status}
+	return []any{r.ShopID, r.ReviewID, r.OrderID, r.ProductID, r.Product, r.Rating, string(r.Grade), utc(r.CreatedAt), utc(r.CreatedAt), r.Content, r.Aspects, status}
 }
 
 func orderValues(o *Order) []any {
