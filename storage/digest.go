@@ -60,7 +60,10 @@ func (db *DB) DigestReport(ctx context.Context, shopID string, now time.Time) (*
 	if r.Week, err = db.ScoreHistory(ctx, shopID, r.WeekStart, r.Today); err != nil {
 		return nil, err
 	}
-	q := db.unreported(db.gdb.WithContext(ctx), shopID, now, r.maxReview)
+	// A review closed before any digest announced it (a first digest
+	// after the team worked through its backlog) is not news: it is marked
+	// announced with the rest but not listed.
+	q := db.unreported(db.gdb.WithContext(ctx), shopID, now, r.maxReview).Where("status <> ?", StatusDone)
 	var total int64
 	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, err
@@ -69,7 +72,18 @@ func (db *DB) DigestReport(ctx context.Context, shopID string, now time.Time) (*
 	if err := q.Order("created_at DESC, id DESC").Limit(DigestListLimit).Find(&r.Unreported).Error; err != nil {
 		return nil, err
 	}
-	if r.Overdue, r.OverdueCount, err = db.BadReviews(ctx, ReviewFilter{ShopID: shopID, OpenOnly: true, OpenedBefore: now.Add(-r.Shop.FollowUpDeadline()), Limit: DigestListLimit}); err != nil {
+	// Overdue follow-ups, less those this digest announces as new: a
+	// review is listed once per digest.
+	newIDs := db.unreported(db.gdb.WithContext(ctx), shopID, now, r.maxReview).Select("id")
+	od := db.gdb.WithContext(ctx).Model(&Review{}).
+		Where("shop_id = ? AND rating <= ? AND status = ? AND opened_at < ?", shopID, BadRating, StatusOpen, utc(now.Add(-r.Shop.FollowUpDeadline()))).
+		Where("id NOT IN (?)", newIDs)
+	var overdue int64
+	if err := od.Session(&gorm.Session{}).Count(&overdue).Error; err != nil {
+		return nil, err
+	}
+	r.OverdueCount = int(overdue)
+	if err := od.Order("created_at DESC, id DESC").Limit(DigestListLimit).Find(&r.Overdue).Error; err != nil {
 		return nil, err
 	}
 	if r.Stats, err = db.Outcomes(ctx, shopID, now.Add(-7*24*time.Hour), now); err != nil {
