@@ -334,6 +334,9 @@ func (s *Server) Interaction(ctx context.Context, cb slack.InteractionCallback) 
 		if !ok {
 			continue
 		}
+		// The workspace is the payload's team and only that: a payload
+		// without one is refused any change (Act), rather than guessed
+		// from the user's home team.
 		a.User, a.Channel, a.Team = cb.User.ID, cb.Channel.ID, cb.Team.ID
 		s.afterAck(ctx, "button", func(work context.Context) {
 			m, replace := s.Bot.Act(work, a)

@@ -108,6 +108,7 @@ func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, trNow); err != nil {
 		t.Fatal(err)
 	}
+	trOwn(t, db, "T1")
 	e := &trEnv{t: t, db: db, fake: fakeslack.New(), sleeps: &trSleeps{}, log: &trLog{}}
 	t.Cleanup(e.fake.Close)
 	logger := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -137,6 +138,23 @@ func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 		}
 	})
 	return e
+}
+
+// trOwn gives every shop to Slack workspace team, as an admin does with
+// `dsrbot shop set ID --team T…`: the demo's shops belong to none, and
+// Slack may neither see nor change such a shop.
+func trOwn(t testing.TB, db *storage.DB, team string) {
+	t.Helper()
+	ctx := context.Background()
+	shops, err := db.ListShops(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range shops {
+		if _, err := db.UpdateShop(ctx, s.ID, func(s *storage.Shop) { s.TeamID = team }); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // trSign is Slack's v0 signature, written here from Slack's documentation
@@ -200,16 +218,25 @@ func trForm(pairs ...string) string {
 
 // trSlash is the body of a /dsr slash command as Slack posts it.
 func trSlash(text, user, channel, responseURL string) string {
-	return trForm(
-		"token", "gIkuvaNzQIHg97ATvDxqgjtO",
-		"team_id", "T1", "team_domain", "trendcloset",
+	return trSlashFrom("T1", text, user, channel, responseURL)
+}
+
+// trSlashFrom is trSlash typed in workspace team; an empty team leaves
+// team_id out, as a broken or forged payload would.
+func trSlashFrom(team, text, user, channel, responseURL string) string {
+	var teamFields []string
+	if team != "" {
+		teamFields = []string{"team_id", team}
+	}
+	return trForm(append(append([]string{"token", "gIkuvaNzQIHg97ATvDxqgjtO"}, teamFields...),
+		"team_domain", "trendcloset",
 		"channel_id", channel, "channel_name", "shop-ops",
 		"user_id", user, "user_name", "alice",
 		"command", "/dsr", "text", text,
 		"api_app_id", "A0DSRBOT", "is_enterprise_install", "false",
 		"response_url", responseURL,
 		"trigger_id", "13345224609.738474920.8088930838d88f008e0",
-	)
+	)...)
 }
 
 // trSlashReply is the JSON answer to a slash command.
@@ -234,9 +261,15 @@ func (e *trEnv) slash(text, user, channel, responseURL string) trSlashReply {
 
 // trMention is an Events API envelope of an app_mention as Slack posts it.
 func trMention(eventID, user, botID, text, ts, threadTS string) string {
+	return trMentionFrom("T1", eventID, user, botID, text, ts, threadTS)
+}
+
+// trMentionFrom is trMention said in workspace team; an empty team leaves
+// every team field out.
+func trMentionFrom(team, eventID, user, botID, text, ts, threadTS string) string {
 	ev := map[string]any{
 		"type": "app_mention", "user": user, "text": text, "ts": ts, "channel": "C1", "event_ts": ts,
-		"team": "T1", "client_msg_id": "5c4fa7a3-bd2b-4f7a-9a36-2a4b3c1f8f0e",
+		"team": team, "client_msg_id": "5c4fa7a3-bd2b-4f7a-9a36-2a4b3c1f8f0e",
 		"blocks": []any{map[string]any{"type": "rich_text", "block_id": "abc", "elements": []any{}}},
 	}
 	if botID != "" {
@@ -246,12 +279,18 @@ func trMention(eventID, user, botID, text, ts, threadTS string) string {
 	if threadTS != "" {
 		ev["thread_ts"] = threadTS
 	}
-	raw, _ := json.Marshal(map[string]any{
-		"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": "T1", "api_app_id": "A0DSRBOT", "event": ev,
+	outer := map[string]any{
+		"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": team, "api_app_id": "A0DSRBOT", "event": ev,
 		"type": "event_callback", "event_id": eventID, "event_time": 1764000000,
-		"authorizations":        []any{map[string]any{"team_id": "T1", "user_id": "UBOT", "is_bot": true, "is_enterprise_install": false}},
+		"authorizations":        []any{map[string]any{"team_id": team, "user_id": "UBOT", "is_bot": true, "is_enterprise_install": false}},
 		"is_ext_shared_channel": false, "event_context": "4-eyJldCI6ImFwcF9tZW50aW9uIn0",
-	})
+	}
+	if team == "" {
+		delete(ev, "team")
+		delete(outer, "team_id")
+		delete(outer, "authorizations")
+	}
+	raw, _ := json.Marshal(outer)
 	return string(raw)
 }
 
@@ -260,9 +299,10 @@ func trAction(user, responseURL string, action map[string]any) string {
 	return trActionFrom("T1", user, responseURL, action)
 }
 
-// trActionFrom is trAction pressed by a person of workspace team.
+// trActionFrom is trAction pressed by a person of workspace team; an empty
+// team leaves the payload's team (and the user's) out.
 func trActionFrom(team, user, responseURL string, action map[string]any) string {
-	raw, _ := json.Marshal(map[string]any{
+	payload := map[string]any{
 		"type":       "block_actions",
 		"user":       map[string]any{"id": user, "username": "bo", "name": "bo", "team_id": team},
 		"api_app_id": "A0DSRBOT", "token": "gIkuvaNzQIHg97ATvDxqgjtO",
@@ -274,7 +314,12 @@ func trActionFrom(team, user, responseURL string, action map[string]any) string 
 		"state":        map[string]any{"values": map[string]any{}},
 		"response_url": responseURL,
 		"actions":      []any{action},
-	})
+	}
+	if team == "" {
+		delete(payload, "team")
+		delete(payload["user"].(map[string]any), "team_id")
+	}
+	raw, _ := json.Marshal(payload)
 	return trForm("payload", string(raw))
 }
 

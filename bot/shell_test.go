@@ -34,7 +34,7 @@ func TestShellRun(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	handle := func(text string) string {
-		return d.Handle(ctx, Request{Text: text, User: "alice"}).Text + "\n"
+		return d.Handle(ctx, Request{Text: text, User: "alice", Local: true}).Text + "\n"
 	}
 	hint := en.t("shell.hint") + "\n"
 	today := handle("today dy-fashion")
@@ -52,7 +52,7 @@ func TestShellRun(t *testing.T) {
 	}
 	// The card printed is Bot.Handle's text for the same request, byte
 	// for byte: the shell renders through the bot, not a copy of it.
-	if !strings.HasPrefix(out.String(), d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice"}).Text+"\n") {
+	if !strings.HasPrefix(out.String(), d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice", Local: true}).Text+"\n") {
 		t.Errorf("shell's card is not Bot.Handle's:\n%s", out.String())
 	}
 	if !strings.Contains(handle("我的"), rv.ReviewID) {
@@ -83,7 +83,7 @@ func TestShellEndOfInput(t *testing.T) {
 		{"quit", "quit\n/dsr today dy-fashion\n", "", func(string) string { return "" }},
 		{"EXIT in capitals", "EXIT\n/dsr today dy-fashion\n", "", func(string) string { return "" }},
 	}
-	card := d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice"}).Text
+	card := d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice", Local: true}).Text
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
