@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,9 +91,14 @@ func BenchmarkCardAllShops(b *testing.B) {
 	}
 }
 
+// benchTrigger numbers the requests: Slack gives each its own trigger_id,
+// so no two bodies, and no two signatures, are alike (a repeated signature
+// is a replay, refused).
+var benchTrigger atomic.Int64
+
 // signedToday is a signed POST /slack/commands for `/dsr today dy-fashion`.
 func signedToday(url string, at time.Time) *http.Request {
-	body := slashBody("today dy-fashion", "C1", "http://127.0.0.1:1/respond")
+	body := slashBody("today dy-fashion", "C1", "http://127.0.0.1:1/respond") + "&trigger_id=" + strconv.FormatInt(benchTrigger.Add(1), 10)
 	ts := strconv.FormatInt(at.Unix(), 10)
 	req, _ := http.NewRequest("POST", url+"/slack/commands", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -87,6 +87,7 @@ func (s *trSleeps) all() []time.Duration {
 // trEnv is the bot's Slack side on the demo data.
 type trEnv struct {
 	t      *testing.T
+	path   string // the database file, for a second handle (a replica)
 	db     *storage.DB
 	fake   *fakeslack.Slack
 	client *bot.SlackClient
@@ -100,7 +101,8 @@ type trEnv struct {
 // before it starts serving.
 func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "dsrbot.db"))
+	path := filepath.Join(t.TempDir(), "dsrbot.db")
+	db, err := storage.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +111,7 @@ func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 		t.Fatal(err)
 	}
 	trOwn(t, db, "T1")
-	e := &trEnv{t: t, db: db, fake: fakeslack.New(), sleeps: &trSleeps{}, log: &trLog{}}
+	e := &trEnv{t: t, path: path, db: db, fake: fakeslack.New(), sleeps: &trSleeps{}, log: &trLog{}}
 	t.Cleanup(e.fake.Close)
 	logger := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.client = bot.NewSlackClient(trToken, e.fake.URL(), nil, logger)
@@ -119,6 +121,7 @@ func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 		Bot:           &bot.Bot{Store: db, Now: clock, Log: logger},
 		Poster:        e.client,
 		Events:        db,
+		Replays:       db,
 		SigningSecret: trSecret,
 		BotUserID:     "UBOT",
 		Now:           clock,
@@ -170,11 +173,19 @@ func trSign(secret, ts string, body []byte) string {
 // time, as Slack sends it.
 func (e *trEnv) request(path, contentType, body string) *http.Request {
 	e.t.Helper()
+	return e.requestAt(path, contentType, body, trNow)
+}
+
+// requestAt is request signed at another time: Slack signs each delivery
+// when it sends it, so a retry of an event, or the same text sent again,
+// carries its own timestamp and signature.
+func (e *trEnv) requestAt(path, contentType, body string, at time.Time) *http.Request {
+	e.t.Helper()
 	req, err := http.NewRequest(http.MethodPost, e.http.URL+path, strings.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	ts := strconv.FormatInt(trNow.Unix(), 10)
+	ts := strconv.FormatInt(at.Unix(), 10)
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
@@ -546,8 +557,11 @@ func TestTransportNotASlashCommand(t *testing.T) {
 			t.Errorf("%q: %d, want 400", body, code)
 		}
 	}
+	// Signed a second later: the signature of an empty body at the same
+	// second was spent on the command URL above (it is the same signature
+	// on any URL).
 	for _, body := range []string{"", "payload=", "payload=%7Bnot+json"} {
-		if code, _, _ := e.do(e.request("/slack/interactions", trFormType, body)); code != http.StatusBadRequest {
+		if code, _, _ := e.do(e.requestAt("/slack/interactions", trFormType, body, trNow.Add(time.Second))); code != http.StatusBadRequest {
 			t.Errorf("interaction %q: %d, want 400", body, code)
 		}
 	}
@@ -610,8 +624,10 @@ func TestTransportRetriedEventIsActedOnOnce(t *testing.T) {
 	if code, _, _ := e.do(e.request("/slack/events", trJSONType, body)); code != http.StatusOK {
 		t.Fatalf("first delivery: %d", code)
 	}
+	// Slack signs each retry when it sends it: 3 s later for a timeout,
+	// a minute later for an error.
 	for i, reason := range []string{"http_timeout", "http_error"} {
-		req := e.request("/slack/events", trJSONType, body)
+		req := e.requestAt("/slack/events", trJSONType, body, trNow.Add([]time.Duration{3 * time.Second, time.Minute}[i]))
 		req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(i+1))
 		req.Header.Set("X-Slack-Retry-Reason", reason)
 		if code, _, _ := e.do(req); code != http.StatusOK {
@@ -926,7 +942,8 @@ func TestTransportConcurrentDuplicateEvents(t *testing.T) {
 	var wg sync.WaitGroup
 	codes := make([]int, 6)
 	for i := range codes {
-		req := e.request("/slack/events", trJSONType, body)
+		// Each delivery is signed when Slack sends it.
+		req := e.requestAt("/slack/events", trJSONType, body, trNow.Add(time.Duration(i)*time.Second))
 		if i > 0 {
 			req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(i))
 		}

@@ -182,6 +182,17 @@ var migrations = []string{
 	ALTER TABLE shops ADD COLUMN gates TEXT NOT NULL DEFAULT '';
 	ALTER TABLE orders ADD COLUMN picked_up_at DATETIME;
 	ALTER TABLE reviews ADD COLUMN grade TEXT NOT NULL DEFAULT '';`,
+
+	// Signatures of the Slack requests accepted within the signature
+	// window: a request replayed byte for byte inside the window carries
+	// the same signature and is refused, on every replica of one database.
+	// signed_at is the request's own timestamp; rows older than the window
+	// are swept, since the window alone refuses those requests.
+	`CREATE TABLE slack_signatures (
+		signature TEXT PRIMARY KEY,
+		signed_at DATETIME NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX idx_slack_signatures_signed ON slack_signatures(signed_at);`,
 }
 
 // migrate brings the schema up to date inside one transaction.
