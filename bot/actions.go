@@ -93,6 +93,12 @@ func (b *Bot) Act(ctx context.Context, a Action) (Message, bool) {
 	if err != nil {
 		return b.failure(ctx, req, nil, err), false
 	}
+	// The shop is on the message the button was pressed on, so a refusal
+	// may name it: the person sees it already (in a channel shared with
+	// another workspace). Checked before anything else is looked up.
+	if err := b.mayChange(shop, req); err != nil {
+		return b.failure(ctx, req, shop, err), false
+	}
 	c := Command{Verb: a.Verb, Review: a.Review, User: a.User, Outcome: a.Outcome}
 	var done *doc
 	if a.Verb == verbAssign {
@@ -110,7 +116,7 @@ func (b *Bot) Act(ctx context.Context, a Action) (Message, bool) {
 	if a.Scope == "shop" {
 		scope = shop
 	}
-	d, err := b.reviews(ctx, scope, a.Filter, a.User)
+	d, err := b.reviews(ctx, scope, a.Filter, req)
 	if err != nil {
 		return b.failure(ctx, req, shop, err), false
 	}

@@ -15,18 +15,18 @@ import (
 // else has to know which queries the bot runs.
 type Store interface {
 	FindShop(ctx context.Context, id string) (*storage.Shop, error)
-	ListShops(ctx context.Context) ([]storage.Shop, error)
+	ListShopsIn(ctx context.Context, sc storage.Scope) ([]storage.Shop, error)
 	ShopForChannel(ctx context.Context, channel string) (*storage.Shop, error)
-	BindChannel(ctx context.Context, shopID, channel string, team ...string) (*storage.Shop, error)
+	BindChannel(ctx context.Context, shopID, channel string, scope ...storage.Scope) (*storage.Shop, error)
 	DayReport(ctx context.Context, shopID string, now time.Time) (*storage.DayReport, error)
 	BadReviews(ctx context.Context, f storage.ReviewFilter) ([]storage.Review, int, error)
 	OpenOrders(ctx context.Context, shopID string, from, to time.Time, limit int) ([]storage.Order, int, error)
-	FindReview(ctx context.Context, shopID, reviewID string) (*storage.Review, error)
+	FindReviewIn(ctx context.Context, sc storage.Scope, shopID, reviewID string) (*storage.Review, error)
 	AssignReview(ctx context.Context, id int64, owner string, by storage.Change) error
 	CloseReview(ctx context.Context, id int64, outcome string, by storage.Change) error
 	ReopenReview(ctx context.Context, id int64, by storage.Change) error
 	ReviewHistory(ctx context.Context, id int64) ([]storage.ReviewEvent, error)
-	Mine(ctx context.Context, owner string, limit int) ([]storage.Review, int, error)
+	MineIn(ctx context.Context, sc storage.Scope, owner string, limit int) ([]storage.Review, int, error)
 	SetOwner(ctx context.Context, shopID, aspect string, users []string) error
 	Owners(ctx context.Context, shopID string) ([]storage.ShopOwner, error)
 	SetDigestCron(ctx context.Context, shopID, spec string) (*storage.Shop, error)
@@ -41,8 +41,26 @@ type Request struct {
 	User string
 	// Channel is where it was said; empty in the local shell.
 	Channel string
-	// Team is the Slack workspace it came from; empty in the local shell.
+	// Team is the Slack workspace it came from, as Slack's payload names
+	// it. It decides which shops the request sees and may change: only
+	// those the workspace owns. A request from Slack without one is
+	// answered with help only.
 	Team string
+	// Local marks the operator at the bot's own machine: the local shell,
+	// which sees and changes every shop, owned or not, with no workspace.
+	// Only the shell sets it. It is a separate mark rather than an empty
+	// Team so that a Slack payload that lacks its team is refused, never
+	// taken for the operator.
+	Local bool
+}
+
+// scope is whose shops the request may see: the operator's (every shop)
+// or its workspace's.
+func (r Request) scope() storage.Scope {
+	if r.Local {
+		return storage.AllShops
+	}
+	return storage.TeamScope(r.Team)
 }
 
 // Bot answers requests from the store. The same Bot serves Slack and the
@@ -66,6 +84,18 @@ func (b *Bot) Handle(ctx context.Context, req Request) Message {
 	if err != nil {
 		return b.failure(ctx, req, b.channelShop(ctx, req), err)
 	}
+	if c.Verb == verbHelp {
+		// Help shows no shop's data, so anyone gets it, in the language of
+		// the channel's shop where the asker may see that shop.
+		return helpDoc(langOf(b.channelShop(ctx, req))).message()
+	}
+	if !req.Local && req.Team == "" {
+		// Every shop belongs to a workspace; a request that names none
+		// may see and change none, whatever it asks. Slack always names
+		// one, so the log says so: a broken proxy, or a forgery.
+		b.log().WarnContext(ctx, "refused a request that names no Slack workspace", "user", req.User, "channel", req.Channel)
+		return b.failure(ctx, req, nil, &userError{en.t("err.noteam")})
+	}
 	shop, err := b.resolveShop(ctx, c, req)
 	if err != nil {
 		return b.failure(ctx, req, b.channelShop(ctx, req), err)
@@ -76,12 +106,12 @@ func (b *Bot) Handle(ctx context.Context, req Request) Message {
 		if shop != nil {
 			d, err = b.today(ctx, shop)
 		} else {
-			d, err = b.allShops(ctx)
+			d, err = b.allShops(ctx, req)
 		}
 	case verbReviews:
-		d, err = b.reviews(ctx, shop, c.Filter, req.User)
+		d, err = b.reviews(ctx, shop, c.Filter, req)
 	case verbLate:
-		d, err = b.late(ctx, shop)
+		d, err = b.late(ctx, shop, req)
 	case verbAssign:
 		d, err = b.assign(ctx, shop, c, req)
 	case verbDone:
@@ -113,14 +143,33 @@ func (b *Bot) Handle(ctx context.Context, req Request) Message {
 }
 
 // resolveShop finds the shop a command is about: the one it names, else the
-// one bound to the channel, else none (an answer across all shops).
+// one bound to the channel, else none (an answer across the request's
+// shops).
+//
+// A shop of another workspace is answered as if it did not exist: named,
+// it gets the unknown-shop hint (which lists only the asker's shops); as
+// the channel's shop (a channel shared between two workspaces), the channel
+// counts as unbound. "Belongs to another workspace" would be plainer, but
+// it would let any workspace that installs the bot probe which shop IDs
+// exist, and an agency's shop IDs name its clients. A shop of no
+// workspace yet is answered with how to claim it, which is what the admin
+// trying the bot needs, and says nothing of the shop but that it exists.
 func (b *Bot) resolveShop(ctx context.Context, c Command, req Request) (*storage.Shop, error) {
 	if c.Shop != "" {
 		s, err := b.Store.FindShop(ctx, c.Shop)
 		if storage.ErrorCode(err) == storage.ENOTFOUND {
-			return nil, b.noShop(ctx, c.Shop)
+			return nil, b.noShop(ctx, c.Shop, req)
 		}
-		return s, err
+		if err != nil {
+			return nil, err
+		}
+		if err := b.allowed(s, req); err != nil {
+			if errors.Is(err, errForeign) {
+				return nil, b.noShop(ctx, c.Shop, req)
+			}
+			return nil, err
+		}
+		return s, nil
 	}
 	if req.Channel == "" {
 		return nil, nil
@@ -129,20 +178,54 @@ func (b *Bot) resolveShop(ctx context.Context, c Command, req Request) (*storage
 	if storage.ErrorCode(err) == storage.ENOTFOUND {
 		return nil, nil
 	}
-	return s, err
+	if err != nil {
+		return nil, err
+	}
+	if err := b.allowed(s, req); err != nil {
+		if errors.Is(err, errForeign) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return s, nil
 }
 
 // channelShop is the shop bound to the request's channel, or nil: a
-// mistake typed in a Chinese shop's channel is answered in Chinese.
+// mistake typed in a Chinese shop's channel is answered in Chinese. A shop
+// the request may not see does not lend it its language either.
 func (b *Bot) channelShop(ctx context.Context, req Request) *storage.Shop {
 	if req.Channel == "" {
 		return nil
 	}
 	s, err := b.Store.ShopForChannel(ctx, req.Channel)
-	if err != nil {
+	if err != nil || req.scope().Allows(s) != nil {
 		return nil
 	}
 	return s
+}
+
+// errForeign is a shop of another workspace. Each caller turns it into
+// what it answers: an unknown shop or review where the asker named it, a
+// plain refusal where the shop was on the message the asker acted on.
+var errForeign = errors.New("shop of another workspace")
+
+// allowed maps the storage rule (Scope.Allows, EUNAUTHORIZED) to what the
+// asker reads: without a workspace, a sentence that says so; for a shop of
+// no workspace yet, how an admin claims it for the asker's workspace, in
+// the shop's language; for another workspace's shop, errForeign.
+func (b *Bot) allowed(shop *storage.Shop, req Request) error {
+	err := req.scope().Allows(shop)
+	if storage.ErrorCode(err) != storage.EUNAUTHORIZED {
+		return err
+	}
+	l := langOf(shop)
+	switch {
+	case req.Team == "":
+		return &userError{l.t("err.noteam")}
+	case shop.TeamID == "":
+		return &userError{l.t("err.unclaimed", shop.ID, req.Team)}
+	}
+	return errForeign
 }
 
 // userError is an answer that explains what was wrong; it is shown as is.
@@ -150,11 +233,15 @@ type userError struct{ text string }
 
 func (e *userError) Error() string { return e.text }
 
-// noShop is the hint for an unknown shop ID: it lists the real ones.
-func (b *Bot) noShop(ctx context.Context, id string) error {
-	shops, err := b.Store.ListShops(ctx)
+// noShop is the hint for an unknown shop ID: it lists the real ones the
+// request may see, and none of another workspace's.
+func (b *Bot) noShop(ctx context.Context, id string, req Request) error {
+	shops, err := b.Store.ListShopsIn(ctx, req.scope())
 	if err != nil {
 		return err
+	}
+	if len(shops) == 0 && !req.Local {
+		return &parseError{key: "err.noshop.team", args: []any{id, req.Team}}
 	}
 	ids := make([]string, len(shops))
 	for i, s := range shops {
@@ -177,7 +264,7 @@ func (b *Bot) failure(ctx context.Context, req Request, shop *storage.Shop, err 
 	case errors.As(err, &ue):
 		text = ue.text
 	default:
-		b.log().ErrorContext(ctx, "command failed", "text", req.Text, "user", req.User, "channel", req.Channel, "err", err)
+		b.log().ErrorContext(ctx, "command failed", "text", req.Text, "user", req.User, "channel", req.Channel, "team", req.Team, "err", err)
 		text = l.t("err.internal")
 	}
 	d := &doc{lang: l, sections: []section{{lines: []line{{txt(text)}}}}}
@@ -205,11 +292,12 @@ func (b *Bot) location() *time.Location {
 	return b.Location
 }
 
-// shopsFor returns the shop if there is one, else every shop: list answers
-// outside a shop's channel span the agency's shops.
-func (b *Bot) shopsFor(ctx context.Context, shop *storage.Shop) ([]storage.Shop, error) {
+// shopsFor returns the shop if there is one, else every shop the request
+// may see: list answers outside a shop's channel span the agency's shops,
+// and only its own.
+func (b *Bot) shopsFor(ctx context.Context, shop *storage.Shop, req Request) ([]storage.Shop, error) {
 	if shop != nil {
 		return []storage.Shop{*shop}, nil
 	}
-	return b.Store.ListShops(ctx)
+	return b.Store.ListShopsIn(ctx, req.scope())
 }

@@ -17,6 +17,10 @@ import (
 // demoNow is the fixed clock of the Handle tests: 10:00 in Shanghai.
 var demoNow = time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
 
+// demoTeam is the Slack workspace that owns the demo's shops in these
+// tests, as an admin would set it (dsrbot shop set ID --team).
+const demoTeam = "T0AGENCY"
+
 // demoBot is a Bot on a real SQLite database in a temp dir holding the
 // small demo (4 shops, 3000 orders) relative to demoNow; log collects what
 // the bot logs.
@@ -36,6 +40,7 @@ func newDemoBot(t *testing.T) *demoBot {
 	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, demoNow); err != nil {
 		t.Fatal(err)
 	}
+	claimShops(t, db, demoTeam)
 	var log bytes.Buffer
 	b := &Bot{
 		Store:    db,
@@ -44,6 +49,22 @@ func newDemoBot(t *testing.T) *demoBot {
 		Log:      slog.New(slog.NewTextHandler(&log, nil)),
 	}
 	return &demoBot{b, db, &log}
+}
+
+// claimShops gives every shop to a Slack workspace, as an admin does with
+// dsrbot shop set ID --team: the demo leaves its shops without one.
+func claimShops(t testing.TB, db *storage.DB, team string) {
+	t.Helper()
+	ctx := context.Background()
+	shops, err := db.ListShops(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range shops {
+		if _, err := db.UpdateShop(ctx, s.ID, func(s *storage.Shop) { s.TeamID = team }); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func (d *demoBot) handle(t *testing.T, req Request) Message {
@@ -110,7 +131,7 @@ func TestHandleTodayAllShops(t *testing.T) {
 	if len(ids) != 4 {
 		t.Fatalf("demo has %d shops, want 4", len(ids))
 	}
-	for _, req := range []Request{{Text: "today"}, {Text: "今天", User: "U0ALICE01"}, {Text: "today", Channel: "C0UNBOUND"}} {
+	for _, req := range []Request{{Team: demoTeam, Text: "today"}, {Team: demoTeam, Text: "今天", User: "U0ALICE01"}, {Team: demoTeam, Text: "today", Channel: "C0UNBOUND"}, {Local: true, Text: "today"}} {
 		m := d.handle(t, req)
 		if m.InChannel {
 			t.Errorf("%+v: the all-shops answer is shown to the channel", req)
@@ -145,7 +166,7 @@ func TestHandleTodayAllShops(t *testing.T) {
 	}
 	// The demo's story: dy-fashion fell under the 70 line, dy-home is in
 	// the growth stage, tb-tea's score is two days old.
-	m := d.handle(t, Request{Text: "today"})
+	m := d.handle(t, Request{Team: demoTeam, Text: "today"})
 	for _, w := range []string{
 		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.6 · 1.1 below the 70 line (精选联盟) · ",
 		"dy-home 家居小铺 Cozy Home · growth stage 70.0 · ",
@@ -170,7 +191,7 @@ func TestHandleTodayShop(t *testing.T) {
 		{"today tb-tea", "tb-tea", "茶香阁 Tea House · tb-tea · Taobao · 2026-11-24\n"},
 	}
 	for _, tt := range tests {
-		m := d.handle(t, Request{Text: tt.text, User: "U0ALICE01"})
+		m := d.handle(t, Request{Team: demoTeam, Text: tt.text, User: "U0ALICE01"})
 		if !strings.HasPrefix(m.Text, tt.title) {
 			t.Errorf("%q: title:\n%s", tt.text, m.Text)
 		}
@@ -181,7 +202,7 @@ func TestHandleTodayShop(t *testing.T) {
 			t.Errorf("%q: a card asked for by name is shown to the channel", tt.text)
 		}
 	}
-	m := d.handle(t, Request{Text: "today dy-fashion"})
+	m := d.handle(t, Request{Team: demoTeam, Text: "today dy-fashion"})
 	for _, w := range []string{"商家体验分 68.9 (shows 4.2★)", "1.1 below the 70 line (精选联盟)", "物流体验 logistics moved most"} {
 		if !strings.Contains(m.Text, w) {
 			t.Errorf("dy-fashion card lacks %q:\n%s", w, m.Text)
@@ -194,7 +215,7 @@ func TestHandleTodayShop(t *testing.T) {
 func TestHandleUnknownShop(t *testing.T) {
 	d := newDemoBot(t)
 	for _, text := range []string{"today nope", "reviews all nope", "late nope", "bind nope"} {
-		m := d.handle(t, Request{Text: text, User: "U0ALICE01", Channel: "C0X"})
+		m := d.handle(t, Request{Team: demoTeam, Text: text, User: "U0ALICE01", Channel: "C0X"})
 		want := `There is no shop "nope". Shops: dy-beauty, dy-fashion, dy-home, tb-tea.` + "\n"
 		if m.Text != want {
 			t.Errorf("%q answered %q, want %q", text, m.Text, want)
@@ -227,7 +248,7 @@ func TestHandleInternalError(t *testing.T) {
 	for _, text := range []string{"today dy-fashion", "today", "reviews", "reviews mine", "late", "assign " + rv.ReviewID + " to @alice", "done " + rv.ReviewID + " refund", "bind dy-fashion"} {
 		t.Run(text, func(t *testing.T) {
 			d.log.Reset()
-			m := d.handle(t, Request{Text: text, User: "U0ALICE01", Channel: "C0FASHION"})
+			m := d.handle(t, Request{Team: demoTeam, Text: text, User: "U0ALICE01", Channel: "C0FASHION"})
 			if want := en.t("err.internal") + "\n"; m.Text != want {
 				t.Errorf("answered %q, want %q", m.Text, want)
 			}
@@ -255,7 +276,7 @@ func TestHandleAssignThenMine(t *testing.T) {
 		rv.ReviewID + " <@U0ALICE01>",
 		"分配 " + rv.ReviewID + " 给 <@U0ALICE01>",
 	} {
-		m := d.handle(t, Request{Text: text, User: "U0LEAD001"})
+		m := d.handle(t, Request{Team: demoTeam, Text: text, User: "U0LEAD001"})
 		if want := rv.ReviewID + " → <@U0ALICE01>: follow-up assigned.\n"; m.Text != want {
 			t.Errorf("%q answered %q, want %q", text, m.Text, want)
 		}
@@ -263,18 +284,18 @@ func TestHandleAssignThenMine(t *testing.T) {
 	if got := d.review(t, rv.ReviewID); got.Owner != "U0ALICE01" || got.Status != storage.StatusOpen {
 		t.Errorf("after assign: owner %q, status %q", got.Owner, got.Status)
 	}
-	mine := d.handle(t, Request{Text: "reviews mine", User: "U0ALICE01"})
+	mine := d.handle(t, Request{Team: demoTeam, Text: "reviews mine", User: "U0ALICE01"})
 	for _, w := range []string{"Your open follow-ups · all shops\n", "1 in all, oldest first\n", rv.ShopID + " · " + rv.ReviewID + " · ", "<@U0ALICE01>"} {
 		if !strings.Contains(mine.Text, w) {
 			t.Errorf("reviews mine lacks %q:\n%s", w, mine.Text)
 		}
 	}
 	for _, text := range []string{"mine", "我的", "差评 我的"} {
-		if m := d.handle(t, Request{Text: text, User: "U0ALICE01"}); m.Text != mine.Text {
+		if m := d.handle(t, Request{Team: demoTeam, Text: text, User: "U0ALICE01"}); m.Text != mine.Text {
 			t.Errorf("%q answered\n%s\nwant what reviews mine answers\n%s", text, m.Text, mine.Text)
 		}
 	}
-	if m := d.handle(t, Request{Text: "mine", User: "U0BO00001"}); !strings.Contains(m.Text, "Nothing here.") {
+	if m := d.handle(t, Request{Team: demoTeam, Text: "mine", User: "U0BO00001"}); !strings.Contains(m.Text, "Nothing here.") {
 		t.Errorf("someone else's list:\n%s", m.Text)
 	}
 	// The history names who assigned it, once per assignment.
@@ -292,7 +313,7 @@ func TestHandleAssignThenMine(t *testing.T) {
 func TestHandleDoneTwice(t *testing.T) {
 	d := newDemoBot(t)
 	rv := d.openBadReview(t)
-	m := d.handle(t, Request{Text: "done " + rv.ReviewID + " refund called back", User: "U0ALICE01"})
+	m := d.handle(t, Request{Team: demoTeam, Text: "done " + rv.ReviewID + " refund called back", User: "U0ALICE01"})
 	if want := rv.ReviewID + " closed: refund.\n"; m.Text != want {
 		t.Fatalf("done answered %q, want %q", m.Text, want)
 	}
@@ -301,7 +322,7 @@ func TestHandleDoneTwice(t *testing.T) {
 		t.Fatalf("after done: %+v", closed)
 	}
 	for _, text := range []string{"done " + rv.ReviewID + " gift", "完成 " + rv.ReviewID + " 补发 again"} {
-		m = d.handle(t, Request{Text: text, User: "U0BO00001"})
+		m = d.handle(t, Request{Team: demoTeam, Text: text, User: "U0BO00001"})
 		if want := rv.ReviewID + " was already closed (refund); nothing changed.\n"; m.Text != want {
 			t.Errorf("%q answered %q, want %q", text, m.Text, want)
 		}
@@ -318,7 +339,7 @@ func TestHandleDoneTwice(t *testing.T) {
 		t.Errorf("history %+v, want one close", hist)
 	}
 	// A closed follow-up cannot be assigned until it is reopened.
-	if m := d.handle(t, Request{Text: "assign " + rv.ReviewID + " @alice"}); !strings.Contains(m.Text, "is closed; reopen it first") {
+	if m := d.handle(t, Request{Team: demoTeam, Text: "assign " + rv.ReviewID + " @alice"}); !strings.Contains(m.Text, "is closed; reopen it first") {
 		t.Errorf("assigning a closed follow-up answered %q", m.Text)
 	}
 }
@@ -336,7 +357,7 @@ func TestHandleAssignGoodReviewRefused(t *testing.T) {
 		t.Fatal("no 4★ review among the demo's first reviews")
 	}
 	for _, text := range []string{"assign " + good.ReviewID + " to <@U0ALICE01>", "done " + good.ReviewID + " refund"} {
-		m := d.handle(t, Request{Text: text, User: "U0LEAD001"})
+		m := d.handle(t, Request{Team: demoTeam, Text: text, User: "U0LEAD001"})
 		if want := good.ReviewID + " is rated 4★: only bad reviews (1-2★) have a follow-up.\n"; m.Text != want {
 			t.Errorf("%q answered %q, want %q", text, m.Text, want)
 		}
@@ -348,7 +369,7 @@ func TestHandleAssignGoodReviewRefused(t *testing.T) {
 	if hist, _ := d.db.ReviewHistory(context.Background(), good.ID); len(hist) != 0 {
 		t.Errorf("history of a 4★ review: %+v", hist)
 	}
-	if m := d.handle(t, Request{Text: "assign R999999 to @alice"}); m.Text != en.t("err.noreview", "R999999")+"\n" {
+	if m := d.handle(t, Request{Team: demoTeam, Text: "assign R999999 to @alice"}); m.Text != en.t("err.noreview", "R999999")+"\n" {
 		t.Errorf("unknown review answered %q", m.Text)
 	}
 }
@@ -365,7 +386,7 @@ func TestHandleBindThenToday(t *testing.T) {
 		t.Fatalf("after bind: %+v, %v", s, err)
 	}
 	card := d.card(t, "dy-fashion")
-	m = d.handle(t, Request{Text: "today", User: "U0ALICE01", Channel: "C0FASHION"})
+	m = d.handle(t, Request{Team: demoTeam, Text: "today", User: "U0ALICE01", Channel: "C0FASHION"})
 	if m.Text != card.Text {
 		t.Errorf("today in the bound channel:\n%s\nwant the card of dy-fashion:\n%s", m.Text, card.Text)
 	}
@@ -373,22 +394,23 @@ func TestHandleBindThenToday(t *testing.T) {
 		t.Error("the card in the shop's own channel is not shown to the channel")
 	}
 	// Naming another shop there answers for it, to the asker only.
-	m = d.handle(t, Request{Text: "today tb-tea", Channel: "C0FASHION"})
+	m = d.handle(t, Request{Team: demoTeam, Text: "today tb-tea", Channel: "C0FASHION"})
 	if m.Text != d.card(t, "tb-tea").Text || m.InChannel {
 		t.Errorf("today tb-tea in dy-fashion's channel (in channel %v):\n%s", m.InChannel, m.Text)
 	}
 	// Elsewhere, today is still every shop.
-	if m := d.handle(t, Request{Text: "today", Channel: "C0OTHER"}); !strings.HasPrefix(m.Text, "All shops") {
+	if m := d.handle(t, Request{Team: demoTeam, Text: "today", Channel: "C0OTHER"}); !strings.HasPrefix(m.Text, "All shops") {
 		t.Errorf("today in another channel:\n%s", m.Text)
 	}
 	// Lists in the bound channel are about the bound shop.
-	m = d.handle(t, Request{Text: "reviews all", Channel: "C0FASHION"})
+	m = d.handle(t, Request{Team: demoTeam, Text: "reviews all", Channel: "C0FASHION"})
 	if !strings.HasPrefix(m.Text, "Bad reviews · 潮衣馆 Trend Closet (dy-fashion)\n") || strings.Contains(m.Text, "tb-tea") {
 		t.Errorf("reviews all in the bound channel:\n%s", m.Text)
 	}
-	// Another workspace cannot take the shop's channel.
+	// Another workspace cannot take the shop's channel: to it, the shop
+	// does not exist.
 	m = d.handle(t, Request{Text: "bind dy-fashion", Channel: "C0THEIRS", Team: "T0OTHER"})
-	if want := en.t("err.team", "dy-fashion") + "\n"; m.Text != want {
+	if want := en.t("err.noshop.team", "dy-fashion", "T0OTHER") + "\n"; m.Text != want {
 		t.Errorf("bind from another workspace answered %q, want %q", m.Text, want)
 	}
 	if s, _ := d.db.ShopForChannel(context.Background(), "C0FASHION"); s == nil || s.ID != "dy-fashion" {
@@ -425,7 +447,7 @@ func TestHandleListsSpanShops(t *testing.T) {
 		if len(all) > listLimit {
 			all = all[:listLimit]
 		}
-		m := d.handle(t, Request{Text: tt.text, User: "U0ALICE01"})
+		m := d.handle(t, Request{Team: demoTeam, Text: tt.text, User: "U0ALICE01"})
 		if want := tt.title + "\n\n" + fmt.Sprintf("%d in all, newest first", total) + "\n"; !strings.HasPrefix(m.Text, want) {
 			t.Errorf("%q starts:\n%s\nwant %q", tt.text, m.Text, want)
 		}
@@ -479,7 +501,7 @@ func TestHandleListsSpanShops(t *testing.T) {
 			lateShops = append(lateShops, id)
 		}
 	}
-	m := d.handle(t, Request{Text: "late"})
+	m := d.handle(t, Request{Team: demoTeam, Text: "late"})
 	if !strings.HasPrefix(m.Text, "Late and at-risk orders · all shops\n") {
 		t.Errorf("late title:\n%s", m.Text)
 	}
@@ -555,7 +577,7 @@ func TestHandleLateListCountsEveryOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := &Bot{Store: db, Now: func() time.Time { return demoNow }, Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))}
-	m := b.Handle(ctx, Request{Text: "late dy-long"})
+	m := b.Handle(ctx, Request{Local: true, Text: "late dy-long"})
 	if !strings.Contains(m.Text, "Late now (30)\n") || !strings.HasSuffix(m.Text, "  … and 10 more\n") {
 		t.Fatalf("plain text:\n%s", m.Text)
 	}
@@ -574,7 +596,7 @@ func TestHandleLateListCountsEveryOrder(t *testing.T) {
 // shop, so always in English; noShop formats with en.t.
 func TestHandleParseErrorSpeaksShopLanguage(t *testing.T) {
 	d := newDemoBot(t)
-	if m := d.handle(t, Request{Text: "bind dy-home", Channel: "C0HOME"}); !strings.Contains(m.Text, "本频道将接收") {
+	if m := d.handle(t, Request{Team: demoTeam, Text: "bind dy-home", Channel: "C0HOME"}); !strings.Contains(m.Text, "本频道将接收") {
 		t.Fatalf("bind answered %q", m.Text)
 	}
 	tests := []struct {
@@ -587,12 +609,12 @@ func TestHandleParseErrorSpeaksShopLanguage(t *testing.T) {
 		{"今天 nope", zh.t("err.noshop", "nope", "dy-beauty, dy-fashion, dy-home, tb-tea")},
 	}
 	for _, tt := range tests {
-		if m := d.handle(t, Request{Text: tt.text, Channel: "C0HOME"}); m.Text != tt.want+"\n" {
+		if m := d.handle(t, Request{Team: demoTeam, Text: tt.text, Channel: "C0HOME"}); m.Text != tt.want+"\n" {
 			t.Errorf("%q in dy-home's channel answered %q, want %q", tt.text, m.Text, tt.want)
 		}
 	}
 	// Outside a channel, the same mistakes are answered in English.
-	if m := d.handle(t, Request{Text: "bogus"}); m.Text != en.t("err.unknown", "bogus")+"\n" {
+	if m := d.handle(t, Request{Local: true, Text: "bogus"}); m.Text != en.t("err.unknown", "bogus")+"\n" {
 		t.Errorf("bogus in the shell answered %q", m.Text)
 	}
 }

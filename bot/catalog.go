@@ -100,12 +100,13 @@ var catalog = map[string][2]string{
 	"list.semi":   {"; ", "；"},
 
 	// All shops.
-	"all.title":   {"All shops · %s", "全部店铺 · %s"},
-	"all.noshops": {"No shops yet. Add one with: dsrbot shop add ID --name NAME --platform douyin|taobao", "还没有店铺。添加：dsrbot shop add ID --name NAME --platform douyin|taobao"},
-	"all.line":    {"%d new bad · %d late · %d at risk", "新差评 %d · 超时 %d · 即将超时 %d"},
-	"all.footer":  {"Details: /dsr today SHOP", "详情：/dsr today 店铺ID"},
-	"all.noscore": {"no score yet", "暂无评分"},
-	"all.growth":  {"growth stage", "成长期"},
+	"all.title":        {"All shops · %s", "全部店铺 · %s"},
+	"all.noshops":      {"No shops yet. Add one with: dsrbot shop add ID --name NAME --platform douyin|taobao", "还没有店铺。添加：dsrbot shop add ID --name NAME --platform douyin|taobao"},
+	"all.noshops.team": {"No shop belongs to this Slack workspace (%[1]s) yet. An admin gives it one on the bot's machine: dsrbot shop set SHOP --team %[1]s", "还没有店铺归属本 Slack 工作区（%[1]s）。请管理员在机器人所在的服务器上运行：dsrbot shop set 店铺ID --team %[1]s"},
+	"all.line":         {"%d new bad · %d late · %d at risk", "新差评 %d · 超时 %d · 即将超时 %d"},
+	"all.footer":       {"Details: /dsr today SHOP", "详情：/dsr today 店铺ID"},
+	"all.noscore":      {"no score yet", "暂无评分"},
+	"all.growth":       {"growth stage", "成长期"},
 
 	"scope.all": {"all shops", "全部店铺"},
 
@@ -183,6 +184,10 @@ var catalog = map[string][2]string{
 	"ship.footer":           {"All open orders: /dsr late %s", "全部未发货订单：/dsr late %s"},
 
 	"err.team":            {"Shop %s belongs to another Slack workspace; only its own team can change it.", "店铺 %s 属于另一个 Slack 工作区，只有该团队可以修改。"},
+	"err.noteam":          {"This request did not say which Slack workspace it came from, so it can neither see nor change any shop.", "该请求未注明来自哪个 Slack 工作区，因此不能查看或修改任何店铺。"},
+	"err.unclaimed":       {"Shop %[1]s belongs to no Slack workspace yet, so it cannot be used or changed from Slack. To claim it for this workspace, an admin runs on the bot's machine: dsrbot shop set %[1]s --team %[2]s", "店铺 %[1]s 尚未归属任何 Slack 工作区，暂不能在 Slack 中查看或修改。如要归属本工作区，请管理员在机器人所在的服务器上运行：dsrbot shop set %[1]s --team %[2]s"},
+	"err.noshop.team":     {"There is no shop %[1]q in this Slack workspace, which has none yet. An admin gives it one on the bot's machine: dsrbot shop set SHOP --team %[2]s", "本 Slack 工作区没有店铺 %[1]q，目前也没有任何店铺。请管理员在机器人所在的服务器上运行：dsrbot shop set 店铺ID --team %[2]s"},
+	"bind.taken":          {"This channel gets the digests of a shop this Slack workspace does not own, so it cannot be bound here.", "本频道正在接收一个不属于本 Slack 工作区的店铺的日报，不能在此绑定。"},
 	"assign.closed":       {"%s is closed; reopen it first: /dsr reopen %s", "%s 已完成；请先重开：/dsr reopen %s"},
 	"reopen.ok":           {"%s is open again.", "%s 已重新打开。"},
 	"reopen.open":         {"%s is already open; nothing changed.", "%s 本来就是打开的，未做改动。"},

@@ -46,7 +46,7 @@ func TestEchoOfTypedTextIsCut(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := d.Handle(ctx, Request{Text: tt.text, User: escAlice, Channel: tt.channel, Team: "T1"})
 			if tt.then != "" {
-				m = d.Handle(ctx, Request{Text: tt.then, User: escAlice})
+				m = d.Handle(ctx, Request{Text: tt.then, User: escAlice, Team: "T1"})
 			}
 			if n := utf8.RuneCountInString(m.Text); n > 3000 {
 				t.Fatalf("a %d-character command got a %d-character answer:\n%.300s…", utf8.RuneCountInString(tt.text), n, m.Text)

@@ -219,7 +219,17 @@ func newHostileBot(t *testing.T) *hostileBot {
 			t.Fatalf("import %s: %v", f.kind, err)
 		}
 	}
-	if _, err := db.BindChannel(ctx, "dy-evil", "C0EVIL", "T1"); err != nil {
+	// The shops are workspace T1's, whose members ask below.
+	shops, err := db.ListShops(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range shops {
+		if _, err := db.UpdateShop(ctx, s.ID, func(s *storage.Shop) { s.TeamID = "T1" }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.BindChannel(ctx, "dy-evil", "C0EVIL", storage.TeamScope("T1")); err != nil {
 		t.Fatal(err)
 	}
 	b := &Bot{Store: db, Now: func() time.Time { return now }, Location: mustZone("Asia/Shanghai"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -9,45 +10,83 @@ import (
 )
 
 // findReview looks a review up for a follow-up command, turning "not
-// found" and "which shop?" into hints, and refusing a person of another
-// Slack workspace than the shop's.
+// found" and "which shop?" into hints, and refusing a change the request's
+// workspace may not make.
 func (b *Bot) findReview(ctx context.Context, shop *storage.Shop, id string, req Request) (*storage.Review, *storage.Shop, error) {
+	rv, shop, err := b.lookupReview(ctx, shop, id, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	l := langOf(shop)
+	if !rv.Bad() {
+		return nil, nil, &userError{l.t("notbad", rv.ReviewID, stars(l, rv))}
+	}
+	if err := b.mayChange(shop, req); err != nil {
+		return nil, nil, err
+	}
+	return rv, shop, nil
+}
+
+// lookupReview finds a review by its ID among the shops the request may
+// see, and its shop. A review of another workspace's shop is "no review",
+// as a shop of another workspace is "no shop" (resolveShop says why).
+func (b *Bot) lookupReview(ctx context.Context, shop *storage.Shop, id string, req Request) (*storage.Review, *storage.Shop, error) {
 	shopID := ""
 	if shop != nil {
 		shopID = shop.ID
 	}
-	l := langOf(shop)
-	rv, err := b.Store.FindReview(ctx, shopID, id)
+	rv, err := b.Store.FindReviewIn(ctx, req.scope(), shopID, id)
 	switch storage.ErrorCode(err) {
 	case "":
 	case storage.ENOTFOUND:
-		return nil, nil, &userError{l.t("err.noreview", said(id))}
+		if err := b.unclaimedReview(ctx, shopID, id, req); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, &userError{langOf(shop).t("err.noreview", said(id))}
 	case storage.ECONFLICT:
 		return nil, nil, &userError{storage.ErrorMessage(err)}
 	default:
 		return nil, nil, err
-	}
-	if !rv.Bad() {
-		return nil, nil, &userError{l.t("notbad", rv.ReviewID, stars(l, rv))}
 	}
 	if shop == nil || shop.ID != rv.ShopID {
 		if shop, err = b.Store.FindShop(ctx, rv.ShopID); err != nil {
 			return nil, nil, err
 		}
 	}
-	if err := mayChange(shop, req); err != nil {
-		return nil, nil, err
-	}
 	return rv, shop, nil
 }
 
-// mayChange refuses a change from a Slack workspace other than the one
-// that owns the shop. The local shell (no workspace) is the operator's.
-func mayChange(shop *storage.Shop, req Request) error {
-	if shop != nil && shop.TeamID != "" && req.Team != "" && req.Team != shop.TeamID {
+// unclaimedReview is how to claim the shop, when a review the request's
+// workspace cannot see is a review of a shop of no workspace yet: an admin
+// trying the bot on the demo types a review ID, and should learn what to
+// do, as naming the shop would tell. Anything else (no such review, a
+// review of another workspace, an ID two shops share) returns nil, and the
+// caller answers "no review".
+func (b *Bot) unclaimedReview(ctx context.Context, shopID, id string, req Request) error {
+	if req.Local || req.Team == "" {
+		return nil
+	}
+	rv, err := b.Store.FindReviewIn(ctx, storage.AllShops, shopID, id)
+	if err != nil {
+		return nil
+	}
+	shop, err := b.Store.FindShop(ctx, rv.ShopID)
+	if err != nil || shop.TeamID != "" {
+		return nil
+	}
+	return b.allowed(shop, req)
+}
+
+// mayChange refuses a change the request's workspace may not make: every
+// change goes through it, so a request without a workspace, or from one
+// that does not own the shop, changes nothing. The local shell is the
+// operator's and changes any shop.
+func (b *Bot) mayChange(shop *storage.Shop, req Request) error {
+	err := b.allowed(shop, req)
+	if errors.Is(err, errForeign) {
 		return &userError{langOf(shop).t("err.team", shop.ID)}
 	}
-	return nil
+	return err
 }
 
 // change is who is changing a follow-up, now.
@@ -116,24 +155,9 @@ func (b *Bot) reopen(ctx context.Context, shop *storage.Shop, c Command, req Req
 
 // status is `status REVIEW`: the review, its follow-up and its history.
 func (b *Bot) status(ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
-	shopID := ""
-	if shop != nil {
-		shopID = shop.ID
-	}
-	rv, err := b.Store.FindReview(ctx, shopID, c.Review)
-	switch storage.ErrorCode(err) {
-	case "":
-	case storage.ENOTFOUND:
-		return nil, &userError{langOf(shop).t("err.noreview", said(c.Review))}
-	case storage.ECONFLICT:
-		return nil, &userError{storage.ErrorMessage(err)}
-	default:
+	rv, shop, err := b.lookupReview(ctx, shop, c.Review, req)
+	if err != nil {
 		return nil, err
-	}
-	if shop == nil || shop.ID != rv.ShopID {
-		if shop, err = b.Store.FindShop(ctx, rv.ShopID); err != nil {
-			return nil, err
-		}
 	}
 	l := langOf(shop)
 	history, err := b.Store.ReviewHistory(ctx, rv.ID)
@@ -192,7 +216,7 @@ func (b *Bot) owner(ctx context.Context, shop *storage.Shop, c Command, req Requ
 		return nil, &userError{l.t("owner.unbound")}
 	}
 	if c.Aspect != "" {
-		if err := mayChange(shop, req); err != nil {
+		if err := b.mayChange(shop, req); err != nil {
 			return nil, err
 		}
 		if err := b.Store.SetOwner(ctx, shop.ID, c.Aspect, c.Users); err != nil {
@@ -238,9 +262,22 @@ func (b *Bot) bind(ctx context.Context, shop *storage.Shop, req Request) (*doc, 
 	if req.Channel == "" {
 		return reply(l, line{txt(l.t("bind.local", shop.ID))}), nil
 	}
-	s, err := b.Store.BindChannel(ctx, shop.ID, req.Channel, req.Team)
-	if storage.ErrorCode(err) == storage.EUNAUTHORIZED {
+	if err := b.mayChange(shop, req); err != nil {
+		return nil, err
+	}
+	s, err := b.Store.BindChannel(ctx, shop.ID, req.Channel, req.scope())
+	switch storage.ErrorCode(err) {
+	case storage.EUNAUTHORIZED:
+		// The shop's owner changed since it was read (an admin's shop
+		// set --team in between): the same rule, said the same way.
+		if fresh, ferr := b.Store.FindShop(ctx, shop.ID); ferr == nil {
+			if err := b.mayChange(fresh, req); err != nil {
+				return nil, err
+			}
+		}
 		return nil, &userError{l.t("err.team", shop.ID)}
+	case storage.ECONFLICT:
+		return nil, &userError{l.t("bind.taken")}
 	}
 	if err != nil {
 		return nil, err
@@ -260,7 +297,7 @@ func (b *Bot) schedule(ctx context.Context, shop *storage.Shop, spec string, req
 	if shop == nil {
 		return nil, &userError{l.t("schedule.unbound")}
 	}
-	if err := mayChange(shop, req); err != nil {
+	if err := b.mayChange(shop, req); err != nil {
 		return nil, err
 	}
 	sched, err := storage.ParseSchedule(spec)

@@ -10,7 +10,8 @@ import (
 
 // reviews is `/dsr reviews [open|mine|all] [SHOP]`: bad reviews, newest
 // first, for one shop or across all of them.
-func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter, user string) (*doc, error) {
+func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter string, req Request) (*doc, error) {
+	user := req.User
 	l := langOf(shop)
 	var all []storage.Review
 	total := 0
@@ -18,11 +19,11 @@ func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter, user stri
 		// One indexed query across every shop, oldest first (the most
 		// overdue on top): an agency's people work across shops.
 		var err error
-		if all, total, err = b.Store.Mine(ctx, user, listLimit); err != nil {
+		if all, total, err = b.Store.MineIn(ctx, req.scope(), user, listLimit); err != nil {
 			return nil, err
 		}
 	} else {
-		shops, err := b.shopsFor(ctx, shop)
+		shops, err := b.shopsFor(ctx, shop, req)
 		if err != nil {
 			return nil, err
 		}
@@ -80,8 +81,8 @@ func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter, user stri
 
 // late is `/dsr late [SHOP]`: late orders, then those at risk, oldest
 // deadline first, with due times in the shop's zone.
-func (b *Bot) late(ctx context.Context, shop *storage.Shop) (*doc, error) {
-	shops, err := b.shopsFor(ctx, shop)
+func (b *Bot) late(ctx context.Context, shop *storage.Shop, req Request) (*doc, error) {
+	shops, err := b.shopsFor(ctx, shop, req)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,15 @@ type EventLog interface {
 	FirstDelivery(ctx context.Context, eventID string, now time.Time) (bool, error)
 }
 
+// ReplayGuard remembers the signatures of the Slack requests accepted
+// within the signature window, so a request replayed byte for byte (same
+// timestamp, same body, so the same signature) is refused. FirstSignature
+// records the signature and reports whether it is new, in one step, so two
+// replicas cannot both accept one request. *storage.DB implements it.
+type ReplayGuard interface {
+	FirstSignature(ctx context.Context, signature string, signedAt time.Time, window time.Duration, now time.Time) (bool, error)
+}
+
 // Server is the Slack side of the bot: signed HTTP endpoints for slash
 // commands, events and interactivity, and the same handlers for Socket
 // Mode. Slow work runs after Slack has its acknowledgement.
@@ -39,6 +48,10 @@ type Server struct {
 	Bot    *Bot
 	Poster Poster
 	Events EventLog
+	// Replays refuses a signed request seen before. Replicas must share
+	// one (the database); nil remembers in this process only, which still
+	// refuses a replay to a single server.
+	Replays ReplayGuard
 	// SigningSecret verifies every HTTP request; without it all are refused.
 	SigningSecret string
 	// BotUserID is the bot's own user, whose messages are never answered
@@ -57,7 +70,9 @@ type Server struct {
 	// WorkTimeout bounds work done after the acknowledgement.
 	WorkTimeout time.Duration
 
-	wg sync.WaitGroup
+	wg       sync.WaitGroup
+	seenOnce sync.Once
+	seen     ReplayGuard
 }
 
 // Defaults of the Server's limits.
@@ -99,6 +114,12 @@ func (s *Server) Wait() { s.wg.Wait() }
 // handler sees anything. A refused request changes nothing. The only
 // request answered unsigned is the certificate check, where allowed, and
 // its answer is an empty 200 whatever else the body holds.
+//
+// A good signature is then spent: a second request with the same one is a
+// replay (an attacker, or a proxy, resending what it saw) and is refused
+// like any unverified request, with a 401 that explains nothing to the
+// sender. Slack's own retries are signed anew and pass; the event ID
+// check behind this one still keeps a retried event from acting twice.
 func (s *Server) verified(next func(http.ResponseWriter, *http.Request, []byte), allow unsigned) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.MaxBody
@@ -120,9 +141,23 @@ func (s *Server) verified(next func(http.ResponseWriter, *http.Request, []byte),
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		if why, err := verifySignature(s.SigningSecret, r.Header, body, s.now()); err != nil {
+		now := s.now()
+		if why, err := verifySignature(s.SigningSecret, r.Header, body, now); err != nil {
 			s.log().WarnContext(r.Context(), "refused an unverified request", "path", r.URL.Path, "why", why, "remote", r.RemoteAddr)
 			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		first, err := s.replays().FirstSignature(r.Context(), r.Header.Get("X-Slack-Signature"), signedAt(r.Header), SignatureWindow, now)
+		if err != nil {
+			// Nothing was done: Slack retries events, and a person
+			// retries a command.
+			s.log().ErrorContext(r.Context(), "cannot record a request's signature", "path", r.URL.Path, "err", err)
+			http.Error(w, "try again", http.StatusServiceUnavailable)
+			return
+		}
+		if !first {
+			s.log().WarnContext(r.Context(), "refused an unverified request", "path", r.URL.Path, "why", "replayed signature", "remote", r.RemoteAddr)
+			http.Error(w, errUnverified.Error(), http.StatusUnauthorized)
 			return
 		}
 		next(w, r, body)
@@ -344,6 +379,9 @@ func (s *Server) Interaction(ctx context.Context, cb slack.InteractionCallback) 
 	if !ok {
 		return
 	}
+	// The workspace is the payload's team and only that: a payload
+	// without one is refused any change (Act), rather than guessed from
+	// the user's home team.
 	a.User, a.Channel, a.Team = cb.User.ID, cb.Channel.ID, cb.Team.ID
 	s.afterAck(ctx, "button", func(work context.Context) {
 		m, replace := s.Bot.Act(work, a)
@@ -389,6 +427,43 @@ func (s *Server) now() time.Time {
 		return time.Now()
 	}
 	return s.Now()
+}
+
+// replays is the server's ReplayGuard: the one it was given, else one in
+// this process's memory.
+func (s *Server) replays() ReplayGuard {
+	if s.Replays != nil {
+		return s.Replays
+	}
+	s.seenOnce.Do(func() { s.seen = &memoryReplays{seen: map[string]time.Time{}} })
+	return s.seen
+}
+
+// memoryReplays is a ReplayGuard for one process. It forgets expired
+// signatures once a window, not on every request, so a busy server does
+// not walk the whole map each time.
+type memoryReplays struct {
+	mu        sync.Mutex
+	seen      map[string]time.Time
+	nextSweep time.Time
+}
+
+func (m *memoryReplays) FirstSignature(_ context.Context, signature string, signedAt time.Time, window time.Duration, now time.Time) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.seen[signature]; ok {
+		return false, nil
+	}
+	if now.After(m.nextSweep) {
+		for sig, at := range m.seen {
+			if at.Before(now.Add(-window)) {
+				delete(m.seen, sig)
+			}
+		}
+		m.nextSweep = now.Add(window)
+	}
+	m.seen[signature] = signedAt
+	return true, nil
 }
 
 func (s *Server) log() *slog.Logger {

@@ -87,6 +87,7 @@ func (s *trSleeps) all() []time.Duration {
 // trEnv is the bot's Slack side on the demo data.
 type trEnv struct {
 	t      *testing.T
+	path   string // the database file, for a second handle (a replica)
 	db     *storage.DB
 	fake   *fakeslack.Slack
 	client *bot.SlackClient
@@ -100,7 +101,8 @@ type trEnv struct {
 // before it starts serving.
 func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "dsrbot.db"))
+	path := filepath.Join(t.TempDir(), "dsrbot.db")
+	db, err := storage.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +110,8 @@ func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, trNow); err != nil {
 		t.Fatal(err)
 	}
-	e := &trEnv{t: t, db: db, fake: fakeslack.New(), sleeps: &trSleeps{}, log: &trLog{}}
+	trOwn(t, db, "T1")
+	e := &trEnv{t: t, path: path, db: db, fake: fakeslack.New(), sleeps: &trSleeps{}, log: &trLog{}}
 	t.Cleanup(e.fake.Close)
 	logger := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.client = bot.NewSlackClient(trToken, e.fake.URL(), nil, logger)
@@ -118,6 +121,7 @@ func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 		Bot:           &bot.Bot{Store: db, Now: clock, Log: logger},
 		Poster:        e.client,
 		Events:        db,
+		Replays:       db,
 		SigningSecret: trSecret,
 		BotUserID:     "UBOT",
 		Now:           clock,
@@ -139,6 +143,23 @@ func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 	return e
 }
 
+// trOwn gives every shop to Slack workspace team, as an admin does with
+// `dsrbot shop set ID --team T…`: the demo's shops belong to none, and
+// Slack may neither see nor change such a shop.
+func trOwn(t testing.TB, db *storage.DB, team string) {
+	t.Helper()
+	ctx := context.Background()
+	shops, err := db.ListShops(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range shops {
+		if _, err := db.UpdateShop(ctx, s.ID, func(s *storage.Shop) { s.TeamID = team }); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // trSign is Slack's v0 signature, written here from Slack's documentation
 // rather than taken from the code under test.
 func trSign(secret, ts string, body []byte) string {
@@ -152,11 +173,19 @@ func trSign(secret, ts string, body []byte) string {
 // time, as Slack sends it.
 func (e *trEnv) request(path, contentType, body string) *http.Request {
 	e.t.Helper()
+	return e.requestAt(path, contentType, body, trNow)
+}
+
+// requestAt is request signed at another time: Slack signs each delivery
+// when it sends it, so a retry of an event, or the same text sent again,
+// carries its own timestamp and signature.
+func (e *trEnv) requestAt(path, contentType, body string, at time.Time) *http.Request {
+	e.t.Helper()
 	req, err := http.NewRequest(http.MethodPost, e.http.URL+path, strings.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	ts := strconv.FormatInt(trNow.Unix(), 10)
+	ts := strconv.FormatInt(at.Unix(), 10)
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
@@ -200,16 +229,25 @@ func trForm(pairs ...string) string {
 
 // trSlash is the body of a /dsr slash command as Slack posts it.
 func trSlash(text, user, channel, responseURL string) string {
-	return trForm(
-		"token", "gIkuvaNzQIHg97ATvDxqgjtO",
-		"team_id", "T1", "team_domain", "trendcloset",
+	return trSlashFrom("T1", text, user, channel, responseURL)
+}
+
+// trSlashFrom is trSlash typed in workspace team; an empty team leaves
+// team_id out, as a broken or forged payload would.
+func trSlashFrom(team, text, user, channel, responseURL string) string {
+	var teamFields []string
+	if team != "" {
+		teamFields = []string{"team_id", team}
+	}
+	return trForm(append(append([]string{"token", "gIkuvaNzQIHg97ATvDxqgjtO"}, teamFields...),
+		"team_domain", "trendcloset",
 		"channel_id", channel, "channel_name", "shop-ops",
 		"user_id", user, "user_name", "alice",
 		"command", "/dsr", "text", text,
 		"api_app_id", "A0DSRBOT", "is_enterprise_install", "false",
 		"response_url", responseURL,
 		"trigger_id", "13345224609.738474920.8088930838d88f008e0",
-	)
+	)...)
 }
 
 // trSlashReply is the JSON answer to a slash command.
@@ -234,9 +272,15 @@ func (e *trEnv) slash(text, user, channel, responseURL string) trSlashReply {
 
 // trMention is an Events API envelope of an app_mention as Slack posts it.
 func trMention(eventID, user, botID, text, ts, threadTS string) string {
+	return trMentionFrom("T1", eventID, user, botID, text, ts, threadTS)
+}
+
+// trMentionFrom is trMention said in workspace team; an empty team leaves
+// every team field out.
+func trMentionFrom(team, eventID, user, botID, text, ts, threadTS string) string {
 	ev := map[string]any{
 		"type": "app_mention", "user": user, "text": text, "ts": ts, "channel": "C1", "event_ts": ts,
-		"team": "T1", "client_msg_id": "5c4fa7a3-bd2b-4f7a-9a36-2a4b3c1f8f0e",
+		"team": team, "client_msg_id": "5c4fa7a3-bd2b-4f7a-9a36-2a4b3c1f8f0e",
 		"blocks": []any{map[string]any{"type": "rich_text", "block_id": "abc", "elements": []any{}}},
 	}
 	if botID != "" {
@@ -246,12 +290,18 @@ func trMention(eventID, user, botID, text, ts, threadTS string) string {
 	if threadTS != "" {
 		ev["thread_ts"] = threadTS
 	}
-	raw, _ := json.Marshal(map[string]any{
-		"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": "T1", "api_app_id": "A0DSRBOT", "event": ev,
+	outer := map[string]any{
+		"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": team, "api_app_id": "A0DSRBOT", "event": ev,
 		"type": "event_callback", "event_id": eventID, "event_time": 1764000000,
-		"authorizations":        []any{map[string]any{"team_id": "T1", "user_id": "UBOT", "is_bot": true, "is_enterprise_install": false}},
+		"authorizations":        []any{map[string]any{"team_id": team, "user_id": "UBOT", "is_bot": true, "is_enterprise_install": false}},
 		"is_ext_shared_channel": false, "event_context": "4-eyJldCI6ImFwcF9tZW50aW9uIn0",
-	})
+	}
+	if team == "" {
+		delete(ev, "team")
+		delete(outer, "team_id")
+		delete(outer, "authorizations")
+	}
+	raw, _ := json.Marshal(outer)
 	return string(raw)
 }
 
@@ -260,9 +310,10 @@ func trAction(user, responseURL string, action map[string]any) string {
 	return trActionFrom("T1", user, responseURL, action)
 }
 
-// trActionFrom is trAction pressed by a person of workspace team.
+// trActionFrom is trAction pressed by a person of workspace team; an empty
+// team leaves the payload's team (and the user's) out.
 func trActionFrom(team, user, responseURL string, action map[string]any) string {
-	raw, _ := json.Marshal(map[string]any{
+	payload := map[string]any{
 		"type":       "block_actions",
 		"user":       map[string]any{"id": user, "username": "bo", "name": "bo", "team_id": team},
 		"api_app_id": "A0DSRBOT", "token": "gIkuvaNzQIHg97ATvDxqgjtO",
@@ -274,7 +325,12 @@ func trActionFrom(team, user, responseURL string, action map[string]any) string 
 		"state":        map[string]any{"values": map[string]any{}},
 		"response_url": responseURL,
 		"actions":      []any{action},
-	})
+	}
+	if team == "" {
+		delete(payload, "team")
+		delete(payload["user"].(map[string]any), "team_id")
+	}
+	raw, _ := json.Marshal(payload)
 	return trForm("payload", string(raw))
 }
 
@@ -501,8 +557,11 @@ func TestTransportNotASlashCommand(t *testing.T) {
 			t.Errorf("%q: %d, want 400", body, code)
 		}
 	}
+	// Signed a second later: the signature of an empty body at the same
+	// second was spent on the command URL above (it is the same signature
+	// on any URL).
 	for _, body := range []string{"", "payload=", "payload=%7Bnot+json"} {
-		if code, _, _ := e.do(e.request("/slack/interactions", trFormType, body)); code != http.StatusBadRequest {
+		if code, _, _ := e.do(e.requestAt("/slack/interactions", trFormType, body, trNow.Add(time.Second))); code != http.StatusBadRequest {
 			t.Errorf("interaction %q: %d, want 400", body, code)
 		}
 	}
@@ -565,8 +624,10 @@ func TestTransportRetriedEventIsActedOnOnce(t *testing.T) {
 	if code, _, _ := e.do(e.request("/slack/events", trJSONType, body)); code != http.StatusOK {
 		t.Fatalf("first delivery: %d", code)
 	}
+	// Slack signs each retry when it sends it: 3 s later for a timeout,
+	// a minute later for an error.
 	for i, reason := range []string{"http_timeout", "http_error"} {
-		req := e.request("/slack/events", trJSONType, body)
+		req := e.requestAt("/slack/events", trJSONType, body, trNow.Add([]time.Duration{3 * time.Second, time.Minute}[i]))
 		req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(i+1))
 		req.Header.Set("X-Slack-Retry-Reason", reason)
 		if code, _, _ := e.do(req); code != http.StatusOK {
@@ -881,7 +942,8 @@ func TestTransportConcurrentDuplicateEvents(t *testing.T) {
 	var wg sync.WaitGroup
 	codes := make([]int, 6)
 	for i := range codes {
-		req := e.request("/slack/events", trJSONType, body)
+		// Each delivery is signed when Slack sends it.
+		req := e.requestAt("/slack/events", trJSONType, body, trNow.Add(time.Duration(i)*time.Second))
 		if i > 0 {
 			req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(i))
 		}

@@ -52,7 +52,9 @@ func (s *Shell) Run(ctx context.Context) error {
 			fmt.Fprintln(s.Out, en.t("shell.hint"))
 			continue
 		}
-		m := s.Bot.Handle(ctx, Request{Text: text, User: s.User})
+		// The shell is the operator's, on the database's own machine:
+		// Local, so it sees and changes every shop, owned or not.
+		m := s.Bot.Handle(ctx, Request{Text: text, User: s.User, Local: true})
 		fmt.Fprintln(s.Out, strings.TrimRight(m.Plain, "\n"))
 		fmt.Fprintln(s.Out)
 	}

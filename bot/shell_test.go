@@ -34,7 +34,7 @@ func TestShellRun(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	handle := func(text string) string {
-		return d.Handle(ctx, Request{Text: text, User: "alice"}).Plain + "\n"
+		return d.Handle(ctx, Request{Text: text, User: "alice", Local: true}).Plain + "\n"
 	}
 	hint := en.t("shell.hint") + "\n"
 	today := handle("today dy-fashion")
@@ -52,7 +52,7 @@ func TestShellRun(t *testing.T) {
 	}
 	// The card printed is Bot.Handle's text for the same request, byte
 	// for byte: the shell renders through the bot, not a copy of it.
-	if !strings.HasPrefix(out.String(), d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice"}).Plain+"\n") {
+	if !strings.HasPrefix(out.String(), d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice", Local: true}).Plain+"\n") {
 		t.Errorf("shell's card is not Bot.Handle's:\n%s", out.String())
 	}
 	if !strings.Contains(handle("我的"), rv.ReviewID) {
@@ -83,7 +83,7 @@ func TestShellEndOfInput(t *testing.T) {
 		{"quit", "quit\n/dsr today dy-fashion\n", "", func(string) string { return "" }},
 		{"EXIT in capitals", "EXIT\n/dsr today dy-fashion\n", "", func(string) string { return "" }},
 	}
-	card := d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice"}).Plain
+	card := d.Handle(ctx, Request{Text: "today dy-fashion", User: "alice", Local: true}).Plain
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
@@ -117,7 +117,7 @@ func TestShellPrintsUntrustedTextAsIs(t *testing.T) {
 	if strings.Contains(out.String(), "&lt;!here&gt;") || strings.Contains(out.String(), "&amp;") {
 		t.Errorf("the shell prints entities:\n%s", out.String())
 	}
-	if m := d.Handle(ctx, Request{Text: "reviews all dy-evil", User: "alice"}); !strings.Contains(m.Text, "&lt;!here&gt; 连衣裙") {
+	if m := d.Handle(ctx, Request{Text: "reviews all dy-evil", User: "alice", Team: "T1"}); !strings.Contains(m.Text, "&lt;!here&gt; 连衣裙") {
 		t.Errorf("the same answer for Slack is not escaped:\n%s", m.Text)
 	}
 }

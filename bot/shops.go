@@ -11,16 +11,23 @@ import (
 // Slack's 3000-character limit: agencies run 30 shops and more.
 const shopsPerSection = 10
 
-// allShops is `/dsr today` outside a shop's channel: one line per shop.
-func (b *Bot) allShops(ctx context.Context) (*doc, error) {
-	shops, err := b.Store.ListShops(ctx)
+// allShops is `/dsr today` outside a shop's channel: one line per shop the
+// request may see (its workspace's; in the local shell, every shop).
+func (b *Bot) allShops(ctx context.Context, req Request) (*doc, error) {
+	shops, err := b.Store.ListShopsIn(ctx, req.scope())
 	if err != nil {
 		return nil, err
 	}
 	now := b.now()
 	d := &doc{lang: en, title: en.t("all.title", now.In(b.location()).Format(storage.DateLayout)), footer: en.t("all.footer")}
 	if len(shops) == 0 {
-		d.sections = []section{{lines: []line{{txt(en.t("all.noshops"))}}}}
+		// A workspace with no shop yet is told how an admin gives it one,
+		// with its own ID to copy.
+		none := en.t("all.noshops")
+		if !req.Local {
+			none = en.t("all.noshops.team", req.Team)
+		}
+		d.sections = []section{{lines: []line{{txt(none)}}}}
 		return d, nil
 	}
 	var cur *section

@@ -44,6 +44,7 @@ func newE2E(t *testing.T) *e2e {
 	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, now); err != nil {
 		t.Fatal(err)
 	}
+	trOwn(t, db, "T1")
 	e := &e2e{t: t, db: db, slack: fakeslack.New(), now: now}
 	t.Cleanup(e.slack.Close)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -195,8 +196,11 @@ func TestMentionIsAnsweredOnceAcrossRetries(t *testing.T) {
 	if code, _ := e.send("/slack/events", "application/json", env, 0); code != 200 {
 		t.Fatalf("event: %d", code)
 	}
-	// Slack retries the same event (it thinks the first was not acknowledged).
-	e.send("/slack/events", "application/json", env, 0, "X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_timeout")
+	// Slack retries the same event (it thinks the first was not
+	// acknowledged), signed anew a few seconds later.
+	if code, _ := e.send("/slack/events", "application/json", env, -3*time.Second, "X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_timeout"); code != 200 {
+		t.Fatalf("retry: %d, want 200 so Slack stops retrying", code)
+	}
 	// Messages from bots, and from the bot itself, are not answered.
 	e.send("/slack/events", "application/json", mentionEnvelope("Ev2", "U0OTHER", "B123", "<@UBOT> today"), 0)
 	e.send("/slack/events", "application/json", mentionEnvelope("Ev3", "UBOT", "", "<@UBOT> today"), 0)
@@ -339,13 +343,17 @@ func TestReviewButtons(t *testing.T) {
 	if last := rs[len(rs)-1]; last.ReplaceOriginal || !strings.Contains(last.Text, "already closed") {
 		t.Fatalf("second Resolve answered %+v", last)
 	}
-	// Another workspace cannot change the shop's follow-ups once bound.
+	// Another workspace cannot change the shop's follow-ups: to it, the
+	// review does not exist.
 	e.send("/slack/commands", "application/x-www-form-urlencoded", slashBody("bind dy-fashion", "C1", e.slack.ResponseURL("bind")), 0)
 	other := url.Values{"team_id": {"T2"}, "channel_id": {"C7"}, "user_id": {"U0MALLORY"}, "command": {"/dsr"},
 		"text": {"reopen " + id}, "response_url": {e.slack.ResponseURL("m")}}.Encode()
 	_, body := e.send("/slack/commands", "application/x-www-form-urlencoded", other, 0)
-	if !strings.Contains(body, "belongs to another Slack workspace") {
+	if !strings.Contains(body, `There is no review \"`+id+`\"`) {
 		t.Fatalf("another workspace: %q", body)
+	}
+	if r, _ = e.db.FindReview(ctx, "dy-fashion", id); r.Status != storage.StatusDone {
+		t.Fatalf("another workspace reopened the review: %+v", r)
 	}
 }
 

@@ -58,6 +58,7 @@ func trSocketServer(t *testing.T, store Store) (*Server, *fakeslack.Slack, *stor
 	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, trSocketNow); err != nil {
 		t.Fatal(err)
 	}
+	claimShops(t, db, "T1")
 	if store == nil {
 		store = db
 	}
@@ -134,7 +135,7 @@ func TestTransportSocketSlowSlashCommandIsAckedThenAnswered(t *testing.T) {
 	acker := &trAcker{}
 	s.socketEvent(context.Background(), acker, socketmode.Event{
 		Type:    socketmode.EventTypeSlashCommand,
-		Data:    slack.SlashCommand{Command: "/dsr", Text: "today dy-fashion", UserID: "U1", ChannelID: "C1", ResponseURL: fake.ResponseURL("slow")},
+		Data:    slack.SlashCommand{Command: "/dsr", Text: "today dy-fashion", UserID: "U1", ChannelID: "C1", TeamID: "T1", ResponseURL: fake.ResponseURL("slow")},
 		Request: &socketmode.Request{EnvelopeID: "e2"},
 	})
 	acks := acker.all()

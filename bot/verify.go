@@ -45,6 +45,12 @@ func verifySignature(secret string, h http.Header, body []byte, now time.Time) (
 	return "", nil
 }
 
+// signedAt is the time a verified request says it was signed at.
+func signedAt(h http.Header) time.Time {
+	ts, _ := strconv.ParseInt(h.Get("X-Slack-Request-Timestamp"), 10, 64)
+	return time.Unix(ts, 0)
+}
+
 // sign returns the v0 signature of a body at a timestamp.
 func sign(secret, ts string, body []byte) string {
 	mac := hmac.New(sha256.New, []byte(secret))

@@ -35,7 +35,16 @@ type ReviewEvent struct {
 // the search to one shop; empty searches all shops, and an ID that two shops
 // share is ECONFLICT so that nobody closes the wrong shop's review.
 func (db *DB) FindReview(ctx context.Context, shopID, reviewID string) (*Review, error) {
-	q := db.gdb.WithContext(ctx).Where("review_id = ?", reviewID)
+	return db.FindReviewIn(ctx, AllShops, shopID, reviewID)
+}
+
+// FindReviewIn is FindReview among the shops the scope may see. A review
+// of another workspace's shop is ENOTFOUND, as if it did not exist, and it
+// never makes an ID ambiguous: the ECONFLICT message names shops, and those
+// must be the asker's own.
+func (db *DB) FindReviewIn(ctx context.Context, sc Scope, shopID, reviewID string) (*Review, error) {
+	cond, args := sc.where("shop_id")
+	q := db.gdb.WithContext(ctx).Where("review_id = ?", reviewID).Where(cond, args...)
 	if shopID != "" {
 		q = q.Where("shop_id = ?", shopID)
 	}
@@ -243,7 +252,15 @@ func autoAssign(ctx context.Context, tx *gorm.DB, after int64, now time.Time) er
 // Mine returns a person's open follow-ups across all shops, oldest first
 // (the most overdue on top), cut at limit, and how many there are.
 func (db *DB) Mine(ctx context.Context, owner string, limit int) ([]Review, int, error) {
-	q := db.gdb.WithContext(ctx).Model(&Review{}).Where("owner = ? AND status = ?", owner, StatusOpen).Session(&gorm.Session{})
+	return db.MineIn(ctx, AllShops, owner, limit)
+}
+
+// MineIn is Mine among the shops the scope may see: a person of one
+// workspace may own follow-ups of another's shop (a shared channel), and
+// asking from one workspace must not list the other's.
+func (db *DB) MineIn(ctx context.Context, sc Scope, owner string, limit int) ([]Review, int, error) {
+	cond, args := sc.where("shop_id")
+	q := db.gdb.WithContext(ctx).Model(&Review{}).Where("owner = ? AND status = ?", owner, StatusOpen).Where(cond, args...).Session(&gorm.Session{})
 	var n int64
 	if err := q.Count(&n).Error; err != nil {
 		return nil, 0, err

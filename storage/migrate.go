@@ -190,6 +190,17 @@ var migrations = []string{
 	`ALTER TABLE reviews ADD COLUMN opened_at DATETIME;
 	UPDATE reviews SET opened_at = created_at;
 	CREATE INDEX idx_reviews_open_due ON reviews(shop_id, opened_at) WHERE status = 'open';`,
+
+	// Signatures of the Slack requests accepted within the signature
+	// window: a request replayed byte for byte inside the window carries
+	// the same signature and is refused, on every replica of one database.
+	// signed_at is the request's own timestamp; rows older than the window
+	// are swept, since the window alone refuses those requests.
+	`CREATE TABLE slack_signatures (
+		signature TEXT PRIMARY KEY,
+		signed_at DATETIME NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX idx_slack_signatures_signed ON slack_signatures(signed_at);`,
 }
 
 // migrate brings the schema up to date inside one transaction.

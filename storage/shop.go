@@ -58,8 +58,11 @@ type Shop struct {
 	// ("精选联盟=70,千川投放=60"); empty means DefaultGates. They vary by
 	// category, so each shop may set its own.
 	Gates string
-	// TeamID is the Slack workspace that owns the shop, set when a channel
-	// of it is first bound; only its members change the shop's follow-ups.
+	// TeamID is the Slack workspace that owns the shop: only requests from
+	// it see or change the shop. An admin sets it on the bot's machine
+	// (dsrbot shop add/set --team); Slack never sets it, because the first
+	// workspace to bind a shop is not necessarily the one it belongs to.
+	// Empty: no workspace yet, so only the operator's CLI and shell use it.
 	TeamID    string
 	CreatedAt time.Time
 }
@@ -127,6 +130,9 @@ func (s *Shop) Validate() error {
 		return Errorf(EINVALID, "shop %s: the follow-up deadline must be 1 to 240 hours, not %d", s.ID, s.FollowUpHours)
 	case s.WarnHours < 1 || s.WarnHours > 72:
 		return Errorf(EINVALID, "shop %s: the warning window must be 1 to 72 hours, not %d", s.ID, s.WarnHours)
+	}
+	if s.TeamID != "" && !ValidTeamID(s.TeamID) {
+		return Errorf(EINVALID, "shop %s: %q is not a Slack team ID (a T and capital letters or digits, such as T024BE7LD)", s.ID, s.TeamID)
 	}
 	if _, err := loadLocation(s.TZ); err != nil || s.TZ == "" {
 		return Errorf(EINVALID, "shop %s: unknown time zone %q (use an IANA name such as Asia/Shanghai)", s.ID, s.TZ)
@@ -235,30 +241,46 @@ func (db *DB) ListShops(ctx context.Context) ([]Shop, error) {
 }
 
 // BindChannel makes channel the shop's channel. A channel speaks for one shop,
-// so any other shop bound to it is unbound in the same transaction. team is
-// the Slack workspace of the channel: the first bind records it as the
-// shop's owner, and a channel of another workspace cannot take the shop.
-func (db *DB) BindChannel(ctx context.Context, shopID, channel string, team ...string) (*Shop, error) {
-	s, err := db.FindShop(ctx, shopID)
-	if err != nil {
-		return nil, err
+// so any other shop bound to it is unbound in the same transaction.
+//
+// Without a scope it is the operator's act (the CLI, the tests). With one,
+// it is a Slack workspace's: the scope must own the shop (Scope.Allows;
+// EUNAUTHORIZED otherwise, and an unowned shop is never claimed by being
+// bound), and a channel that speaks for a shop the workspace does not own
+// (another workspace's, in a channel shared between two, or an unowned
+// one the operator bound) is not taken from it (ECONFLICT). The checks
+// and the change are one transaction, so an admin's `shop set --team`
+// cannot slip in between.
+func (db *DB) BindChannel(ctx context.Context, shopID, channel string, scope ...Scope) (*Shop, error) {
+	sc := AllShops
+	if len(scope) > 0 {
+		sc = scope[0]
 	}
-	teamID := ""
-	if len(team) > 0 {
-		teamID = team[0]
-	}
-	if teamID != "" && s.TeamID != "" && s.TeamID != teamID {
-		return nil, Errorf(EUNAUTHORIZED, "shop %s belongs to another Slack workspace", shopID)
-	}
-	err = db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var s Shop
+		err := tx.Where("id = ?", shopID).Take(&s).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return Errorf(ENOTFOUND, "no shop %q", shopID)
+		}
+		if err != nil {
+			return err
+		}
+		if err := sc.Allows(&s); err != nil {
+			return err
+		}
+		if !sc.All {
+			var taken int64
+			if err := tx.Model(&Shop{}).Where("channel = ? AND id <> ? AND team_id <> ?", channel, shopID, sc.Team).Count(&taken).Error; err != nil {
+				return err
+			}
+			if taken > 0 {
+				return Errorf(ECONFLICT, "channel %s speaks for a shop this Slack workspace does not own", channel)
+			}
+		}
 		if err := tx.Model(&Shop{}).Where("channel = ? AND id <> ?", channel, shopID).Update("channel", "").Error; err != nil {
 			return err
 		}
-		fields := map[string]any{"channel": channel}
-		if teamID != "" {
-			fields["team_id"] = teamID
-		}
-		return tx.Model(&Shop{}).Where("id = ?", shopID).Updates(fields).Error
+		return tx.Model(&Shop{}).Where("id = ?", shopID).Update("channel", channel).Error
 	})
 	if err != nil {
 		return nil, err
@@ -282,7 +304,7 @@ func (db *DB) UpdateShop(ctx context.Context, id string, change func(*Shop)) (*S
 	err = db.gdb.WithContext(ctx).Model(&Shop{}).Where("id = ?", id).Updates(map[string]any{
 		"name": s.Name, "channel": s.Channel, "tz": s.TZ, "lang": s.Lang,
 		"weight_product": s.WeightProduct, "weight_logistics": s.WeightLogistics, "weight_service": s.WeightService,
-		"warn_hours": s.WarnHours, "followup_hours": s.FollowUpHours, "gates": s.Gates,
+		"warn_hours": s.WarnHours, "followup_hours": s.FollowUpHours, "gates": s.Gates, "team_id": s.TeamID,
 	}).Error
 	if err != nil {
 		return nil, err

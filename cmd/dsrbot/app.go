@@ -69,9 +69,10 @@ const usageText = `usage:
   dsrbot serve                    the bot: HTTP endpoints and the scheduler
   dsrbot demo [--seed N] [--shops N] [--orders N]
   dsrbot shop add ID --name NAME --platform douyin|taobao [--channel C] [--tz TZ] [--lang en|zh]
-                  [--gates 精选联盟=70,千川投放=60]
+                  [--gates 精选联盟=70,千川投放=60] [--team T…]
   dsrbot shop set ID [--name N] [--channel C] [--tz TZ] [--lang en|zh] [--weights 50,15,35]
                   [--warn-hours 6] [--followup-hours 24] [--gates NAME=SCORE,...|default]
+                  [--team T…|-]   the Slack workspace that owns the shop ('-': none)
   dsrbot shop list
   dsrbot import scores|reviews|orders FILE [--shop ID]
                                   canonical CSV, or a platform export (抖店, Taobao; UTF-8, GBK, XLSX)
@@ -223,7 +224,11 @@ func (m *Main) shop(ctx context.Context, args []string) error {
 			if channel == "" {
 				channel = "-"
 			}
-			fmt.Fprintf(m.Stdout, "%-16s %-7s %-8s %-3s %-14s %s\n", s.ID, s.Platform, channel, s.Lang, s.TZ, s.Name)
+			team := s.TeamID
+			if team == "" {
+				team = "-"
+			}
+			fmt.Fprintf(m.Stdout, "%-16s %-7s %-8s %-11s %-3s %-14s %s\n", s.ID, s.Platform, channel, team, s.Lang, s.TZ, s.Name)
 		}
 		return nil
 	case "set":
@@ -242,6 +247,7 @@ func (m *Main) shop(ctx context.Context, args []string) error {
 	fs.StringVar(&s.TZ, "tz", "", "IANA time zone (default DSRBOT_TZ)")
 	fs.StringVar(&s.Lang, "lang", "", "message language: en or zh (default en)")
 	fs.StringVar(&s.Gates, "gates", "", "the shop's gates, such as 精选联盟=70,千川投放=60 (default: those)")
+	fs.StringVar(&s.TeamID, "team", "", "the Slack workspace (team ID, T…) that owns the shop")
 	rest := args[1:]
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		s.ID, rest = rest[0], rest[1:]
@@ -258,12 +264,42 @@ func (m *Main) shop(ctx context.Context, args []string) error {
 		return usagef("shop add needs an ID, --name and --platform")
 	}
 	s.Platform = storage.Platform(platform)
+	if s.TeamID != "" {
+		team, err := teamFlag(s.TeamID)
+		if err != nil {
+			return err
+		}
+		s.TeamID = team
+	}
 	created, err := m.db.CreateShop(ctx, s, m.config.TZ, m.Now())
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "shop %s added (%s, %s, %s, gates %s)\n", created.ID, created.Platform, created.TZ, created.Lang, storage.FormatGates(created.GateList()))
+	fmt.Fprintln(m.Stdout, ownerLine(created))
 	return nil
+}
+
+// ownerLine says who may use a shop from Slack, and for a shop of no
+// workspace how to give it one: Slack refuses such a shop until then, and
+// the admin should learn that here rather than from a refusal in Slack.
+func ownerLine(s *storage.Shop) string {
+	if s.TeamID == "" {
+		return fmt.Sprintf("shop %s belongs to no Slack workspace: only this machine (the CLI, the local shell) uses it; Slack sees it once an admin runs dsrbot shop set %s --team T…", s.ID, s.ID)
+	}
+	return fmt.Sprintf("shop %s belongs to Slack workspace %s: only that workspace sees and changes it from Slack", s.ID, s.TeamID)
+}
+
+// teamFlag reads --team: a Slack team ID, or "-" for none. The shape is
+// checked here too, so the mistake is named by its flag.
+func teamFlag(v string) (string, error) {
+	if v == "-" {
+		return "", nil
+	}
+	if !storage.ValidTeamID(v) {
+		return "", usagef("--team takes a Slack team ID (T and capital letters or digits, such as T024BE7LD; /dsr in Slack tells it), or - for none, not %q", v)
+	}
+	return v, nil
 }
 
 // shopSet is `dsrbot shop set ID [flags]`: change a shop's settings.
@@ -282,8 +318,16 @@ func (m *Main) shopSet(ctx context.Context, args []string) error {
 	warn := fs.Int("warn-hours", 0, "hours before its deadline an unshipped order is at risk")
 	followup := fs.Int("followup-hours", 0, "hours after a bad review arrives its follow-up is due")
 	gates := fs.String("gates", "", "the shop's gates, such as 精选联盟=70,千川投放=60, or default")
+	teamArg := fs.String("team", "", "the Slack workspace (team ID, T…) that owns the shop, or - for none")
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
-		return usagef("shop set ID [--name N] [--channel C] [--tz TZ] [--lang en|zh] [--weights P,L,S] [--warn-hours N] [--followup-hours N] [--gates NAME=SCORE,...|default]")
+		return usagef("shop set ID [--name N] [--channel C] [--tz TZ] [--lang en|zh] [--weights P,L,S] [--warn-hours N] [--followup-hours N] [--gates NAME=SCORE,...|default] [--team T…|-]")
+	}
+	var team string
+	if *teamArg != "" {
+		var err error
+		if team, err = teamFlag(*teamArg); err != nil {
+			return err
+		}
 	}
 	// A flag given is applied whatever its value, so --warn-hours 0 is
 	// checked (and refused) rather than read as "not given".
@@ -319,12 +363,18 @@ func (m *Main) shopSet(ctx context.Context, args []string) error {
 			s.FollowUpHours = *followup
 		}
 		set(&s.Gates, *gates)
+		if *teamArg != "" {
+			s.TeamID = team
+		}
 	})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "shop %s: %s, %s, %s, weights %d/%d/%d, at risk %d h before the deadline, follow-ups due in %d h, gates %s\n",
 		s.ID, s.Name, s.TZ, s.Lang, s.WeightProduct, s.WeightLogistics, s.WeightService, s.WarnHours, s.FollowUpHours, storage.FormatGates(s.GateList()))
+	if *teamArg != "" {
+		fmt.Fprintln(m.Stdout, ownerLine(s))
+	}
 	return nil
 }
 

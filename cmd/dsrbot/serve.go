@@ -22,6 +22,7 @@ func (m *Main) serve(ctx context.Context) error {
 	srv := &bot.Server{
 		Bot:           m.bot(),
 		Events:        m.db,
+		Replays:       m.db, // shared by the replicas of one database
 		SigningSecret: m.config.SigningSecret,
 		Now:           m.Now,
 		Log:           log,
