@@ -596,7 +596,8 @@ func inferStage(overall *float64, hasDims bool) Stage {
 }
 
 func parseReviewRow(r *csvRow, shop *Shop) ([]any, error) {
-	rv := Review{ShopID: shop.ID, OrderID: r.get("order_id"), ProductID: r.get("product_id"), Product: r.get("product"), Content: r.get("content")}
+	// The buyer's text is kept without the phone numbers buyers put in it.
+	rv := Review{ShopID: shop.ID, OrderID: r.get("order_id"), ProductID: r.get("product_id"), Product: r.get("product"), Content: maskPhones(r.get("content"))}
 	var err error
 	if rv.ReviewID, err = r.required("review_id"); err != nil {
 		return nil, err
