@@ -78,7 +78,8 @@ const usageText = `usage:
   dsrbot backup FILE [--force]    a consistent copy of the database, also while the bot runs
   dsrbot restore FILE             a backup in place of the database (stop the bot first)
 environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
-  SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL
+  SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL,
+  DSRBOT_INGEST_TOKEN, DSRBOT_INGEST_WAIT (30s)
 `
 
 // Run runs one subcommand.
