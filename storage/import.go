@@ -354,6 +354,10 @@ func csvError(name string, err error) error {
 	if errors.As(err, &ie) {
 		return ie
 	}
+	var ue *unreadable
+	if errors.As(err, &ue) {
+		return &ImportError{File: name, Line: ue.line, Column: ue.column, Reason: ue.reason}
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		// StartLine is where the bad record begins, which is where a person
