@@ -64,7 +64,7 @@ const (
 	// DefaultIngestMaxBody is 64 MiB: hundreds of thousands of rows.
 	DefaultIngestMaxBody = 64 << 20
 	// DefaultIngestWait lets a request queue behind a few large imports
-	// (400,000 rows take about 4 s) before it is told to come back.
+	// (400,000 rows take 4-10 s) before it is told to come back.
 	DefaultIngestWait = 30 * time.Second
 	// DefaultIngestBodyTimeout is 64 MiB at about 0.5 MB/s.
 	DefaultIngestBodyTimeout = 2 * time.Minute
@@ -137,7 +137,7 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusServiceUnavailable, "other imports are running; nothing was written: send it again after Retry-After seconds")
 		return
 	}
-	defer release()
+	defer release() // also when the import panics
 	rc.SetReadDeadline(time.Now().Add(in.bodyTimeout()))
 
 	mediatype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -149,6 +149,8 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		JSONLines: mediatype == "application/x-ndjson" || mediatype == "application/jsonl" || mediatype == "application/json",
 	}
 	res, err := in.Store.ImportFile(r.Context(), req)
+	// The next import need not wait while this body is drained.
+	release()
 	var tooBig *http.MaxBytesError
 	var ie *storage.ImportError
 	var timeout net.Error
@@ -187,7 +189,7 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // acquire waits, at most Wait, for the single writer; release gives it
-// back. Waiting requests are served in the order they came (a channel
+// back, once however often it is called. Waiting requests are served in the order they came (a channel
 // queues its senders).
 func (in *Ingest) acquire(ctx context.Context) (release func(), ok bool) {
 	in.once.Do(func() { in.writer = make(chan struct{}, 1) })
@@ -195,7 +197,8 @@ func (in *Ingest) acquire(ctx context.Context) (release func(), ok bool) {
 	defer timer.Stop()
 	select {
 	case in.writer <- struct{}{}:
-		return func() { <-in.writer }, true
+		var once sync.Once
+		return func() { once.Do(func() { <-in.writer }) }, true
 	case <-timer.C:
 	case <-ctx.Done():
 	}
