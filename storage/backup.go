@@ -296,12 +296,17 @@ func checkFile(ctx context.Context, path string) error {
 }
 
 // inUseOr says that the database is in use when SQLite refused the lock,
-// and passes any other failure on.
+// and that it is damaged when SQLite cannot read it: a restore is how one
+// recovers from that, once the file is moved aside.
 func inUseOr(path string, err error) error {
-	if IsBusy(err) {
+	var se sqlite3.Error
+	switch {
+	case IsBusy(err):
 		return Errorf(ECONFLICT, "%s is in use by another process (dsrbot serve, an import, or a run): stop it, then restore", path)
+	case errors.As(err, &se) && (se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB):
+		return Errorf(EINVALID, "%s is damaged (%v): move it aside, then restore again", path, se.Code)
 	}
-	return fmt.Errorf("open %s: %w (if it is damaged, move it aside and restore again)", path, err)
+	return fmt.Errorf("open %s: %w", path, err)
 }
 
 func sameFile(a, b string) (bool, error) {

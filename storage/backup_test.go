@@ -282,3 +282,28 @@ func TestRestoreRefusesWhatItCannotRun(t *testing.T) {
 		t.Fatalf("Restore of the database onto itself = %v", err)
 	}
 }
+
+// TestRestoreOverADamagedDatabase: restoring is how one recovers from a
+// damaged database; dsrbot says to move it aside first rather than write
+// into a file SQLite cannot read.
+func TestRestoreOverADamagedDatabase(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	backup := filepath.Join(dir, "backup.db")
+	db, err := Open(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCreateShop(t, db, "dy1", Douyin)
+	db.Close()
+	path := filepath.Join(dir, "live.db")
+	os.WriteFile(path, []byte(strings.Repeat("garbage ", 1000)), 0o644)
+	_, err = Restore(ctx, backup, path, testNow)
+	if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "is damaged") || !strings.Contains(ErrorMessage(err), "move it aside, then restore again") {
+		t.Fatalf("Restore over garbage = %v", err)
+	}
+	os.Rename(path, path+".broken")
+	if res, err := Restore(ctx, backup, path, testNow); err != nil || res.Shops != 1 {
+		t.Fatalf("Restore after moving it aside = %+v, %v", res, err)
+	}
+}
