@@ -302,7 +302,7 @@ func inUseOr(path string, err error) error {
 	var se sqlite3.Error
 	switch {
 	case IsBusy(err):
-		return Errorf(ECONFLICT, "%s is in use by another process (dsrbot serve, an import, or a run): stop it, then restore", path)
+		return Errorf(ECONFLICT, "%s is in use by another process (dsrbot serve, an import, a run or the sqlite3 shell): stop it, then restore", path)
 	case errors.As(err, &se) && (se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB):
 		return Errorf(EINVALID, "%s is damaged (%v): move it aside, then restore again", path, se.Code)
 	}

@@ -61,7 +61,7 @@ func TestBackupAndRestore(t *testing.T) {
 			t.Fatalf("ingest: %v %v", resp, err)
 		}
 		_, errOut, code := run(t, db, "", "restore", backup)
-		if code != 1 || !strings.Contains(errOut, "is in use by another process (dsrbot serve, an import, or a run): stop it, then restore") {
+		if code != 1 || !strings.Contains(errOut, "is in use by another process (dsrbot serve, an import, a run or the sqlite3 shell): stop it, then restore") {
 			t.Errorf("restore while serving: exit %d, %q", code, errOut)
 		}
 	})
