@@ -64,6 +64,9 @@ func Backup(ctx context.Context, path, dest string, force bool) (*BackupResult, 
 	if _, err := os.Stat(path); err != nil {
 		return nil, Errorf(ENOTFOUND, "there is no database at %s", path)
 	}
+	if same, _ := sameFile(path, dest); same {
+		return nil, Errorf(EINVALID, "%s is the database itself: name another file", dest)
+	}
 	if !force {
 		if _, err := os.Lstat(dest); err == nil {
 			return nil, Errorf(ECONFLICT, "%s already exists: name a new file, or add --force to replace it", dest)

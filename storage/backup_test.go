@@ -122,6 +122,7 @@ func TestBackupRefusals(t *testing.T) {
 		code, want      string
 	}{
 		{"existing file", path, existing, false, ECONFLICT, "already exists: name a new file, or add --force"},
+		{"the database itself", path, path, true, EINVALID, "is the database itself"},
 		{"no database", filepath.Join(dir, "missing.db"), filepath.Join(dir, "b1.db"), false, ENOTFOUND, "there is no database at"},
 		{"not dsrbot", notDsrbot, filepath.Join(dir, "b2.db"), false, EINVALID, "is not a dsrbot database"},
 		{"no such directory", path, filepath.Join(dir, "nowhere", "b.db"), false, EINVALID, "cannot write beside"},
