@@ -5,10 +5,16 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
+	"io"
 	"log/slog"
+	"math"
 	"mime"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/dsrbot/dsrbot/storage"
 )
@@ -23,17 +29,46 @@ type Importer interface {
 // token, body CSV (canonical or a platform export, ?shop=ID for the
 // latter) or JSON lines in the canonical fields. Each request is all or
 // nothing, with the CLI's row errors as JSON.
+//
+// Imports go through a single writer. SQLite has one write lock, and an
+// import holds it for as long as its body streams in; concurrent imports
+// used to queue inside SQLite, where the busy timeout failed them with a
+// 500 "database is locked", and each held its own connection and page
+// cache meanwhile. Here a request waits for the writer before it reads a
+// byte of its body (the client's upload waits in the socket, not in
+// memory), at most Wait, and is then answered 503 with Retry-After: a
+// signal to come back, never an error. Every refusal reads the body to its
+// end first (up to a bound), so a client still uploading sees its answer
+// rather than a broken pipe.
 type Ingest struct {
 	Store Importer
 	// Token is DSRBOT_INGEST_TOKEN; without it the endpoint does not exist.
 	Token string
 	// MaxBody limits a request body (default DefaultIngestMaxBody).
 	MaxBody int64
-	Log     *slog.Logger
+	// Wait is how long a request waits for the writer before it is
+	// answered 503 (default DefaultIngestWait).
+	Wait time.Duration
+	// BodyTimeout bounds how long a body may take to arrive once the
+	// writer is this request's (default DefaultIngestBodyTimeout): the
+	// database's write lock is held meanwhile.
+	BodyTimeout time.Duration
+	Log         *slog.Logger
+
+	once   sync.Once
+	writer chan struct{} // holds a token while an import runs
 }
 
-// DefaultIngestMaxBody is 64 MiB: hundreds of thousands of rows.
-const DefaultIngestMaxBody = 64 << 20
+// Defaults of the ingest endpoint.
+const (
+	// DefaultIngestMaxBody is 64 MiB: hundreds of thousands of rows.
+	DefaultIngestMaxBody = 64 << 20
+	// DefaultIngestWait lets a request queue behind a few large imports
+	// (400,000 rows take 4-10 s) before it is told to come back.
+	DefaultIngestWait = 30 * time.Second
+	// DefaultIngestBodyTimeout is 64 MiB at about 0.5 MB/s.
+	DefaultIngestBodyTimeout = 2 * time.Minute
+)
 
 // Handler returns the endpoint; it answers 404 while no token is set.
 func (in *Ingest) Handler() http.Handler {
@@ -62,55 +97,150 @@ func jsonError(w http.ResponseWriter, status int, msg string) {
 
 func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	if in.Token == "" {
-		jsonError(w, http.StatusNotFound, "ingest is disabled: set DSRBOT_INGEST_TOKEN")
-		return
-	}
-	if !in.authorised(r.Header.Get("Authorization")) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="dsrbot ingest"`)
-		jsonError(w, http.StatusUnauthorized, "a valid bearer token is required")
-		return
-	}
-	kind, err := storage.ParseKind(r.PathValue("kind"))
-	if err != nil {
-		jsonError(w, http.StatusNotFound, storage.ErrorMessage(err))
-		return
-	}
 	limit := in.MaxBody
 	if limit == 0 {
 		limit = DefaultIngestMaxBody
 	}
+	body := &bodyReader{r: r.Body}
+	// refuse reads what is left of the body (up to limit more bytes, past
+	// which the connection is closed rather than read forever) and then
+	// answers.
+	refuse := func(status int, msg string) {
+		io.Copy(io.Discard, io.LimitReader(body, limit))
+		jsonError(w, status, msg)
+	}
+	if in.Token == "" {
+		refuse(http.StatusNotFound, "ingest is disabled: set DSRBOT_INGEST_TOKEN")
+		return
+	}
+	if !in.authorised(r.Header.Get("Authorization")) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="dsrbot ingest"`)
+		refuse(http.StatusUnauthorized, "a valid bearer token is required")
+		return
+	}
+	kind, err := storage.ParseKind(r.PathValue("kind"))
+	if err != nil {
+		refuse(http.StatusNotFound, storage.ErrorMessage(err))
+		return
+	}
+
+	rc := http.NewResponseController(w)
+	// The server's read timeout is meant for Slack's small requests; here
+	// the wait for the writer and then the body's arrival are bounded.
+	rc.SetReadDeadline(time.Now().Add(in.wait() + in.bodyTimeout()))
+	release, ok := in.acquire(r.Context())
+	if !ok {
+		if r.Context().Err() != nil {
+			return // the client left
+		}
+		w.Header().Set("Retry-After", in.retryAfter())
+		refuse(http.StatusServiceUnavailable, "other imports are running; nothing was written: send it again after Retry-After seconds")
+		return
+	}
+	defer release() // also when the import panics
+	rc.SetReadDeadline(time.Now().Add(in.bodyTimeout()))
+
 	mediatype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	req := storage.ImportRequest{
 		Kind:      kind,
 		Name:      "request",
-		Reader:    http.MaxBytesReader(w, r.Body, limit),
+		Reader:    http.MaxBytesReader(w, body, limit),
 		Shop:      r.URL.Query().Get("shop"),
 		JSONLines: mediatype == "application/x-ndjson" || mediatype == "application/jsonl" || mediatype == "application/json",
 	}
 	res, err := in.Store.ImportFile(r.Context(), req)
+	// The next import need not wait while this body is drained.
+	release()
 	var tooBig *http.MaxBytesError
 	var ie *storage.ImportError
+	var timeout net.Error
 	switch {
-	case errors.As(err, &tooBig):
-		jsonError(w, http.StatusRequestEntityTooLarge, "the body is over the size limit; send it in parts")
-	case errors.As(err, &ie):
-		var e ingestError
-		e.Error.Message, e.Error.File, e.Error.Line, e.Error.Column, e.Error.Reason = ie.Error(), ie.File, ie.Line, ie.Column, ie.Reason
-		w.WriteHeader(http.StatusUnprocessableEntity)
-		writeJSON(w, e)
-	case err != nil:
-		in.log().ErrorContext(r.Context(), "ingest failed", "kind", kind, "err", err)
-		jsonError(w, http.StatusInternalServerError, "internal error; nothing was written")
-	default:
+	case err == nil:
 		in.log().InfoContext(r.Context(), "ingested", "kind", kind, "rows", res.Rows, "inserted", res.Inserted, "updated", res.Updated)
 		writeJSON(w, map[string]any{
 			"kind": res.Kind, "format": res.Format, "encoding": res.Encoding, "rows": res.Rows,
 			"inserted": res.Inserted, "updated": res.Updated, "unchanged": res.Unchanged, "skipped": res.Skipped,
 			"elapsed_ms": res.Elapsed.Milliseconds(),
 		})
+	case errors.As(err, &tooBig):
+		refuse(http.StatusRequestEntityTooLarge, "the body is over the size limit; send it in parts")
+	case body.err != nil && errors.As(body.err, &timeout) && timeout.Timeout():
+		jsonError(w, http.StatusRequestTimeout, "the body did not arrive in time; nothing was written")
+	case body.err != nil:
+		// The client broke off the upload: there is no one to answer.
+		in.log().WarnContext(r.Context(), "ingest body broken off", "kind", kind, "err", body.err)
+		jsonError(w, http.StatusBadRequest, "the body could not be read; nothing was written")
+	case errors.As(err, &ie):
+		var e ingestError
+		e.Error.Message, e.Error.File, e.Error.Line, e.Error.Column, e.Error.Reason = ie.Error(), ie.File, ie.Line, ie.Column, ie.Reason
+		io.Copy(io.Discard, io.LimitReader(body, limit))
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		writeJSON(w, e)
+	case storage.IsBusy(err):
+		// Another process (a CLI import) held the database past its
+		// busy timeout: the same answer as a busy writer here.
+		in.log().WarnContext(r.Context(), "ingest found the database busy", "kind", kind, "err", err)
+		w.Header().Set("Retry-After", in.retryAfter())
+		refuse(http.StatusServiceUnavailable, "the database is busy with another import; nothing was written: send it again after Retry-After seconds")
+	default:
+		in.log().ErrorContext(r.Context(), "ingest failed", "kind", kind, "err", err)
+		refuse(http.StatusInternalServerError, "internal error; nothing was written")
 	}
 }
+
+// acquire waits, at most Wait, for the single writer; release gives it
+// back, once however often it is called. Waiting requests are served in the order they came (a channel
+// queues its senders).
+func (in *Ingest) acquire(ctx context.Context) (release func(), ok bool) {
+	in.once.Do(func() { in.writer = make(chan struct{}, 1) })
+	timer := time.NewTimer(in.wait())
+	defer timer.Stop()
+	select {
+	case in.writer <- struct{}{}:
+		var once sync.Once
+		return func() { once.Do(func() { <-in.writer }) }, true
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	return nil, false
+}
+
+// retryAfter is the Retry-After of a 503, in whole seconds: another wait.
+func (in *Ingest) retryAfter() string {
+	return strconv.Itoa(int(math.Ceil(in.wait().Seconds())))
+}
+
+func (in *Ingest) wait() time.Duration {
+	if in.Wait <= 0 {
+		return DefaultIngestWait
+	}
+	return in.Wait
+}
+
+func (in *Ingest) bodyTimeout() time.Duration {
+	if in.BodyTimeout <= 0 {
+		return DefaultIngestBodyTimeout
+	}
+	return in.BodyTimeout
+}
+
+// bodyReader is a request body that remembers why reading it failed, so
+// the cause of a failed import can be told: the client's body (408, 400)
+// or the database (503, 500).
+type bodyReader struct {
+	r   io.ReadCloser
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+func (b *bodyReader) Close() error { return b.r.Close() }
 
 // authorised compares the bearer token in constant time: digests of equal
 // length, so neither the token's bytes nor its length leak through timing.

@@ -378,6 +378,10 @@ func csvError(name string, err error) error {
 	if errors.As(err, &ie) {
 		return ie
 	}
+	var ue *unreadable
+	if errors.As(err, &ue) {
+		return &ImportError{File: name, Line: ue.line, Column: ue.column, Reason: ue.reason}
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		// StartLine is where the bad record begins, which is where a person
@@ -625,7 +629,8 @@ func inferStage(overall *float64, hasDims bool) Stage {
 }
 
 func parseReviewRow(r *csvRow, shop *Shop) ([]any, error) {
-	rv := Review{ShopID: shop.ID, OrderID: r.get("order_id"), ProductID: r.get("product_id"), Product: r.get("product"), Content: r.get("content")}
+	// The buyer's text is kept without the phone numbers buyers put in it.
+	rv := Review{ShopID: shop.ID, OrderID: r.get("order_id"), ProductID: r.get("product_id"), Product: r.get("product"), Content: maskPhones(r.get("content"))}
 	var err error
 	if rv.ReviewID, err = r.required("review_id"); err != nil {
 		return nil, err

@@ -210,13 +210,16 @@ func (s *xlsxSource) header() ([]string, error) {
 func (s *xlsxSource) next() ([]string, int, error) {
 	if !s.rows.Next() {
 		if err := s.rows.Error(); err != nil {
-			return nil, 0, err
+			return nil, 0, &unreadable{line: s.line + 1, column: "xlsx", reason: "the workbook cannot be read here: " + err.Error()}
 		}
 		return nil, 0, io.EOF
 	}
 	s.line++
 	rec, err := s.rows.Columns(excelize.Options{RawCellValue: true})
-	return rec, s.line, err
+	if err != nil {
+		return nil, 0, &unreadable{line: s.line, column: "xlsx", reason: "the workbook cannot be read here: " + err.Error()}
+	}
+	return rec, s.line, nil
 }
 
 func (s *xlsxSource) tolerant() {}
@@ -248,6 +251,19 @@ func cleanCell(v string) string {
 	return v
 }
 
+// unreadable is a file found damaged while its rows are read (an XLSX
+// whose XML is broken): a fault of the file, not of dsrbot, so it is
+// reported like a bad row, with where it was found.
+type unreadable struct {
+	line           int
+	column, reason string
+}
+
+func (e *unreadable) Error() string { return e.reason }
+
+// maxJSONLine is the longest JSON line an import reads.
+const maxJSONLine = 4 << 20
+
 // jsonlSource reads JSON lines: one object per line with canonical field
 // names, the form tools that push data (ERP, RPA scripts) write easily.
 type jsonlSource struct {
@@ -260,7 +276,7 @@ type jsonlSource struct {
 
 func newJSONLSource(name string, r io.Reader, cols []string) *jsonlSource {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	sc.Buffer(make([]byte, 64<<10), maxJSONLine)
 	return &jsonlSource{name: name, sc: sc, cols: cols, rec: make([]string, len(cols))}
 }
 
@@ -295,7 +311,9 @@ func (s *jsonlSource) next() ([]string, int, error) {
 		}
 		return s.rec, s.line, nil
 	}
-	if err := s.sc.Err(); err != nil {
+	if err := s.sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, 0, &ImportError{File: s.name, Line: s.line + 1, Column: "json", Reason: fmt.Sprintf("a line is over %d MiB; send one object per line", maxJSONLine>>20)}
+	} else if err != nil {
 		return nil, 0, err
 	}
 	return nil, 0, io.EOF

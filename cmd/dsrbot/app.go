@@ -81,8 +81,11 @@ const usageText = `usage:
                                   waits up to --wait for Slack's retries (0: one attempt)
   dsrbot schedule ID CRON         a shop's digest schedule, 5-field cron in its zone
   dsrbot keyword ID ASPECT WORD   a shop's own word for a review aspect
+  dsrbot backup FILE [--force]    a consistent copy of the database, also while the bot runs
+  dsrbot restore FILE             a backup in place of the database (stop the bot first)
 environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
-  SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL
+  SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL,
+  DSRBOT_INGEST_TOKEN, DSRBOT_INGEST_WAIT (30s)
 `
 
 // Run runs one subcommand.
@@ -102,6 +105,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
 		fmt.Fprint(m.Stdout, usageText)
 		return nil
+	}
+	// Backup and restore work on the file itself, never through Open,
+	// which would migrate (or, for restore, hold) the database.
+	if len(args) > 0 && args[0] == "backup" {
+		return m.backup(ctx, args[1:])
+	}
+	if len(args) > 0 && args[0] == "restore" {
+		return m.restore(ctx, args[1:])
 	}
 	if m.db, err = storage.Open(m.config.DB); err != nil {
 		m.log.Error("cannot open the database", "path", m.config.DB, "err", err)
@@ -383,16 +394,9 @@ func (m *Main) importFile(ctx context.Context, args []string) error {
 	fs.SetOutput(io.Discard)
 	shop := fs.String("shop", "", "the shop of a platform export")
 	// Flags may come after the kind and file: dsrbot import orders FILE --shop ID.
-	var pos []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return usagef("import: %v", err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return usagef("import: %v", err)
 	}
 	if len(pos) != 2 {
 		return usagef("import needs a kind (scores, reviews or orders) and a file, and --shop ID for a platform export")

@@ -17,6 +17,9 @@ type Config struct {
 	AppToken      string // SLACK_APP_TOKEN
 	APIURL        string // SLACK_API_URL
 	IngestToken   string // DSRBOT_INGEST_TOKEN: enables POST /ingest/*
+	// IngestWait is DSRBOT_INGEST_WAIT: how long an ingest waits for the
+	// writer before it is answered 503 with Retry-After.
+	IngestWait time.Duration
 }
 
 // ConfigFromEnv reads the configuration with the contract's defaults.
@@ -36,6 +39,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		AppToken:      getenv("SLACK_APP_TOKEN"),
 		APIURL:        get("SLACK_API_URL", "https://slack.com/api/"),
 		IngestToken:   getenv("DSRBOT_INGEST_TOKEN"),
+	}
+	if v := getenv("DSRBOT_INGEST_WAIT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("DSRBOT_INGEST_WAIT=%q is not a duration (use a number with a unit, such as 30s or 2m)", v)
+		}
+		c.IngestWait = d
 	}
 	if _, err := time.LoadLocation(c.TZ); err != nil {
 		return c, fmt.Errorf("DSRBOT_TZ=%q is not a time zone (use an IANA name such as Asia/Shanghai)", c.TZ)

@@ -63,7 +63,7 @@ func (m *Main) serve(ctx context.Context) error {
 		fmt.Fprintln(w, "ok")
 	})
 	if m.config.IngestToken != "" {
-		mux.Handle("/ingest/", (&bot.Ingest{Store: m.db, Token: m.config.IngestToken, Log: m.log.With("component", "ingest")}).Handler())
+		mux.Handle("/ingest/", (&bot.Ingest{Store: m.db, Token: m.config.IngestToken, Wait: m.config.IngestWait, Log: m.log.With("component", "ingest")}).Handler())
 	}
 	socket := m.config.AppToken != "" && api != nil
 	if !socket {
