@@ -87,6 +87,7 @@ const (
 	kPraise                    // judges a topic positively ("很快", "不错")
 	kReversal                  // contradicts a claim ("结果", "其实")
 	kBreak                     // ends a clause ("但是", "可惜")
+	kWeak                      // its aspect, only if the review names none otherwise ("等了")
 )
 
 // lexicon is every word the classifier knows. Words are lower case; each
@@ -97,61 +98,86 @@ var lexicon = []struct {
 	aspect Aspect
 	words  string
 }{
-	{kTopic, AspectSize, "尺码 码数 尺寸 尺吗 码子 鞋码 尺码表 圈口 腰围 罩杯 长度 size fit"},
+	{kTopic, AspectSize, "尺码 码数 尺寸 尺吗 码子 鞋码 尺码表 圈口 腰围 罩杯 长度 码偏 size fit"},
 	{kComplaint, AspectSize, "偏大 偏小 太大 太小 大了 小了 偏码 太长 太短 短了 太紧 紧 太肥 太宽 太窄 挤脚 顶脚 不合脚 不合身 " +
-		"穿不下 穿不上 戴不进 套不上 装不上 对不上 大一码 小一码 拍大 空一截 勒 " +
+		"穿不下 穿不上 戴不进 戴不上 套不上 装不上 塞不进 放不进 放不下 对不上 大一码 小一码 半码 大码 小码 拍大 空一截 勒 " +
+		"磨后跟 磨脚后跟 夹脚 压脚 卡脚 掉跟 卡脖子 太瘦 太松 偏紧 偏松 瘦了 肥了 宽了 窄了 长度不够 不够长 短一截 长一截 " +
+		"大一圈 小一圈 大一号 小一号 拍小 勒脚 勒腿 勒肉 卡裆 露脚踝 露肚脐 " +
 		"too_small too_big too_large too_tight too_loose runs_small run_small runs_big run_big doesn't_fit does_not_fit"},
 
 	{kTopic, AspectMaterial, "材质 面料 手感 布料 料子 质地 材料 material fabric"},
 	{kComplaint, AspectMaterial, "起球 掉毛 掉渣 扎人 扎 很薄 太薄 薄 透 太透 硬邦邦 太硬 很硬 好硬 不透气 闷脚 塑料感 磨皮肤 不保暖 " +
-		"不暖 化纤 聚酯 涤纶 pu 人造革 起皱 pilled pilling see-through thin thinner scratchy"},
+		"不暖 化纤 聚酯 涤纶 pu 人造革 起皱 刺刺 刺挠 刺人 毛糙 勾丝 静电 不吸汗 闷热 捂脚 硌脚 起毛 掉絮 发硬 不柔软 不亲肤 " +
+		"不吸水 吸灰 粘毛 易皱 塑料 化纤感 pilled pilling see-through thin thinner scratchy"},
 
-	{kTopic, AspectStyle, "款式 版型 颜色 花色 色号 上身 腰线 试色 style colour color design"},
-	{kComplaint, AspectStyle, "色差 显胖 显矮 显黑 显老 显脸大 显得 显腿短 丑 难看 不好看 很土 好土 太土 土气 老气 太暗 偏暗 偏黄 偏蓝 不上身 ugly washed_out"},
+	{kTopic, AspectStyle, "款式 版型 颜色 花色 色号 上身 腰线 试色 样式 图案 花纹 设计 style colour color design"},
+	{kComplaint, AspectStyle, "色差 显胖 显矮 显黑 显老 显脸大 显得 显腿短 丑 难看 不好看 很土 好土 太土 土气 老气 太暗 偏暗 偏黄 偏蓝 偏色 不上身 太垮 没型 臃肿 显壮 俗气 幼稚 不修身 显腿粗 不显瘦 发灰 灰蒙蒙 暗沉 ugly washed_out"},
 
-	{kTopic, AspectQuality, "质量 做工 品质 工艺 味道 效果 香味 吸力 quality workmanship"},
+	{kTopic, AspectQuality, "质量 做工 品质 工艺 味道 效果 香味 留香 吸力 音质 音效 声音 口感 续航 quality workmanship"},
 	{kComplaint, AspectQuality, "开线 开胶 脱胶 线头 掉色 褪色 染色 缩水 断了 断 瑕疵 污渍 渍 划痕 磨损 裂缝 破洞 洞 歪 毛刺 生锈 锈 " +
 		"失灵 不灵 不亮 没反应 没声音 充不进 断连 发烫 漏水 漏尿 跳闸 异味 一股 有股 有味道 胶味 胶水味 甲醛 塑料味 霉味 臭 刺鼻 " +
 		"哈喇 酒精味 怪味 过敏 烂脸 痘 闭口 红疹 发炎 痒 红屁屁 脱皮 紧绷 拉肚子 变质 过期 临期 发霉 不新鲜 虫 胀包 难吃 太咸 " +
 		"不好吃 碎末 二手 旧的 用过 穿过 没效果 智商税 粘锅 涂层 粘不住 扣不上 按不出 刷不开 剪不动 钝 不平 晃 塌 折了 " +
-		"翘起 刮手 不保温 掉了 掉头发 defect defective came_apart peeling stopped_working doesn't_work not_working snapped " +
-		"leak leaks leaking stale expired smell smells rash broke_me_out itchy mould mouldy moldy"},
-	{kDamage, AspectQuality, "坏 坏了 坏的 破 破了 破的 烂 烂了 脏 裂 变形 broken"},
+		"翘起 刮手 不保温 掉了 掉头发 掉扣 " +
+		// electronics and home goods
+		"不开机 开不了机 充不满 掉电 耗电 接触不良 信号差 不识别 死机 黑屏 闪屏 花屏 不充电 充不上 连不上 不工作 不转 不制冷 不加热 烫手 漏电 杂音 异响 噪音 电流声 卡顿 堵 " +
+		"掉漆 起皮 鼓包 松松垮垮 松动 不结实 不耐用 不好用 难用 用不了 不能用 拧不紧 推不动 发黄 变黄 发黑 变色 受潮 " +
+		// food
+		"馊 酸了 太酸 发酸 太甜 不甜 不脆 回潮 腥 膻 苦 涩 没味 变味 串味 有沙 沙子 异物 头发 苍蝇 虫眼 干瘪 长毛 坏果 烂果 " +
+		"咬不动 不好喝 难喝 冲不开 " +
+		// beauty and baby goods
+		"疹 刺痛 泛红 发红 红肿 爆痘 辣眼 蜕皮 结块 晕妆 脱妆 卡粉 浮粉 搓泥 拔干 假白 很干 太干 油腻 黏腻 不吸收 不持久 不显色 " +
+		"起坨 红屁股 侧漏 " +
+		// any goods
+		"劣质 粗制滥造 偷工减料 不管用 无效 鸡肋 就废了 报废 黑点 斑点 霉点 刮花 磕碰 磕痕 毛边 溢胶 残胶 走线 跳线 脱线 开缝 " +
+		"抽丝 掉底 渗水 进水 不防水 漏油 漏墨 不出水 不稳 摇晃 缝隙 合不上 关不上 打不开 " +
+		"defect defective came_apart peeling stopped_working doesn't_work not_working snapped " +
+		"leak leaks leaking stale expired smell smells rash broke_me_out itchy mould mouldy moldy broke stopped noisy"},
+	{kDamage, AspectQuality, "坏 坏了 坏的 破 破了 破的 烂 烂了 脏 裂 变形 开口 不严 broken"},
 
-	{kTopic, AspectPackaging, "包装 外包装 包装盒 包装袋 盒子 礼盒 鞋盒 箱子 纸箱 外箱 袋子 封口 packaging package box"},
-	{kComplaint, AspectPackaging, "简陋 随意 随便 塑料袋 快递袋 泡沫 气泡膜 冰袋 拆过 封口是开的"},
-	{kDamage, AspectPackaging, "漏了 漏液 漏气 洒了 撒了 crushed"},
+	{kTopic, AspectPackaging, "包装 外包装 内包装 包装盒 包装袋 盒子 纸盒 礼盒 鞋盒 箱子 纸箱 外箱 袋子 封口 密封 封条 packaging package box"},
+	{kComplaint, AspectPackaging, "简陋 随意 随便 塑料袋 快递袋 泡沫 气泡膜 冰袋 拆过 封口是开的 裸装 没包装 被拆封 拆封过 被打开过 没防护"},
+	{kDamage, AspectPackaging, "漏了 漏液 漏气 洒了 撒了 瘪了 crushed"},
 
 	{kTopic, AspectLogistics, "物流 快递 发货 配送 到货 送货 派送 揽收 签收 驿站 快递柜 快递员 快递小哥 快递员态度 冷链 运输 " +
-		"包裹 快递说 物流信息 赠品 shipping delivery courier tracking shipment"},
+		"包裹 快递说 物流信息 赠品 现货 顺丰 中通 圆通 韵达 申通 极兔 邮政 京东快递 送货师傅 " +
+		"shipping delivery courier tracking shipment"},
 	{kComplaint, AspectLogistics, "晚到 才到 才发 还没发 没发货 不发货 还没到 没到货 没收到 收不到 丢件 丢了 少发 漏发 少件 缺件 " +
 		"少了 少一 空盒 发错 错发 寄错 送错 别人的货 暴力 不送上门 不通知 淋湿 延误 延迟 没更新 不更新 在途中 化了 还在揽收 " +
-		"发没发 送到了别 arrived_late never_arrived never_received never_came missing_item missing lost wrong_item " +
-		"arrived_broken arrived_damaged not_delivered"},
+		"发没发 送到了别 只到了 只来了 只收到 缺了 缺少 缺个 缺一 缺货 断货 催发货 被人拿 拿走了 发的是 发来的是 我要的 " +
+		"和我下单的 跟我下单的 发少了 少寄 漏寄 发成 迟迟不发 发货晚 假发货 虚假发货 不动了 停滞 被退回 丢失 遗失 没人送 " +
+		"送不到 不派送 没派送 超时 arrived_late never_arrived never_received never_came missing_item missing lost wrong_item " +
+		"arrived_broken arrived_damaged not_delivered soaking_wet"},
 	{kDamage, AspectLogistics, "破损 碎 碎了 稀碎 压碎 摔碎 压坏 压扁 压烂 摔坏 磕破 磕坏 凹 shattered damaged"},
 
-	{kTopic, AspectService, "客服 kf 态度 售后 商家 卖家 退货 退款 换货 运费险 价保 理赔 补发 投诉 客服说 回复 " +
+	{kTopic, AspectService, "客服 kf 态度 售后 商家 卖家 店家 老板 退货 退款 换货 运费险 价保 理赔 补发 投诉 客服说 回复 发票 " +
 		"seller service support refund"},
 	{kComplaint, AspectService, "不回复 不回 没回 回复太慢 回复慢 回复很慢 不理人 不理 没人理 爱答不理 已读不回 敷衍 机器人 " +
 		"踢皮球 不处理 拒绝 被拒 不给退 不给换 不退 不给理赔 拖着 拖了 没下文 改好评 一问三不知 打不通 推脱 甩锅 正常现象 " +
-		"自己出运费 没退款 没补发 rude no_reply never_replied never_answered won't_answer ignored no_response"},
+		"自己出运费 没退款 没补发 没解决 不解决 解决不了 不负责 扯皮 耍赖 不认账 联系不上 找不到人 不搭理 爱理不理 不回应 " +
+		"不答复 冷漠 阴阳怪气 推卸 拉黑 骚扰 催好评 改评价 删评 不给补偿 不补偿 不赔 拒赔 不让退 不让换 驳回 没人处理 " +
+		"不开发票 rude no_reply never_replied never_answered won't_answer ignored no_response"},
 
-	{kTopic, AspectDescription, "主播 正品"},
-	{kClaim, AspectDescription, "描述 说是 主播说 直播间说 宣传 详情页 标题 演示 description"},
+	{kTopic, AspectDescription, "主播 正品 原装"},
+	{kClaim, AspectDescription, "描述 说是 主播说 直播间说 宣传 详情页 标题 演示 标的是 号称 宣称 声称 description"},
 	{kPicture, AspectDescription, "图片 图上 照片 实物 视频 直播间 picture pictures photo photos"},
 	{kComplaint, AspectDescription, "描述不符 不符 货不对板 假货 假的 高仿 仿品 山寨 不是正品 虚假 虚标 骗人 忽悠 精修 p的 p图 " +
-		"买家秀 卖家秀 防伪 查不到 老款 not_as_described fake counterfeit knock-off misleading"},
+		"买家秀 卖家秀 防伪 查不到 老款 夸大 不实 以次充好 三无 杂牌 翻新 不是原装 与实物不符 名不副实 货不对版 盗版 仿冒 " +
+		"a货 水货 非正品 吹得 夸张 缺斤少两 分量不足 分量不够 重量不够 规格不符 " +
+		"not_as_described fake counterfeit knock-off knockoff misleading"},
 
 	{kNegative, "", "差 太差 很差 好差 极差 超差 真差 差劲 不好 不太好 不行 不太行 不怎么样 一般 垃圾 辣鸡 拉胯 太拉 慢 太慢 很慢 " +
 		"好慢 超慢 慢死 失望 问题 有问题 不满意 恶劣 无语 坑 坑人 一言难尽 糟糕 差距 差远 差太多 离谱 粗糙 廉价 奇怪 什么破 " +
-		"不靠谱 骂人 很小 不准 不对 不一样 不像 不是 不管 bad poor slow late terrible awful cheap different nothing_like off " +
+		"不靠谱 骂人 很小 不准 不对 不一样 不像 不是 不管 拖拉 扔 费劲 少得可怜 不咋地 不咋样 不怎么好 差点意思 太次 很次 bad poor slow late terrible awful cheap different nothing_like off " +
 		"worst horrible disappointed disappointing wrong rough"},
 	{kNegator, "", "不 没 没有 无 未 别 not no never won't doesn't didn't isn't wasn't"},
 	{kPraise, "", "很快 挺快 超快 神速 飞快 快的 不错 很好 挺好 好 满意 喜欢 好评 给力 好看 漂亮 舒服 耐心 用心 新鲜 还行 还可以 " +
-		"可以 挺正 很正 没问题 放心 热情 及时 贴心 透气 fast good great nice quick love perfect"},
-	{kReversal, "", "结果 其实 实际 明显 一看就是 根本 才 并不 到手"},
+		"可以 挺正 很正 没问题 放心 热情 及时 贴心 透气 杠杠的 fast good great nice quick love perfect"},
+	// Weak evidence: counts only when the review names no aspect otherwise.
+	{kWeak, AspectLogistics, "等了 要等 催了 催"},
+	{kReversal, "", "结果 其实 实际 明显 一看就是 根本 才 并不 到手 收到是 到手是 实测 只有"},
 	{kBreak, "", "但是 可是 不过 但 可惜 然而 however but"},
-	{kNone, "", "显示 赶紧 抓紧 紧急 好评返现 湿透 断顿 还没到保质期 还没用 还没穿"},
+	{kNone, "", "显示 赶紧 抓紧 紧急 好评返现 湿透 断顿 还没到保质期 还没用 还没穿 干净"},
 }
 
 // lexEntry is one word of the lexicon.
@@ -239,34 +265,37 @@ func Classify(text string) []Aspect { return ClassifyWith(text, nil) }
 
 // ClassifyWith is Classify with a shop's own keywords.
 func ClassifyWith(text string, extra []Keyword) []Aspect {
-	as, _ := classify(text, extra)
-	return as
+	return classify(text, extra, nil)
 }
 
-// finding is why an aspect was found: the word, and where it stands.
+// finding is why an aspect was found: the word, and where it stands. A weak
+// finding counts only when the review has no other.
 type finding struct {
 	aspect Aspect
 	pos    int32
+	weak   bool
 	word   string
 }
 
-// classify returns the aspects and the words that decided them (the
-// explanation the tests print for a miss).
-func classify(text string, extra []Keyword) ([]Aspect, []finding) {
+// classify returns the aspects; with why, it also appends the words that
+// decided them (the explanation the tests print for a miss). The findings
+// stay on the stack unless asked for.
+func classify(text string, extra []Keyword, why *[]finding) []Aspect {
 	s := strings.ToLower(text)
 	// Both lists live on the stack for a review of ordinary length.
 	var tbuf [48]token
 	var fbuf [16]finding
 	toks := tokenize(s, extra, tbuf[:0])
 	found := fbuf[:0]
-	add := func(a Aspect, pos int32, word string) { found = append(found, finding{a, pos, word}) }
-	style := false
+	add := func(a Aspect, pos int32, word string) {
+		found = append(found, finding{aspect: a, pos: pos, word: word})
+	}
+	style, strong := false, false
 	for i, t := range toks {
 		switch t.kind {
 		case kComplaint:
 			if !negated(s, toks, i) && !degree(toks, i) {
 				add(t.aspect, t.pos, t.word)
-				style = style || t.aspect == AspectStyle
 			}
 		case kDamage:
 			if negated(s, toks, i) {
@@ -280,31 +309,31 @@ func classify(text string, extra []Keyword) ([]Aspect, []finding) {
 				}
 			}
 			add(a, t.pos, t.word)
-			style = style || a == AspectStyle
-		case kTopic, kPicture:
+		case kTopic:
 			if judgedBad(toks, i) {
-				a := t.aspect
-				add(a, t.pos, t.word)
-				style = style || (t.kind == kTopic && a == AspectStyle)
+				add(t.aspect, t.pos, t.word)
+			}
+		case kPicture:
+			// The picture against the goods: judged in its clause, or
+			// contradicted later ("图片上是加绒的，收到是单层").
+			if judgedBad(toks, i) || reversedLater(toks, i, false) {
+				add(t.aspect, t.pos, t.word)
 			}
 		case kClaim:
-			for _, u := range toks[i+1:] {
-				// Not a bare "不": "说是160-170穿，我165穿不下" is the size.
-				if u.kind == kNegative || u.kind == kReversal || u.kind == kComplaint {
-					add(t.aspect, t.pos, t.word+"…"+u.word)
-					break
-				}
+			if reversedLater(toks, i, true) {
+				add(t.aspect, t.pos, t.word)
+			}
+		case kWeak:
+			found = append(found, finding{aspect: t.aspect, pos: t.pos, weak: true, word: t.word})
+		case kNegator:
+			if w, ok := cannotComplement(s, t); ok {
+				found = append(found, finding{aspect: AspectQuality, pos: t.pos, weak: true, word: w})
 			}
 		}
 	}
-	// A picture compared with the goods is the look when the review names
-	// the look, else the description.
-	if style {
-		for i := range found {
-			if found[i].aspect == AspectDescription && isPicture(found[i].word) {
-				found[i].aspect = AspectStyle
-			}
-		}
+	for _, f := range found {
+		style = style || f.aspect == AspectStyle && !isPicture(f.word)
+		strong = strong || !f.weak
 	}
 	// Insertion sort, stable: the findings are almost in order already.
 	for i := 1; i < len(found); i++ {
@@ -313,15 +342,67 @@ func classify(text string, extra []Keyword) ([]Aspect, []finding) {
 		}
 	}
 	out := make([]Aspect, 0, 2)
-	for _, f := range found {
+	for i := range found {
+		f := &found[i]
+		if strong && f.weak {
+			continue
+		}
+		// A picture compared with the goods is the look when the review
+		// names the look, else the description.
+		if style && f.aspect == AspectDescription && isPicture(f.word) {
+			f.aspect = AspectStyle
+		}
 		if !containsAspect(out, f.aspect) {
 			out = append(out, f.aspect)
 		}
 	}
 	if len(out) == 0 {
-		out = []Aspect{AspectOther}
+		out = append(out, AspectOther)
 	}
-	return out, found
+	if why != nil {
+		*why = append(*why, found...)
+	}
+	return out
+}
+
+// reversedLater reports whether something later in the review contradicts
+// the claim or picture at toks[i]: a reversal ("结果", "实测"), and for a
+// claim also a negative word or a complaint ("说是真丝，假的").
+func reversedLater(toks []token, i int, claim bool) bool {
+	for _, u := range toks[i+1:] {
+		switch u.kind {
+		case kReversal:
+			return true
+		case kNegative, kComplaint:
+			if claim {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// complements are the results a "V不C" phrase says the goods cannot reach:
+// 盖不严, 推不动, 喷不出, 打不开. Such a phrase is weak evidence of quality
+// (the fit phrases, 穿不下, are size words in the lexicon and match first).
+const complements = "严紧动开出上进住响亮牢稳通满平合开"
+
+// notVerbs are the characters before 不 that make it an ordinary negation
+// ("都不", "我不"), not a "V不C" phrase.
+const notVerbs = "都也就还我你他她它很太并又可是的了说得再更最会要能真好"
+
+// cannotComplement reports whether the negator t is the 不 of a "V不C"
+// phrase, and returns the phrase.
+func cannotComplement(s string, t token) (string, bool) {
+	if s[t.pos:t.end] != "不" || t.pos == 0 || int(t.end) >= len(s) {
+		return "", false
+	}
+	v, vn := utf8.DecodeLastRuneInString(s[:t.pos])
+	c, cn := utf8.DecodeRuneInString(s[t.end:])
+	if v < 0x4e00 || v > 0x9fff || strings.ContainsRune(notVerbs, v) || !strings.ContainsRune(complements, c) {
+		return "", false
+	}
+	return s[int(t.pos)-vn : int(t.end)+cn], true
 }
 
 func isPicture(word string) bool {
@@ -343,13 +424,24 @@ func containsAspect(as []Aspect, a Aspect) bool {
 	return false
 }
 
-// judgedBad reports whether the topic at toks[i] is judged negatively in its
-// clause: by the next judging word after it, else by a negative word before.
+// judgedBad reports whether the topic at toks[i] is judged negatively: by
+// the next judging word after it in its clause, else by a negative word
+// before it in the clause. A clause with no judging word at all lends its
+// topic to the next clause, unless that one turns with a contrast word
+// ("这码数是按小孩子做的，XL我穿都费劲" is size; "款式跟图片一样，但是做工
+// 粗糙" is not style).
 func judgedBad(toks []token, i int) bool {
 	t := toks[i]
+	clause := t.clause
 	for _, u := range toks[i+1:] {
-		if u.clause != t.clause {
-			break
+		if u.clause != clause {
+			if u.clause != clause+1 || u.kind == kBreak || judgingIn(toks, i, t.clause) {
+				break
+			}
+			clause = u.clause
+		}
+		if u.clause != t.clause && (u.kind == kTopic || u.kind == kPicture) {
+			break // the next clause judges its own topic ("物流杠杠的，质量稀烂")
 		}
 		switch u.kind {
 		case kNegative, kNegator, kDamage:
@@ -369,6 +461,28 @@ func judgedBad(toks []token, i int) bool {
 		}
 	}
 	return false
+}
+
+// judgingIn reports whether the clause of toks[i] holds any judging word.
+func judgingIn(toks []token, i int, clause int32) bool {
+	for j := i - 1; j >= 0 && toks[j].clause == clause; j-- {
+		if judging(toks[j].kind) {
+			return true
+		}
+	}
+	for _, u := range toks[i+1:] {
+		if u.clause != clause {
+			break
+		}
+		if judging(u.kind) {
+			return true
+		}
+	}
+	return false
+}
+
+func judging(k wordKind) bool {
+	return k == kNegative || k == kNegator || k == kPraise || k == kComplaint || k == kDamage
 }
 
 // degreeWords are size complaints that, right after another aspect's word,
@@ -458,10 +572,11 @@ func tokenize(s string, extra []Keyword, toks []token) []token {
 				continue
 			}
 			if e.kind == kBreak {
+				// The break opens the next clause, so a topic left
+				// unjudged before a contrast is not lent across it.
 				clause++
-			} else {
-				toks = append(toks, token{pos: int32(i), end: int32(i + len(e.word)), kind: e.kind, aspect: e.aspect, word: e.word, clause: clause})
 			}
+			toks = append(toks, token{pos: int32(i), end: int32(i + len(e.word)), kind: e.kind, aspect: e.aspect, word: e.word, clause: clause})
 			i += len(e.word)
 			matched = true
 			break
@@ -524,4 +639,14 @@ func (db *DB) keywordsByShop(ctx context.Context) (map[string][]Keyword, error) 
 		m[k.ShopID] = append(m[k.ShopID], k)
 	}
 	return m, nil
+}
+
+// String reads "缩水→quality", "等了→logistics?" (weak): the explanation of
+// a sorting, word by word.
+func (f finding) String() string {
+	weak := ""
+	if f.weak {
+		weak = "?"
+	}
+	return f.word + "→" + string(f.aspect) + weak
 }

@@ -47,7 +47,8 @@ func TestClassify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
-			got, why := classify(tt.text, nil)
+			var why []finding
+			got := classify(tt.text, nil, &why)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("Classify(%q) = %v, want %v (found %v)", tt.text, got, tt.want, why)
 			}
@@ -86,7 +87,8 @@ func TestClassifyIssueCases(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
-			got, why := classify(tt.text, nil)
+			var why []finding
+			got := classify(tt.text, nil, &why)
 			if got[0] != tt.top {
 				t.Errorf("Classify(%q) = %v, want %s first (found %v)", tt.text, got, tt.top, why)
 			}
@@ -105,7 +107,7 @@ func TestClassifyWithShopKeywords(t *testing.T) {
 		want []Aspect
 	}{
 		{"毛衣起毛", []Aspect{AspectMaterial}},
-		{"透明壳发黄", []Aspect{AspectOther}},
+		{"透明壳，不喜欢", []Aspect{AspectOther}},
 		{"顺丰", []Aspect{AspectLogistics}},
 	}
 	for _, tt := range tests {
