@@ -74,7 +74,7 @@ const usageText = `usage:
   dsrbot run digest|shipments|reminders [--shop ID]
                                   a job once, now (printed when no Slack token is set)
   dsrbot schedule ID CRON         a shop's digest schedule, 5-field cron in its zone
-  dsrbot keyword ID ASPECT WORD   a shop's own word for a review aspect
+  dsrbot keyword ID ASPECT WORD   a shop's own word for a review aspect (logistics or 物流, ...)
 environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
   SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL
 `
