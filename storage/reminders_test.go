@@ -282,3 +282,25 @@ func TestDigestDoesNotSwallowALateImport(t *testing.T) {
 		t.Fatalf("next digest's new reviews = %v", reviewIDs(next.Unreported))
 	}
 }
+
+// TestSlowServiceIsAServiceCluster: three buyers of one product writing that
+// customer service answers slowly is a service cluster. It fed a logistics
+// cluster when "太慢" alone meant logistics (issue 13).
+func TestSlowServiceIsAServiceCluster(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	mustCreateShop(t, db, "s", Douyin)
+	now := testNow
+	at := func(ago time.Duration) string { return now.Add(-ago).UTC().Format(time.RFC3339) }
+	mustImport(t, db, KindReviews, "shop,review_id,product_id,product,rating,created_at,content\n"+
+		"s,R1,P1,裙子,1,"+at(3*time.Hour)+",客服回复太慢\n"+
+		"s,R2,P1,裙子,1,"+at(2*time.Hour)+",问客服半天不回\n"+
+		"s,R3,P1,裙子,2,"+at(time.Hour)+",退货退款一直不处理\n", 3)
+	r, err := db.Reminders(ctx, "s", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Clusters) != 1 || r.Clusters[0].Aspect != AspectService || len(r.Clusters[0].Reviews) != 3 {
+		t.Fatalf("clusters = %+v, want one service cluster of 3", r.Clusters)
+	}
+}
