@@ -223,7 +223,7 @@ func TestCatalogCompleteness(t *testing.T) {
 	t.Run("dynamic keys", func(t *testing.T) {
 		var keys []string
 		for _, a := range storage.Aspects {
-			keys = append(keys, "aspect."+string(a))
+			keys = append(keys, "aspect."+string(a), "cluster.advice."+string(a))
 		}
 		for _, o := range []string{"refund", "resend", "compensate", "gift", "explained", "no_action"} {
 			keys = append(keys, "outcome."+o)

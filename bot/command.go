@@ -3,6 +3,8 @@ package bot
 import (
 	"regexp"
 	"strings"
+
+	"github.com/dsrbot/dsrbot/storage"
 )
 
 // Command is one parsed request, from a slash command or a mention: the
@@ -57,13 +59,18 @@ var verbWords = map[string]verb{
 	"owner": verbOwner, "owners": verbOwner, "负责人": verbOwner,
 }
 
-// aspectWords maps aspect keywords, English and Chinese, to aspect keys.
-var aspectWords = map[string]string{
-	"size": "size", "尺码": "size", "material": "material", "材质": "material", "面料": "material",
-	"style": "style", "款式": "style", "quality": "quality", "质量": "quality",
-	"packaging": "packaging", "包装": "packaging", "logistics": "logistics", "物流": "logistics", "发货": "logistics",
-	"service": "service", "客服": "service", "服务": "service", "description": "description", "描述": "description",
-	"other": "other", "其他": "other", "default": "default", "默认": "default", "其余": "default",
+// ownerAspect reads the aspect of `/dsr owner`: any name storage.ParseAspect
+// reads (the same words `dsrbot keyword` takes, English or Chinese), or the
+// default rota, which is the chat's own word and not an aspect.
+func ownerAspect(w string) (string, bool) {
+	if a, ok := storage.ParseAspect(w); ok {
+		return string(a), true
+	}
+	switch strings.ToLower(w) {
+	case "default", "默认", "其余":
+		return "default", true
+	}
+	return "", false
 }
 
 // usage is the one-line form of each verb, shown when it is used wrongly.
@@ -204,7 +211,7 @@ func Parse(text string) (Command, error) {
 			if fillers[strings.ToLower(a)] {
 				continue
 			}
-			if aspect, ok := aspectWords[strings.ToLower(a)]; ok && i == 0 {
+			if aspect, ok := ownerAspect(a); ok && i == 0 {
 				c.Aspect = aspect
 				continue
 			}

@@ -66,6 +66,11 @@ func TestParseEveryVerb(t *testing.T) {
 		{"负责人 物流 @bo dy-fashion", Command{Verb: verbOwner, Aspect: "logistics", Users: []string{"bo"}, Shop: "dy-fashion"}},
 		{"owner default @a @b", Command{Verb: verbOwner, Aspect: "default", Users: []string{"a", "b"}}},
 		{"owner size", Command{Verb: verbOwner, Aspect: "size"}},
+		// The aspect words are storage.ParseAspect's, as for `dsrbot keyword`.
+		{"负责人 尺码 @a", Command{Verb: verbOwner, Aspect: "size", Users: []string{"a"}}},
+		{"owner 快递 @bo", Command{Verb: verbOwner, Aspect: "logistics", Users: []string{"bo"}}},
+		{"负责人 售后 @c", Command{Verb: verbOwner, Aspect: "service", Users: []string{"c"}}},
+		{"负责人 默认 @a @b", Command{Verb: verbOwner, Aspect: "default", Users: []string{"a", "b"}}},
 		{"schedule 30 8 * * 1-5", Command{Verb: verbSchedule, Spec: "30 8 * * 1-5"}},
 	}
 	for _, tt := range tests {

@@ -52,7 +52,9 @@ func RenderFollowUps(r *storage.ReminderReport) Message {
 }
 
 // RenderCluster is the alert for several bad reviews on one product about
-// one aspect: the team pauses ads and fixes the listing that day.
+// one aspect. It ends with the fix that aspect calls for (the size chart for
+// size, the carrier for logistics), because the person it is routed to acts
+// on it that day.
 func RenderCluster(shop *storage.Shop, c *storage.Cluster, now time.Time) Message {
 	l := langOf(shop)
 	s := section{heading: l.t("cluster.heading", len(c.Reviews), c.Product, l.t("aspect."+string(c.Aspect)), int(storage.ClusterWindow.Hours()))}
@@ -60,7 +62,7 @@ func RenderCluster(shop *storage.Shop, c *storage.Cluster, now time.Time) Messag
 		s.lines = append(s.lines, reviewLine(l, &c.Reviews[i], now, true))
 		s.actions = append(s.actions, openActions(l, &c.Reviews[i]))
 	}
-	return (&doc{lang: l, title: l.t("cluster.title", shop.Name, shop.ID), sections: []section{s}, footer: l.t("cluster.footer")}).message()
+	return (&doc{lang: l, title: l.t("cluster.title", shop.Name, shop.ID), sections: []section{s}, footer: l.t("cluster.advice." + string(c.Aspect))}).message()
 }
 
 // statsLine sums up the follow-ups closed in the last week: "12 closed in 7

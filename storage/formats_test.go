@@ -85,7 +85,7 @@ func TestDoudianReviewExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r.Rating != 2 || r.Product != "牛仔阔腿裤 29码" || !strings.Contains(r.Content, "追评：裤子洗了一次就掉色") ||
-		r.Aspects != "quality,packaging,logistics" { // the 追评 adds 掉色: quality
+		r.Aspects != "logistics,packaging,quality" { // the order named; the 追评 adds 掉色: quality
 		t.Fatalf("review = %+v", r)
 	}
 }
@@ -106,7 +106,7 @@ func TestTaobaoExports(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err := db.FindReview(ctx, "tb", "4012345678901234-6120001")
-	if err != nil || r.Rating != 1 || r.Aspects != "description" {
+	if err != nil || r.Rating != 1 || r.Aspects != "quality,description" { // 霉味 first, then 描述不符
 		t.Fatalf("review = %+v, %v", r, err)
 	}
 }

@@ -192,15 +192,16 @@ func TestShopKeywords(t *testing.T) {
 	db := newTestDB(t)
 	mustCreateShop(t, db, "s", Douyin)
 	mustCreateShop(t, db, "t", Douyin)
-	if err := db.AddKeyword(ctx, "s", "material", "起毛"); err != nil {
+	// 跑丝: a word the built-in table does not know.
+	if err := db.AddKeyword(ctx, "s", "material", "跑丝"); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.AddKeyword(ctx, "s", "colour", "x"); ErrorCode(err) != EINVALID {
 		t.Fatalf("unknown aspect: %v", err)
 	}
 	mustImport(t, db, KindReviews, "shop,review_id,rating,created_at,content\n"+
-		"s,R1,1,2026-11-24 08:00:00,穿了一天就起毛\n"+
-		"t,R2,1,2026-11-24 08:00:00,穿了一天就起毛\n", 2)
+		"s,R1,1,2026-11-24 08:00:00,穿了一天就跑丝\n"+
+		"t,R2,1,2026-11-24 08:00:00,穿了一天就跑丝\n", 2)
 	if r, _ := db.FindReview(ctx, "s", "R1"); r.Aspects != "material" {
 		t.Fatalf("with the shop's keyword, aspects = %q", r.Aspects)
 	}
@@ -279,5 +280,27 @@ func TestDigestDoesNotSwallowALateImport(t *testing.T) {
 	next, _ := db.DigestReport(ctx, "s", testNow.Add(time.Minute))
 	if next.UnreportedCount != 1 || next.Unreported[0].ReviewID != "R2" {
 		t.Fatalf("next digest's new reviews = %v", reviewIDs(next.Unreported))
+	}
+}
+
+// TestSlowServiceIsAServiceCluster: three buyers of one product writing that
+// customer service answers slowly is a service cluster. It fed a logistics
+// cluster when "太慢" alone meant logistics (issue 13).
+func TestSlowServiceIsAServiceCluster(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	mustCreateShop(t, db, "s", Douyin)
+	now := testNow
+	at := func(ago time.Duration) string { return now.Add(-ago).UTC().Format(time.RFC3339) }
+	mustImport(t, db, KindReviews, "shop,review_id,product_id,product,rating,created_at,content\n"+
+		"s,R1,P1,裙子,1,"+at(3*time.Hour)+",客服回复太慢\n"+
+		"s,R2,P1,裙子,1,"+at(2*time.Hour)+",问客服半天不回\n"+
+		"s,R3,P1,裙子,2,"+at(time.Hour)+",退货退款一直不处理\n", 3)
+	r, err := db.Reminders(ctx, "s", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Clusters) != 1 || r.Clusters[0].Aspect != AspectService || len(r.Clusters[0].Reviews) != 3 {
+		t.Fatalf("clusters = %+v, want one service cluster of 3", r.Clusters)
 	}
 }

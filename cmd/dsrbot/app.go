@@ -80,7 +80,7 @@ const usageText = `usage:
                                   a job once, now (printed when no Slack token is set);
                                   waits up to --wait for Slack's retries (0: one attempt)
   dsrbot schedule ID CRON         a shop's digest schedule, 5-field cron in its zone
-  dsrbot keyword ID ASPECT WORD   a shop's own word for a review aspect
+  dsrbot keyword ID ASPECT WORD   a shop's own word for a review aspect (logistics or 物流, ...)
   dsrbot backup FILE [--force]    a consistent copy of the database, also while the bot runs
   dsrbot restore FILE             a backup in place of the database (stop the bot first)
 environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),

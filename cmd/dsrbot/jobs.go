@@ -89,15 +89,18 @@ func (d delivery) Delivered(ctx context.Context, channel, key string, since time
 }
 
 // keyword is `dsrbot keyword SHOP ASPECT WORD`: a shop's own word for an
-// aspect, used when its bad reviews are sorted from then on.
+// aspect, used when its bad reviews are sorted from then on. The aspect is
+// named in English or Chinese (`物流` as well as `logistics`); `other` (其他)
+// makes a word mean nothing in that shop.
 func (m *Main) keyword(ctx context.Context, args []string) error {
 	if len(args) != 3 {
-		return usagef("keyword needs a shop, an aspect and a word, such as: dsrbot keyword dy-fashion material 起毛")
+		return usagef("keyword needs a shop, an aspect and a word, such as: dsrbot keyword dy-fashion material 起毛 (or 材质 起毛)")
 	}
 	if err := m.db.AddKeyword(ctx, args[0], args[1], args[2]); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "shop %s: %q now means %s\n", args[0], args[2], args[1])
+	a, _ := storage.ParseAspect(args[1]) // AddKeyword has read it
+	fmt.Fprintf(m.Stdout, "shop %s: %q now means %s\n", args[0], args[2], a)
 	return nil
 }
 

@@ -338,3 +338,34 @@ func TestImportRefusesExcelMangledIDs(t *testing.T) {
 		t.Errorf("a refused file left an order behind: %q", out)
 	}
 }
+
+// TestKeywordChineseAspect: `dsrbot keyword ID 物流 顺丰` works as the English
+// name does, and the shop's next import sorts by it.
+func TestKeywordChineseAspect(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "dsrbot.db")
+	mustRun(t, db, "shop", "add", "s1", "--name", "One", "--platform", "douyin")
+	for _, c := range []struct{ aspect, word, want string }{
+		{"物流", "黑猫", "logistics"},
+		{"材质", "跑丝", "material"},
+		{"logistics", "顺丰", "logistics"},
+		{"其他", "透明", "other"},
+	} {
+		out := mustRun(t, db, "keyword", "s1", c.aspect, c.word)
+		if want := `shop s1: "` + c.word + `" now means ` + c.want; strings.TrimSpace(out) != want {
+			t.Errorf("keyword %s %s printed %q, want %q", c.aspect, c.word, out, want)
+		}
+	}
+	if _, errOut, code := run(t, db, "", "keyword", "s1", "物", "x"); code != 1 || !strings.Contains(errOut, "is not an aspect") || !strings.Contains(errOut, "物流") {
+		t.Fatalf("keyword with an unknown aspect: exit %d, %q", code, errOut)
+	}
+	reviews := writeFile(t, "reviews.csv", "shop,review_id,rating,created_at,content\n"+
+		"s1,R1,1,2026-11-24 08:00:00,黑猫三天都没动\n"+
+		"s1,R2,1,2026-11-24 08:00:00,穿了一天就跑丝\n")
+	mustRun(t, db, "import", "reviews", reviews)
+	out, _, _ := run(t, db, "/dsr reviews all s1\n")
+	for _, want := range []string{"· logistics ·", "· material ·"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the imported reviews do not show %s:\n%s", want, out)
+		}
+	}
+}
