@@ -14,8 +14,8 @@ import (
 // the same thing.
 type Command struct {
 	Verb    verb
-	Shop    string // explicit shop ID, if given
-	Review  string // review ID
+	Shop    string // the shop as named, if it is: an ID or (part of) a name, resolved by the bot
+	Review  string // review ID as typed (without the "SHOP/" that may name its shop)
 	User    string // a person: Slack user ID, or a name typed in the shell
 	Outcome string // canonical outcome key
 	Note    string
@@ -76,14 +76,14 @@ var usage = map[verb]string{
 	verbReviews:  "/dsr reviews [open|mine|all] [SHOP]",
 	verbLate:     "/dsr late [SHOP]",
 	verbHelp:     "/dsr help",
-	verbAssign:   "/dsr assign REVIEW @user  ·  @dsrbot assign R123 to @alice  ·  @dsrbot 分配 R123 给 @alice",
+	verbAssign:   "/dsr assign REVIEW @user [SHOP]  ·  @dsrbot assign R123 to @alice  ·  @dsrbot 分配 R123 给 @alice",
 	verbDone:     "/dsr done REVIEW OUTCOME [note]  ·  @dsrbot done R123 refund called back  ·  @dsrbot 完成 R123 退款",
 	verbMine:     "/dsr reviews mine  ·  @dsrbot mine  ·  @dsrbot 我的",
 	verbBind:     "/dsr bind SHOP",
 	verbSchedule: "/dsr schedule CRON  (5 fields in the shop's zone, such as: /dsr schedule 0 9 * * *)",
-	verbClaim:    "/dsr claim REVIEW  ·  @dsrbot claim R123  ·  @dsrbot 认领 R123",
+	verbClaim:    "/dsr claim REVIEW [SHOP]  ·  @dsrbot claim R123  ·  @dsrbot 认领 R123",
 	verbReopen:   "/dsr reopen REVIEW [note]  ·  @dsrbot 重开 R123",
-	verbStatus:   "/dsr status REVIEW  ·  @dsrbot 状态 R123",
+	verbStatus:   "/dsr status REVIEW [SHOP]  ·  @dsrbot 状态 R123",
 	verbOwner:    "/dsr owner ASPECT @user [SHOP]  ·  /dsr owner default @a @b  ·  /dsr owner [SHOP] (list); aspects: size material style quality packaging logistics service description",
 }
 
