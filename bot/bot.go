@@ -6,6 +6,9 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/width"
 
 	"github.com/dsrbot/dsrbot/storage"
 )
@@ -22,7 +25,7 @@ type Store interface {
 	BadReviews(ctx context.Context, f storage.ReviewFilter) ([]storage.Review, int, error)
 	OpenOrders(ctx context.Context, shopID string, from, to time.Time, limit int) ([]storage.Order, int, error)
 	FindReviewIn(ctx context.Context, sc storage.Scope, shopID, reviewID string) (*storage.Review, error)
-	AssignReview(ctx context.Context, id int64, owner string, by storage.Change) error
+	Reassign(ctx context.Context, id int64, owner string, by storage.Change, tell func(previous string) *storage.OutboxMessage) (string, error)
 	CloseReview(ctx context.Context, id int64, outcome string, by storage.Change) error
 	ReopenReview(ctx context.Context, id int64, by storage.Change) error
 	ReviewHistory(ctx context.Context, id int64) ([]storage.ReviewEvent, error)
@@ -156,20 +159,7 @@ func (b *Bot) Handle(ctx context.Context, req Request) Message {
 // trying the bot needs, and says nothing of the shop but that it exists.
 func (b *Bot) resolveShop(ctx context.Context, c Command, req Request) (*storage.Shop, error) {
 	if c.Shop != "" {
-		s, err := b.Store.FindShop(ctx, c.Shop)
-		if storage.ErrorCode(err) == storage.ENOTFOUND {
-			return nil, b.noShop(ctx, c.Shop, req)
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := b.allowed(s, req); err != nil {
-			if errors.Is(err, errForeign) {
-				return nil, b.noShop(ctx, c.Shop, req)
-			}
-			return nil, err
-		}
-		return s, nil
+		return b.namedShop(ctx, c.Shop, req)
 	}
 	if req.Channel == "" {
 		return nil, nil
@@ -188,6 +178,93 @@ func (b *Bot) resolveShop(ctx context.Context, c Command, req Request) (*storage
 		return nil, err
 	}
 	return s, nil
+}
+
+// namedShop is the shop a person named: by its ID as it is, else, among
+// the shops the request may see, by its ID in any case, by its whole name,
+// by the start of its name, or by a part of it ("潮衣馆 Trend Closet",
+// "潮衣馆", "Trend Closet"), ignoring case and spaces. The first of these
+// that matches decides: an exact ID always names its shop, whatever other
+// shops are called, and a name that fits several gets a hint that lists
+// them rather than a guess. Nothing matching gets the unknown-shop hint.
+// A shop of another workspace is never matched, by ID or by name.
+func (b *Bot) namedShop(ctx context.Context, name string, req Request) (*storage.Shop, error) {
+	s, err := b.Store.FindShop(ctx, name)
+	switch {
+	case err == nil:
+		err := b.allowed(s, req)
+		if err == nil {
+			return s, nil
+		}
+		if !errors.Is(err, errForeign) {
+			return nil, err
+		}
+	case storage.ErrorCode(err) != storage.ENOTFOUND:
+		return nil, err
+	}
+	shops, err := b.Store.ListShopsIn(ctx, req.scope())
+	if err != nil {
+		return nil, err
+	}
+	matches := shopsNamed(shops, name)
+	switch {
+	case len(matches) == 1:
+		return &matches[0], nil
+	case len(matches) == 0:
+		return nil, b.noShop(ctx, name, req)
+	}
+	l := langOf(b.channelShop(ctx, req))
+	var names []string
+	for i, m := range matches {
+		if i == maxShopHint {
+			names = append(names, l.t("more", len(matches)-maxShopHint))
+			break
+		}
+		names = append(names, l.t("shop.named", m.ID, m.Name))
+	}
+	return nil, &userError{l.t("err.shopmany", said(name), strings.Join(names, l.t("list.sep")))}
+}
+
+// maxShopHint is how many shops a hint for an ambiguous name lists.
+const maxShopHint = 10
+
+// shopsNamed are the shops that name matches at the first of the ways
+// namedShop tries that matches any.
+func shopsNamed(shops []storage.Shop, name string) []storage.Shop {
+	key := nameKey(name)
+	if key == "" {
+		return nil
+	}
+	for _, fits := range []func(s *storage.Shop) bool{
+		func(s *storage.Shop) bool { return strings.EqualFold(s.ID, name) },
+		func(s *storage.Shop) bool { return nameKey(s.Name) == key },
+		func(s *storage.Shop) bool { return strings.HasPrefix(nameKey(s.Name), key) },
+		func(s *storage.Shop) bool { return strings.Contains(nameKey(s.Name), key) },
+	} {
+		var out []storage.Shop
+		for i := range shops {
+			if fits(&shops[i]) {
+				out = append(out, shops[i])
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+// nameKey is a shop name as compared: folded to half width and lower
+// case, without spaces or separators, since the grammar splits a name
+// typed as "潮衣馆Trend Closet" into words that are joined again with
+// spaces.
+func nameKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if isSeparator(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, width.Fold.String(s))
 }
 
 // channelShop is the shop bound to the request's channel, or nil: a

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -44,7 +45,11 @@ func (b *Bot) lookupReview(ctx context.Context, shop *storage.Shop, id string, r
 		}
 		return nil, nil, &userError{langOf(shop).t("err.noreview", said(id))}
 	case storage.ECONFLICT:
-		return nil, nil, &userError{storage.ErrorMessage(err)}
+		var shared *storage.SharedReviewError
+		if errors.As(err, &shared) {
+			return nil, nil, b.whichReview(ctx, shop, shared)
+		}
+		return nil, nil, err
 	default:
 		return nil, nil, err
 	}
@@ -54,6 +59,51 @@ func (b *Bot) lookupReview(ctx context.Context, shop *storage.Shop, id string, r
 		}
 	}
 	return rv, shop, nil
+}
+
+// whichReview answers a review ID that several of the asker's shops hold
+// with the exact words to type, "R100 is in dy-home, dy-kids: say
+// dy-home/R100 or dy-kids/R100", since "name the shop" alone left people
+// guessing at a form. It is in the language of the channel's shop, else
+// in Chinese when every shop it names is Chinese.
+func (b *Bot) whichReview(ctx context.Context, shop *storage.Shop, e *storage.SharedReviewError) error {
+	if len(e.In) == 0 {
+		return e // not a conflict storage makes: logged, not shown
+	}
+	l := langOf(shop)
+	var shops, forms []string
+	allZh := shop == nil
+	for _, r := range e.In {
+		forms = append(forms, r.ShopID+"/"+r.ReviewID)
+		if len(shops) > 0 && shops[len(shops)-1] == r.ShopID {
+			continue // one shop with the ID in two cases
+		}
+		shops = append(shops, r.ShopID)
+		if allZh {
+			s, err := b.Store.FindShop(ctx, r.ShopID)
+			if err != nil {
+				return err
+			}
+			allZh = langOf(s) == zh
+		}
+	}
+	if allZh {
+		l = zh
+	}
+	// Say the ID as the shops spell it ("r100" typed is R100), unless
+	// they spell it differently from each other.
+	id := e.In[0].ReviewID
+	for _, r := range e.In {
+		if r.ReviewID != id {
+			id = e.ReviewID
+			break
+		}
+	}
+	list := strings.Join(shops, l.t("list.sep"))
+	if e.More {
+		list += l.t("list.sep") + "…"
+	}
+	return &userError{l.t("err.whichreview", said(id), list, strings.Join(forms, l.t("list.or")))}
 }
 
 // unclaimedReview is how to claim the shop, when a review the request's
@@ -100,21 +150,78 @@ func (b *Bot) change(req Request, note string) storage.Change {
 
 // assign is `assign REVIEW @user` (and `claim REVIEW`, which assigns the
 // review to whoever says it).
+//
+// Taking a follow-up from someone says so ("R1980 was @bo's; now yours")
+// and tells them. The answer alone would not: a slash command's answer and
+// a button's are ephemeral, shown to the asker only, and a mention in them
+// notifies nobody; a mention in a thread reaches only members of the
+// channel. So the previous owner gets a direct message, through the
+// outbox, written in the same transaction as the change (see handover).
 func (b *Bot) assign(ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
 	rv, shop, err := b.findReview(ctx, shop, c.Review, req)
 	if err != nil {
 		return nil, err
 	}
 	l := langOf(shop)
-	err = b.Store.AssignReview(ctx, rv.ID, c.User, b.change(req, ""))
+	previous, err := b.Store.Reassign(ctx, rv.ID, c.User, b.change(req, ""), b.handover(ctx, shop, rv, c.User, req))
 	if storage.ErrorCode(err) == storage.ECONFLICT {
 		return nil, &userError{l.t("assign.closed", rv.ReviewID, rv.ReviewID)}
 	}
 	if err != nil {
 		return nil, err
 	}
-	b.log().InfoContext(ctx, "review assigned", "shop", rv.ShopID, "review", rv.ReviewID, "owner", c.User, "by", req.User)
-	return reply(l, line{bold(rv.ReviewID), txt(" → "), mentionOf(c.User), txt(l.t("assign.ok"))}), nil
+	b.log().InfoContext(ctx, "review assigned", "shop", rv.ShopID, "review", rv.ReviewID, "owner", c.User, "previous", previous, "by", req.User)
+	switch {
+	case previous == "" || previous == c.User:
+		return reply(l, line{bold(rv.ReviewID), txt(" → "), mentionOf(c.User), txt(l.t("assign.ok"))}), nil
+	case c.User == req.User:
+		return reply(l, sentence(l, "claim.taken", bold(rv.ReviewID), mentionOf(previous))), nil
+	}
+	return reply(l, sentence(l, "assign.taken", bold(rv.ReviewID), mentionOf(c.User), mentionOf(previous))), nil
+}
+
+// handoverKind is the outbox kind of the direct message that tells a
+// person a follow-up they owned is someone else's now.
+const handoverKind = "handover"
+
+// handover is what Reassign enqueues for the previous owner of a review
+// given to owner: a direct message in the shop's language, naming who took
+// it, the shop and the review. Nobody is told when there was no owner, the
+// owner stays the same, the previous owner made the change themselves, or
+// the previous owner is a name typed in the shell rather than a Slack user
+// (there is no one to message), nor from the shell itself, which has no
+// Slack behind it: a message queued there would be sent, stale, the next
+// time the bot runs with Slack.
+func (b *Bot) handover(ctx context.Context, shop *storage.Shop, rv *storage.Review, owner string, req Request) func(previous string) *storage.OutboxMessage {
+	return func(previous string) *storage.OutboxMessage {
+		if req.Local || previous == "" || previous == owner || previous == req.User || !slackUserID.MatchString(previous) {
+			return nil
+		}
+		m := handoverDoc(shop, rv, owner, req.User, b.now()).message()
+		blocks, err := json.Marshal(m.Blocks)
+		if err != nil {
+			// The text says it all; Slack shows it without blocks.
+			b.log().ErrorContext(ctx, "cannot render a handover's blocks", "review", rv.ReviewID, "err", err)
+			blocks = nil
+		}
+		return &storage.OutboxMessage{ShopID: shop.ID, Kind: handoverKind, Channel: previous, Text: m.Text, Blocks: string(blocks)}
+	}
+}
+
+// handoverDoc is the direct message to the previous owner of a review
+// that by gave to owner (by == owner: they claimed it): who, which review
+// of which shop, and the review as it stands now.
+func handoverDoc(shop *storage.Shop, rv *storage.Review, owner, by string, now time.Time) *doc {
+	l := langOf(shop)
+	var head line
+	if by == owner {
+		head = sentence(l, "handover.claimed", mentionOf(owner), bold(rv.ReviewID), shop.Name, shop.ID)
+	} else {
+		head = sentence(l, "handover.assigned", mentionOf(by), bold(rv.ReviewID), shop.Name, shop.ID, mentionOf(owner))
+	}
+	after := *rv
+	after.Owner = owner
+	return &doc{lang: l, title: l.t("handover.title", rv.ReviewID), sections: []section{{lines: []line{head, reviewLine(l, &after, now, true)}}}}
 }
 
 // done is `done REVIEW OUTCOME [note]`: the follow-up is closed.

@@ -20,6 +20,8 @@ func FuzzParse(f *testing.F) {
 		"assign R123 to <@U012ABC|alice>", "R123 @alice", "分配　R123　给　＠alice", "done R1 refund called back",
 		"完成 R1 退款", "reopen R1 again", "status R1", "claim R1", "owner logistics @bo shop", "owner default @a @b",
 		"schedule 0 9 * * *", "bind x", "", "<@U1>", "done", "owner @x", "分配 R1 给", "\x00", "R1 <@", "done R1 赠品/优惠券",
+		"分配R1980给@bo", "把 R1980 分配给 <@U1|阿博>", "关闭R1980已退款，买家：好", "dy-kids/R100 @a x", "status R1 潮衣馆 Trend",
+		"完成 6921345678901234571-3581004 送了优惠券", "认领　Ｒ１", "<<<>", "今天 潮衣馆/", "＠张三分配R1",
 	} {
 		f.Add(s)
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -334,4 +335,42 @@ func truncateRunes(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// sentence is a catalogue sentence as a line in which arguments that are
+// spans stay spans: a mention remains a mention (rendered <@U…> for Slack)
+// and emphasis remains emphasis, wherever each language puts them ("R1980
+// was @bo's" and "R1980 原由 @bo 跟进"). Other arguments format as l.t
+// formats them and are escaped like any text.
+func sentence(l lang, key string, args ...any) line {
+	// Spans are formatted as numbered markers, then the formatted sentence
+	// is cut at the markers. NUL never occurs in a catalogue sentence, and
+	// is taken out of string arguments, so a marker is always one of ours.
+	const mark = "\x00"
+	var spans []span
+	fmtArgs := make([]any, len(args))
+	for i, a := range args {
+		switch a := a.(type) {
+		case span:
+			fmtArgs[i] = mark + strconv.Itoa(len(spans)) + mark
+			spans = append(spans, a)
+		case string:
+			fmtArgs[i] = strings.ReplaceAll(a, mark, "")
+		default:
+			fmtArgs[i] = a
+		}
+	}
+	var ln line
+	for i, part := range strings.Split(l.t(key, fmtArgs...), mark) {
+		if i%2 == 1 {
+			if n, err := strconv.Atoi(part); err == nil && n < len(spans) {
+				ln = append(ln, spans[n])
+				continue
+			}
+		}
+		if part != "" {
+			ln = append(ln, txt(part))
+		}
+	}
+	return ln
 }

@@ -70,8 +70,10 @@ func commandText(input string) (string, bool) {
 	lower := strings.ToLower(input)
 	for _, prefix := range []string{"/dsr", "@dsrbot", "＠dsrbot"} {
 		if strings.HasPrefix(lower, prefix) {
+			// Chinese follows the name with no space ("@dsrbot分配R1给@bo"),
+			// but "/dsrx" is not "/dsr".
 			rest := input[len(prefix):]
-			if rest == "" || rest[0] == ' ' || strings.HasPrefix(rest, "\u3000") {
+			if rest == "" || rest[0] == ' ' || strings.HasPrefix(rest, "\u3000") || isHan(firstRune(rest)) {
 				return strings.TrimSpace(rest), true
 			}
 		}

@@ -151,7 +151,10 @@ func TestShellCommandText(t *testing.T) {
 		{"hey @dsrbot today", "today", true},
 		{"@alice look @DSRBOT: reviews", "reviews", true},
 		{"today, @dsrbot", "today", true},
+		{"@dsrbot分配R1980给@bo", "分配R1980给@bo", true},
+		{"/dsr今天", "今天", true},
 		{"@dsrbotx today", "", false},
+		{"/dsrx today", "", false},
 		{"mail me@dsrbot.example today", "", false},
 		{"hello", "", false},
 	} {

@@ -24,6 +24,8 @@ import (
 //	remind:SHOP:REVIEW:OWNER:CYCLE    an owner's reminder of one overdue follow-up
 //	followups:SHOP:HASH               lines "escalate REVIEW CYCLE" and "unassigned REVIEW CYCLE"
 //	cluster:SHOP:PRODUCT:ASPECT:HASH  lines "REVIEW", one per review in the cluster
+//	handover:SHOP:EVENT               not a job's: the chat's word to a follow-up's previous
+//	                                  owner, keyed by the history event of the change
 //
 // HASH is the first 16 hex digits of the SHA-256 of the sorted lines, so
 // the order in which a run read its rows does not change the key. PREV>NEW

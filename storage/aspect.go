@@ -52,6 +52,17 @@ func ParseAspect(s string) (Aspect, bool) {
 	return a, ok
 }
 
+// AspectWords lists every name ParseAspect reads, in English and Chinese,
+// so a grammar can tell an aspect word where people type no spaces.
+func AspectWords() []string {
+	words := make([]string, 0, len(aspectNames))
+	for w := range aspectNames {
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	return words
+}
+
 // How a review is sorted. The text is cut into words from the lexicon below
 // (longest match first, left to right), and each word plays one part:
 //

@@ -3,6 +3,9 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,17 +43,35 @@ func (db *DB) FindReview(ctx context.Context, shopID, reviewID string) (*Review,
 
 // FindReviewIn is FindReview among the shops the scope may see. A review
 // of another workspace's shop is ENOTFOUND, as if it did not exist, and it
-// never makes an ID ambiguous: the ECONFLICT message names shops, and those
-// must be the asker's own.
+// never makes an ID ambiguous: the ECONFLICT names shops, and those must be
+// the asker's own.
+//
+// The ID is matched without regard to ASCII case: people type r3496 for
+// R3496, and 抖店's IDs are digits anyway. lower() on both sides is what
+// idx_reviews_review_id_lower indexes, so the lookup stays an index search
+// however many reviews there are. Where the case-blind match finds several
+// and some are spelled exactly as typed, those win: a shop may hold both
+// "Ab1" and "aB1" (the unique key is case-sensitive), and the person who
+// typed one of them exactly means that one.
 func (db *DB) FindReviewIn(ctx context.Context, sc Scope, shopID, reviewID string) (*Review, error) {
-	cond, args := sc.where("shop_id")
-	q := db.gdb.WithContext(ctx).Where("review_id = ?", reviewID).Where(cond, args...)
-	if shopID != "" {
-		q = q.Where("shop_id = ?", shopID)
-	}
 	var rows []Review
-	if err := q.Limit(2).Find(&rows).Error; err != nil {
+	if err := reviewsByID(db.gdb.WithContext(ctx), sc, shopID, reviewID).Find(&rows).Error; err != nil {
 		return nil, err
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].ShopID != rows[j].ShopID {
+			return rows[i].ShopID < rows[j].ShopID
+		}
+		return rows[i].ReviewID < rows[j].ReviewID
+	})
+	var exact []Review
+	for _, r := range rows {
+		if r.ReviewID == reviewID {
+			exact = append(exact, r)
+		}
+	}
+	if len(exact) > 0 {
+		rows = exact
 	}
 	switch len(rows) {
 	case 0:
@@ -58,12 +79,70 @@ func (db *DB) FindReviewIn(ctx context.Context, sc Scope, shopID, reviewID strin
 	case 1:
 		return &rows[0], nil
 	}
-	return nil, Errorf(ECONFLICT, "review %q exists in shops %s and %s; name the shop", reviewID, rows[0].ShopID, rows[1].ShopID)
+	e := &SharedReviewError{ReviewID: reviewID}
+	for i, r := range rows {
+		if i == maxSharedReview {
+			e.More = true
+			break
+		}
+		e.In = append(e.In, ReviewRef{ShopID: r.ShopID, ReviewID: r.ReviewID})
+	}
+	return nil, e
 }
 
+// reviewsByID is FindReviewIn's query, apart so that a test can check
+// its plan.
+func reviewsByID(q *gorm.DB, sc Scope, shopID, reviewID string) *gorm.DB {
+	cond, args := sc.where("shop_id")
+	q = q.Where("lower(review_id) = lower(?)", reviewID).Where(cond, args...)
+	if shopID != "" {
+		q = q.Where("shop_id = ?", shopID)
+	}
+	// No ORDER BY: an order on (shop_id, review_id) tempts the planner to
+	// walk a shop's whole unique index for it; the few rows are sorted after.
+	return q.Limit(maxSharedReview + 1)
+}
+
+// maxSharedReview is how many of the shops that share a review ID an
+// ECONFLICT names: enough for any real case, and a bound on the query.
+const maxSharedReview = 10
+
+// ReviewRef names one review exactly: its shop and its ID as stored.
+type ReviewRef struct {
+	ShopID   string
+	ReviewID string
+}
+
+// SharedReviewError is the ECONFLICT of a review ID that several of the
+// asker's shops hold (or one shop in two spellings of case). It names each
+// one, so that the chat surface can answer with the exact form to type
+// (dy-kids/R100) in the asker's language rather than a bare "name the
+// shop"; ErrorCode sees ECONFLICT through Unwrap.
+type SharedReviewError struct {
+	// ReviewID is the ID as it was asked for.
+	ReviewID string
+	// In are the reviews it matches, by shop ID then review ID.
+	In []ReviewRef
+	// More is set when more reviews match than In names.
+	More bool
+}
+
+func (e *SharedReviewError) Error() string {
+	shops := make([]string, len(e.In))
+	for i, r := range e.In {
+		shops[i] = r.ShopID
+	}
+	return fmt.Sprintf("review %q exists in shops %s; name the shop as SHOP/%s", e.ReviewID, strings.Join(shops, ", "), e.ReviewID)
+}
+
+// Unwrap makes the error an ECONFLICT for ErrorCode and ErrorMessage.
+func (e *SharedReviewError) Unwrap() error { return &Error{Code: ECONFLICT, Message: e.Error()} }
+
 // change runs fn on an open bad review inside a transaction and records
-// the event; a review that is not a bad one is ENOTFOUND.
-func (db *DB) change(ctx context.Context, id int64, by Change, action, detail string, fn func(tx *gorm.DB, r *Review) error) error {
+// the event; a review that is not a bad one is ENOTFOUND. then, when set,
+// runs last in the same transaction with the review as it was before fn
+// and the event as recorded.
+func (db *DB) change(ctx context.Context, id int64, by Change, action, detail string, fn func(tx *gorm.DB, r *Review) error, then func(tx *gorm.DB, before *Review, ev *ReviewEvent) error) error {
 	return db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var r Review
 		err := tx.Where("id = ? AND rating <= ?", id, BadRating).Take(&r).Error
@@ -73,23 +152,64 @@ func (db *DB) change(ctx context.Context, id int64, by Change, action, detail st
 		if err != nil {
 			return err
 		}
+		before := r
 		if err := fn(tx, &r); err != nil {
 			return err
 		}
-		return tx.Create(&ReviewEvent{ReviewPK: id, At: utc(by.At), Actor: by.Actor, Action: action, Detail: detail}).Error
+		ev := ReviewEvent{ReviewPK: id, At: utc(by.At), Actor: by.Actor, Action: action, Detail: detail}
+		if err := tx.Create(&ev).Error; err != nil {
+			return err
+		}
+		if then != nil {
+			return then(tx, &before, &ev)
+		}
+		return nil
 	})
 }
 
 // AssignReview makes owner responsible for a bad review's follow-up; it
 // also reassigns. A closed follow-up is ECONFLICT: reopen it first.
 func (db *DB) AssignReview(ctx context.Context, id int64, owner string, by Change) error {
-	return db.change(ctx, id, by, "assigned", owner, func(tx *gorm.DB, r *Review) error {
+	_, err := db.Reassign(ctx, id, owner, by, nil)
+	return err
+}
+
+// Reassign is AssignReview that returns who owned the follow-up before
+// ("" for nobody), read in the assignment's own transaction, so that of two
+// people claiming a review at once the second learns it was the first's.
+//
+// When tell is set and returns a message for the previous owner, that
+// message is enqueued in the same transaction: the previous owner hears of
+// a change that happened, once, even if the process stops right after. A
+// message without a Key is keyed by its Kind, its shop and the history
+// event it tells of ("handover:dy-fashion:1234"), unique to this change.
+func (db *DB) Reassign(ctx context.Context, id int64, owner string, by Change, tell func(previous string) *OutboxMessage) (string, error) {
+	var previous string
+	err := db.change(ctx, id, by, "assigned", owner, func(tx *gorm.DB, r *Review) error {
 		if r.Status != StatusOpen {
 			return Errorf(ECONFLICT, "review %s is closed", r.ReviewID)
 		}
 		// A new owner gets a fresh reminder when it is overdue.
 		return tx.Model(&Review{}).Where("id = ?", id).Updates(map[string]any{"owner": owner, "reminded_at": nil}).Error
+	}, func(tx *gorm.DB, before *Review, ev *ReviewEvent) error {
+		previous = before.Owner
+		if tell == nil {
+			return nil
+		}
+		m := tell(previous)
+		if m == nil {
+			return nil
+		}
+		if m.Key == "" {
+			m.Key = OutboxKey(m.Kind, m.ShopID, strconv.FormatInt(ev.ID, 10))
+		}
+		_, err := enqueue(tx, m, by.At)
+		return err
 	})
+	if err != nil {
+		return "", err
+	}
+	return previous, nil
 }
 
 // CloseReview closes an open follow-up with an outcome and a note. A
@@ -107,7 +227,7 @@ func (db *DB) CloseReview(ctx context.Context, id int64, outcome string, by Chan
 		return tx.Model(&Review{}).Where("id = ?", id).Updates(map[string]any{
 			"status": StatusDone, "outcome": outcome, "note": by.Note, "closed_at": utc(by.At),
 		}).Error
-	})
+	}, nil)
 }
 
 // ReopenReview opens a closed follow-up again, keeping its owner, with a
@@ -121,7 +241,7 @@ func (db *DB) ReopenReview(ctx context.Context, id int64, by Change) error {
 			"status": StatusOpen, "outcome": "", "closed_at": nil, "reminded_at": nil, "escalated_at": nil,
 			"opened_at": utc(by.At), // a new deadline, from now
 		}).Error
-	})
+	}, nil)
 }
 
 // ReviewHistory returns a review's history, oldest first.

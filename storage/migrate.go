@@ -201,6 +201,12 @@ var migrations = []string{
 		signed_at DATETIME NOT NULL
 	) WITHOUT ROWID;
 	CREATE INDEX idx_slack_signatures_signed ON slack_signatures(signed_at);`,
+
+	// Review IDs are found whatever their case (a person types r3496 for
+	// R3496): FindReviewIn compares lower(review_id), and this index on that
+	// expression keeps it a search rather than a scan of every review. The
+	// shop follows, so a lookup narrowed to one shop is served by it too.
+	`CREATE INDEX idx_reviews_review_id_lower ON reviews(lower(review_id), shop_id);`,
 }
 
 // migrate brings the schema up to date inside one transaction.
