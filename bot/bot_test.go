@@ -131,7 +131,7 @@ func TestHandleTodayAllShops(t *testing.T) {
 	if len(ids) != 4 {
 		t.Fatalf("demo has %d shops, want 4", len(ids))
 	}
-	for _, req := range []Request{{Team: demoTeam, Text: "today"}, {Team: demoTeam, Text: "今天", User: "U0ALICE01"}, {Team: demoTeam, Text: "today", Channel: "C0UNBOUND"}, {Local: true, Text: "today"}} {
+	for _, req := range []Request{{Team: demoTeam, Text: "today"}, {Team: demoTeam, Text: "today", User: "U0ALICE01"}, {Team: demoTeam, Text: "today", Channel: "C0UNBOUND"}, {Local: true, Text: "today"}} {
 		m := d.handle(t, req)
 		if m.InChannel {
 			t.Errorf("%+v: the all-shops answer is shown to the channel", req)
@@ -174,6 +174,19 @@ func TestHandleTodayAllShops(t *testing.T) {
 	} {
 		if !strings.Contains(m.Text, w) {
 			t.Errorf("all shops lacks %q:\n%s", w, m.Text)
+		}
+	}
+	// Typed in Chinese, it is answered in Chinese.
+	m = d.handle(t, Request{Team: demoTeam, Text: "今天", User: "U0ALICE01"})
+	for _, w := range []string{
+		"全部店铺 · 2026-11-24\n",
+		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.6 · 低于 70 分线（精选联盟）1.1 · 新差评 ",
+		"dy-home 家居小铺 Cozy Home · 成长期 70.0 · ",
+		"tb-tea 茶香阁 Tea House · DSR 4.81 / 4.76 / 4.78（2026-11-22） · ",
+		"详情：/dsr today 店铺ID\n",
+	} {
+		if !strings.Contains(m.Text, w) {
+			t.Errorf("今天 lacks %q:\n%s", w, m.Text)
 		}
 	}
 }
@@ -290,9 +303,20 @@ func TestHandleAssignThenMine(t *testing.T) {
 			t.Errorf("reviews mine lacks %q:\n%s", w, mine.Text)
 		}
 	}
-	for _, text := range []string{"mine", "我的", "差评 我的"} {
-		if m := d.handle(t, Request{Team: demoTeam, Text: text, User: "U0ALICE01"}); m.Text != mine.Text {
-			t.Errorf("%q answered\n%s\nwant what reviews mine answers\n%s", text, m.Text, mine.Text)
+	if m := d.handle(t, Request{Team: demoTeam, Text: "mine", User: "U0ALICE01"}); m.Text != mine.Text {
+		t.Errorf("mine answered\n%s\nwant what reviews mine answers\n%s", m.Text, mine.Text)
+	}
+	// Typed in Chinese, it is the same list in Chinese: what reviews
+	// mine answers in a Chinese workspace.
+	d.Lang = storage.LangChinese
+	zhMine := d.handle(t, Request{Team: demoTeam, Text: "reviews mine", User: "U0ALICE01"})
+	d.Lang = ""
+	if !strings.HasPrefix(zhMine.Text, "我的待处理 · 全部店铺\n\n共 1 条，最早在前\n") {
+		t.Errorf("reviews mine in a Chinese workspace:\n%s", zhMine.Text)
+	}
+	for _, text := range []string{"我的", "差评 我的"} {
+		if m := d.handle(t, Request{Team: demoTeam, Text: text, User: "U0ALICE01"}); m.Text != zhMine.Text {
+			t.Errorf("%q answered\n%s\nwant\n%s", text, m.Text, zhMine.Text)
 		}
 	}
 	if m := d.handle(t, Request{Team: demoTeam, Text: "mine", User: "U0BO00001"}); !strings.Contains(m.Text, "Nothing here.") {
@@ -428,10 +452,11 @@ func TestHandleListsSpanShops(t *testing.T) {
 	for _, tt := range []struct {
 		text, title string
 		openOnly    bool
+		l           lang
 	}{
-		{"reviews", "Open bad reviews · all shops", true},
-		{"reviews all", "Bad reviews · all shops", false},
-		{"差评 全部", "Bad reviews · all shops", false},
+		{"reviews", "Open bad reviews · all shops", true, en},
+		{"reviews all", "Bad reviews · all shops", false, en},
+		{"差评 全部", "全部差评 · 全部店铺", false, zh},
 	} {
 		total := 0
 		var all []storage.Review
@@ -448,7 +473,7 @@ func TestHandleListsSpanShops(t *testing.T) {
 			all = all[:listLimit]
 		}
 		m := d.handle(t, Request{Team: demoTeam, Text: tt.text, User: "U0ALICE01"})
-		if want := tt.title + "\n\n" + fmt.Sprintf("%d in all, newest first", total) + "\n"; !strings.HasPrefix(m.Text, want) {
+		if want := tt.title + "\n\n" + tt.l.t("reviews.count", total) + "\n"; !strings.HasPrefix(m.Text, want) {
 			t.Errorf("%q starts:\n%s\nwant %q", tt.text, m.Text, want)
 		}
 		items := listItems(m.Text)
@@ -465,7 +490,7 @@ func TestHandleListsSpanShops(t *testing.T) {
 		if len(shops) < 3 {
 			t.Errorf("%q lists reviews of %d shops; the demo has them in 3 or more", tt.text, len(shops))
 		}
-		if more := total - len(all); more > 0 && !strings.HasSuffix(m.Text, fmt.Sprintf("  … and %d more\n", more)) {
+		if more := total - len(all); more > 0 && !strings.HasSuffix(m.Text, "  … "+tt.l.t("more", more)+"\n") {
 			t.Errorf("%q does not count the %d unlisted:\n%s", tt.text, more, m.Text)
 		}
 	}
@@ -605,8 +630,8 @@ func TestHandleParseErrorSpeaksShopLanguage(t *testing.T) {
 	}{
 		{"bogus", zh.t("err.unknown", "bogus")},
 		{"完成 R1 随便", zh.t("err.outcome", "随便")},
-		{"分配 R1", zh.t("err.usage", usage[verbAssign])},
-		{"今天 nope", zh.t("err.noshop", "nope", "dy-beauty, dy-fashion, dy-home, tb-tea")},
+		{"分配 R1", zh.t("err.usage", zh.t("usage.assign"))},
+		{"今天 nope", zh.t("err.noshop", "nope", "dy-beauty、dy-fashion、dy-home、tb-tea")},
 	}
 	for _, tt := range tests {
 		if m := d.handle(t, Request{Team: demoTeam, Text: tt.text, Channel: "C0HOME"}); m.Text != tt.want+"\n" {

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"fmt"
+	"strings"
+	"unicode"
 
 	"github.com/dsrbot/dsrbot/storage"
 )
@@ -21,6 +23,34 @@ func langOf(s *storage.Shop) lang {
 		return zh
 	}
 	return en
+}
+
+// parseLang reads a language as DSRBOT_LANG and `shop --lang` write it
+// (storage.LangEnglish, storage.LangChinese); empty is English, the
+// default of both.
+func parseLang(s string) (lang, bool) {
+	switch s {
+	case "", storage.LangEnglish:
+		return en, true
+	case storage.LangChinese:
+		return zh, true
+	}
+	return en, false
+}
+
+// saidInChinese reports whether a command's first word is Chinese (我的,
+// 帮助, 今天, 分配R1给@a): whoever typed it reads Chinese.
+func saidInChinese(text string) bool {
+	words := strings.Fields(normalise(text))
+	if len(words) == 0 {
+		return false
+	}
+	for _, r := range words[0] {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // t formats the catalogue entry key in language l. A missing key is a bug
@@ -98,6 +128,10 @@ var catalog = map[string][2]string{
 	"more":        {"and %d more", "还有 %d 条"},
 	"list.sep":    {", ", "、"},
 	"list.semi":   {"; ", "；"},
+	// A remark after a value, such as a change or a due time: " (▼1.6)"
+	// in English, "（▼1.6）" in Chinese, which takes full-width brackets
+	// and no space.
+	"paren": {" (%s)", "（%s）"},
 
 	// All shops.
 	"all.title":        {"All shops · %s", "全部店铺 · %s"},
@@ -150,6 +184,7 @@ var catalog = map[string][2]string{
 	"err.internal":  {"Something went wrong on our side; it is logged. Please try again in a minute.", "系统出错了，已记录。请稍后再试。"},
 	"err.unknown":   {"I don't know %q. Try /dsr help.", "不认识命令 %q。试试 /dsr help。"},
 	"err.usage":     {"Usage: %s", "用法：%s"},
+	"err.ambiguous": {"Review %s is in more than one shop (%s); name the shop as well.", "多个店铺都有评价 %s（%s）；请同时指明店铺。"},
 	"err.outcome":   {"%q is not an outcome. Use one of: refund, resend, compensate, gift, explained, no_action (退款 补发 补偿 赠品 已解释 无需处理).", "%q 不是处理结果。可用：退款 补发 补偿 赠品 已解释 无需处理（refund resend compensate gift explained no_action）。"},
 	"shell.hint":    {"Commands start with /dsr or @dsrbot: try /dsr help (Ctrl-D leaves).", "命令以 /dsr 或 @dsrbot 开头：试试 /dsr help（Ctrl-D 退出）。"},
 
@@ -194,9 +229,11 @@ var catalog = map[string][2]string{
 	"status.title":        {"%s · %s", "%s · %s"},
 	"status.history":      {"History", "记录"},
 	"status.nohistory":    {"No changes yet.", "暂无改动。"},
+	"history.note":        {": %s", "：%s"},
+	"history.closed":      {": %s: %s", "：%s，备注：%s"},
 	"event.assigned":      {"assigned", "分配"},
-	"event.auto-assigned": {"assigned by rule", "按规则分配"},
-	"event.closed":        {"closed", "完成"},
+	"event.auto-assigned": {"assigned by rule", "自动分配"},
+	"event.closed":        {"closed", "关闭"},
 	"event.reopened":      {"reopened", "重开"},
 	"followup.due":        {"Follow-up due in %s.", "跟进将在 %s 后到期。"},
 	"followup.overdue":    {"Follow-up overdue by %s.", "跟进已逾期 %s。"},
@@ -219,6 +256,7 @@ var catalog = map[string][2]string{
 	"cluster.heading":      {"%d bad reviews of %s about %s within %d h", "%[2]s 在 %[4]d 小时内出现 %[1]d 条「%[3]s」差评"},
 	"cluster.footer":       {"Check the listing and stock today; pausing ads on it may save the score.", "请今天检查商品详情和库存；暂停该商品的推广可以保住评分。"},
 	"stats.none":           {"No follow-ups closed in the last 7 days.", "近7天没有完成的跟进。"},
+	"stats.part":           {"%d %s", "%[2]s %[1]d 条"},
 	"stats.line":           {"%d follow-ups closed in 7 days: %s; median %s to close.", "近7天完成跟进 %d 条：%s；中位处理时长 %s。"},
 	"ship.owner":           {"Warehouse: ", "仓库负责人："},
 
@@ -239,4 +277,22 @@ var catalog = map[string][2]string{
 	"help.outcomes": {"Outcomes: refund 退款, resend 补发, compensate 补偿, gift 赠品/优惠券, explained 已解释, no_action 无需处理", "处理结果：退款、补发、补偿、赠品/优惠券、已解释、无需处理"},
 	"help.bind":     {"/dsr bind SHOP: this channel gets the shop's digests and warnings", "/dsr bind 店铺ID：本频道接收该店铺的日报和预警"},
 	"help.footer":   {"Keywords work in English and Chinese: today 今天, reviews 差评, late 超时, help 帮助.", "中英文关键字都可以：today 今天、reviews 差评、late 超时、help 帮助。"},
+
+	// The right form of each command, shown with err.usage. The English
+	// side is the grammar's own usage line (TestUsageInCatalog holds them
+	// equal, so a changed form cannot leave its Chinese behind); the
+	// Chinese side names the placeholders in Chinese.
+	"usage.today":    {"/dsr today [SHOP]", "/dsr today [店铺ID]（今天）"},
+	"usage.reviews":  {"/dsr reviews [open|mine|all] [SHOP]", "/dsr reviews [open|mine|all] [店铺ID]（差评 [未处理|我的|全部]）"},
+	"usage.late":     {"/dsr late [SHOP]", "/dsr late [店铺ID]（超时）"},
+	"usage.help":     {"/dsr help", "/dsr help（帮助）"},
+	"usage.assign":   {"/dsr assign REVIEW @user  ·  @dsrbot assign R123 to @alice  ·  @dsrbot 分配 R123 给 @alice", "/dsr assign 评价编号 @用户  ·  @dsrbot 分配 R123 给 @alice"},
+	"usage.done":     {"/dsr done REVIEW OUTCOME [note]  ·  @dsrbot done R123 refund called back  ·  @dsrbot 完成 R123 退款", "/dsr done 评价编号 处理结果 [备注]  ·  @dsrbot 完成 R123 退款 已回电"},
+	"usage.mine":     {"/dsr reviews mine  ·  @dsrbot mine  ·  @dsrbot 我的", "/dsr reviews mine  ·  @dsrbot 我的"},
+	"usage.bind":     {"/dsr bind SHOP", "/dsr bind 店铺ID（绑定）"},
+	"usage.schedule": {"/dsr schedule CRON  (5 fields in the shop's zone, such as: /dsr schedule 0 9 * * *)", "/dsr schedule CRON（5 个字段，店铺时区，例如：/dsr schedule 0 9 * * *）"},
+	"usage.claim":    {"/dsr claim REVIEW  ·  @dsrbot claim R123  ·  @dsrbot 认领 R123", "/dsr claim 评价编号  ·  @dsrbot 认领 R123"},
+	"usage.reopen":   {"/dsr reopen REVIEW [note]  ·  @dsrbot 重开 R123", "/dsr reopen 评价编号 [备注]  ·  @dsrbot 重开 R123"},
+	"usage.status":   {"/dsr status REVIEW  ·  @dsrbot 状态 R123", "/dsr status 评价编号  ·  @dsrbot 状态 R123"},
+	"usage.owner":    {"/dsr owner ASPECT @user [SHOP]  ·  /dsr owner default @a @b  ·  /dsr owner [SHOP] (list); aspects: size material style quality packaging logistics service description", "/dsr owner 类别 @用户 [店铺ID]  ·  /dsr owner 默认 @a @b  ·  /dsr owner [店铺ID]（查看）；类别：尺码 材质 款式 质量 包装 物流 客服 描述"},
 }

@@ -12,20 +12,22 @@ import (
 const shopsPerSection = 10
 
 // allShops is `/dsr today` outside a shop's channel: one line per shop the
-// request may see (its workspace's; in the local shell, every shop).
+// request may see (its workspace's; in the local shell, every shop). It
+// spans shops, so it is in the request's language (replyLang).
 func (b *Bot) allShops(ctx context.Context, req Request) (*doc, error) {
 	shops, err := b.Store.ListShopsIn(ctx, req.scope())
 	if err != nil {
 		return nil, err
 	}
+	l := b.replyLang(req)
 	now := b.now()
-	d := &doc{lang: en, title: en.t("all.title", now.In(b.location()).Format(storage.DateLayout)), footer: en.t("all.footer")}
+	d := &doc{lang: l, title: l.t("all.title", now.In(b.location()).Format(storage.DateLayout)), footer: l.t("all.footer")}
 	if len(shops) == 0 {
 		// A workspace with no shop yet is told how an admin gives it one,
 		// with its own ID to copy.
-		none := en.t("all.noshops")
+		none := l.t("all.noshops")
 		if !req.Local {
-			none = en.t("all.noshops.team", req.Team)
+			none = l.t("all.noshops.team", req.Team)
 		}
 		d.sections = []section{{lines: []line{{txt(none)}}}}
 		return d, nil
@@ -40,7 +42,7 @@ func (b *Bot) allShops(ctx context.Context, req Request) (*doc, error) {
 			d.sections = append(d.sections, section{})
 			cur = &d.sections[len(d.sections)-1]
 		}
-		cur.lines = append(cur.lines, summaryLine(en, r))
+		cur.lines = append(cur.lines, summaryLine(l, r))
 	}
 	return d, nil
 }
@@ -76,7 +78,7 @@ func summaryLine(l lang, r *storage.DayReport) line {
 		ln = append(ln, gateBelow(l, &r.Shop, overall)...)
 	}
 	if r.Stale() {
-		ln = append(ln, txt(" ("+r.Latest.Date+")"))
+		ln = append(ln, txt(l.t("paren", r.Latest.Date)))
 	}
 	ln = append(ln, txt(" · "+l.t("all.line", r.NewBadCount, r.LateCount, r.AtRiskCount)))
 	return ln

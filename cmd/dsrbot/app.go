@@ -82,7 +82,7 @@ const usageText = `usage:
   dsrbot schedule ID CRON         a shop's digest schedule, 5-field cron in its zone
   dsrbot keyword ID ASPECT WORD   a shop's own word for a review aspect
 environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
-  SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL
+  DSRBOT_LANG (en|zh: en), SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL
 `
 
 // Run runs one subcommand.
@@ -144,7 +144,7 @@ func (m *Main) Close() error {
 // bot returns the chat surface on this Main's store and clock.
 func (m *Main) bot() *bot.Bot {
 	loc, _ := time.LoadLocation(m.config.TZ)
-	return &bot.Bot{Store: m.db, Now: m.Now, Location: loc, Log: m.log}
+	return &bot.Bot{Store: m.db, Now: m.Now, Location: loc, Lang: m.config.Lang, Log: m.log}
 }
 
 // shell runs the local chat, loading the demo first into an empty database
