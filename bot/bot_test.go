@@ -155,7 +155,7 @@ func TestHandleTodayAllShops(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			counts := fmt.Sprintf(" · %d new bad · %d late · %d at risk", r.NewBadCount, r.LateCount, r.AtRiskCount)
+			counts := fmt.Sprintf(" · %d new bad · %d open (%d overdue) · %d late · %d at risk", r.NewBadCount, r.OpenCount, r.OverdueOpen, r.LateCount, r.AtRiskCount)
 			if !strings.HasSuffix(mine[0], counts) {
 				t.Errorf("%s: line %q, want it to end %q", id, mine[0], counts)
 			}
@@ -165,29 +165,32 @@ func TestHandleTodayAllShops(t *testing.T) {
 		}
 	}
 	// The demo's story: dy-fashion fell under the 70 line, dy-home is in
-	// the growth stage, tb-tea's score is two days old.
+	// the growth stage, tb-tea's score is two days old. By risk: the shop
+	// under a gate, then the largest drop (dy-beauty ▼0.7 of 100 before
+	// tb-tea's DSR mean ▼0.02 of 5), then dy-home, which did not move.
 	m := d.handle(t, Request{Team: demoTeam, Text: "today"})
-	for _, w := range []string{
-		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.6 · 1.1 below the 70 line (精选联盟) · ",
-		"dy-home 家居小铺 Cozy Home · growth stage 70.0 · ",
-		"tb-tea 茶香阁 Tea House · DSR 4.81 / 4.76 / 4.78 (2026-11-22) · ",
-	} {
-		if !strings.Contains(m.Text, w) {
-			t.Errorf("all shops lacks %q:\n%s", w, m.Text)
-		}
+	want := "All shops · 2026-11-24\n\n" +
+		"1 of 4 below 精选联盟 70 · 4 overdue · 1 late\n\n" +
+		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.6 · 1.1 below the 70 line (精选联盟) · 0 new bad · 2 open (2 overdue) · 0 late · 2 at risk\n" +
+		"dy-beauty 美妆馆 Glow Lab · 78.7 ▼0.7 · 1 new bad · 1 open (1 overdue) · 0 late · 0 at risk\n" +
+		"tb-tea 茶香阁 Tea House · DSR 4.81 ▼0.01 / 4.76 ▼0.04 / 4.78 ±0.00 (2026-11-22) · 2 new bad · 3 open (1 overdue) · 1 late · 0 at risk\n" +
+		"dy-home 家居小铺 Cozy Home · growth stage 70.0 · 0 new bad · 0 open (0 overdue) · 0 late · 0 at risk\n\n" +
+		"Details: /dsr today SHOP\n"
+	if m.Text != want {
+		t.Errorf("all shops:\n%s\nwant\n%s", m.Text, want)
 	}
-	// Typed in Chinese, it is answered in Chinese.
+	// Typed in Chinese, it is answered in Chinese, with the same numbers
+	// in the same order.
 	m = d.handle(t, Request{Team: demoTeam, Text: "今天", User: "U0ALICE01"})
-	for _, w := range []string{
-		"全部店铺 · 2026-11-24\n",
-		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.6 · 低于 70 分线（精选联盟）1.1 · 新差评 ",
-		"dy-home 家居小铺 Cozy Home · 成长期 70.0 · ",
-		"tb-tea 茶香阁 Tea House · DSR 4.81 / 4.76 / 4.78（2026-11-22） · ",
-		"详情：/dsr today 店铺ID\n",
-	} {
-		if !strings.Contains(m.Text, w) {
-			t.Errorf("今天 lacks %q:\n%s", w, m.Text)
-		}
+	want = "全部店铺 · 2026-11-24\n\n" +
+		"4 家中 1 家低于 精选联盟 70 · 逾期 4 条 · 超时 1 单\n\n" +
+		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.6 · 低于 70 分线（精选联盟）1.1 · 新差评 0 · 待跟进 2（逾期 2）· 超时 0 · 即将超时 2\n" +
+		"dy-beauty 美妆馆 Glow Lab · 78.7 ▼0.7 · 新差评 1 · 待跟进 1（逾期 1）· 超时 0 · 即将超时 0\n" +
+		"tb-tea 茶香阁 Tea House · DSR 4.81 ▼0.01 / 4.76 ▼0.04 / 4.78 ±0.00（2026-11-22） · 新差评 2 · 待跟进 3（逾期 1）· 超时 1 · 即将超时 0\n" +
+		"dy-home 家居小铺 Cozy Home · 成长期 70.0 · 新差评 0 · 待跟进 0（逾期 0）· 超时 0 · 即将超时 0\n\n" +
+		"详情：/dsr today 店铺ID\n"
+	if m.Text != want {
+		t.Errorf("今天:\n%s\nwant\n%s", m.Text, want)
 	}
 }
 

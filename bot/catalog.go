@@ -134,13 +134,15 @@ var catalog = map[string][2]string{
 	"paren": {" (%s)", "（%s）"},
 
 	// All shops.
-	"all.title":        {"All shops · %s", "全部店铺 · %s"},
-	"all.noshops":      {"No shops yet. Add one with: dsrbot shop add ID --name NAME --platform douyin|taobao", "还没有店铺。添加：dsrbot shop add ID --name NAME --platform douyin|taobao"},
-	"all.noshops.team": {"No shop belongs to this Slack workspace (%[1]s) yet. An admin gives it one on the bot's machine: dsrbot shop set SHOP --team %[1]s", "还没有店铺归属本 Slack 工作区（%[1]s）。请管理员在机器人所在的服务器上运行：dsrbot shop set 店铺ID --team %[1]s"},
-	"all.line":         {"%d new bad · %d late · %d at risk", "新差评 %d · 超时 %d · 即将超时 %d"},
-	"all.footer":       {"Details: /dsr today SHOP", "详情：/dsr today 店铺ID"},
-	"all.noscore":      {"no score yet", "暂无评分"},
-	"all.growth":       {"growth stage", "成长期"},
+	"all.title":          {"All shops · %s", "全部店铺 · %s"},
+	"all.noshops":        {"No shops yet. Add one with: dsrbot shop add ID --name NAME --platform douyin|taobao", "还没有店铺。添加：dsrbot shop add ID --name NAME --platform douyin|taobao"},
+	"all.noshops.team":   {"No shop belongs to this Slack workspace (%[1]s) yet. An admin gives it one on the bot's machine: dsrbot shop set SHOP --team %[1]s", "还没有店铺归属本 Slack 工作区（%[1]s）。请管理员在机器人所在的服务器上运行：dsrbot shop set 店铺ID --team %[1]s"},
+	"all.line":           {"%d new bad · %d open (%d overdue) · %d late · %d at risk", "新差评 %d · 待跟进 %d（逾期 %d）· 超时 %d · 即将超时 %d"},
+	"all.summary":        {"%d of %d below %s · %d overdue · %d late", "%[2]d 家中 %[1]d 家低于 %[3]s · 逾期 %[4]d 条 · 超时 %[5]d 单"},
+	"all.summary.nogate": {"%d shops · %d overdue · %d late", "共 %d 家 · 逾期 %d 条 · 超时 %d 单"},
+	"all.footer":         {"Details: /dsr today SHOP", "详情：/dsr today 店铺ID"},
+	"all.noscore":        {"no score yet", "暂无评分"},
+	"all.growth":         {"growth stage", "成长期"},
 
 	"scope.all": {"all shops", "全部店铺"},
 
@@ -268,7 +270,7 @@ var catalog = map[string][2]string{
 	"help.look":     {"Look", "查看"},
 	"help.follow":   {"Follow up bad reviews", "跟进差评"},
 	"help.setup":    {"Set up", "设置"},
-	"help.today":    {"/dsr today [SHOP]: the score card; outside a shop's channel, one line per shop", "/dsr today [店铺ID]：评分卡；不在店铺频道时每个店铺一行"},
+	"help.today":    {"/dsr today [SHOP]: the score card; outside a shop's channel, one line per shop, most at risk first", "/dsr today [店铺ID]：评分卡；不在店铺频道时每个店铺一行，风险最高的在前"},
 	"help.reviews":  {"/dsr reviews [open|mine|all] [SHOP]: bad reviews, newest first", "/dsr reviews [open|mine|all] [店铺ID]：差评列表，最新在前"},
 	"help.late":     {"/dsr late [SHOP]: orders late now and at risk of shipping late", "/dsr late [店铺ID]：已超时和即将超时的订单"},
 	"help.assign":   {"/dsr assign R123 @alice, or @dsrbot assign R123 to @alice (分配 R123 给 @alice)", "/dsr assign R123 @alice，或 @dsrbot 分配 R123 给 @alice"},

@@ -316,7 +316,7 @@ func TestWorkspaceLanguage(t *testing.T) {
 		text, channel string
 		en, zh        string // the start of the answer in each workspace
 	}{
-		{"today", "", "All shops · 2026-11-24\n\ndy-beauty", "全部店铺 · 2026-11-24\n\ndy-beauty"},
+		{"today", "", "All shops · 2026-11-24\n\n1 of 4 below 精选联盟 70", "全部店铺 · 2026-11-24\n\n4 家中 1 家低于 精选联盟 70"},
 		{"reviews", "", "Open bad reviews · all shops", "未处理差评 · 全部店铺"},
 		{"late", "", "Late and at-risk orders · all shops", "超时与即将超时订单 · 全部店铺"},
 		{"mine", "", "Your open follow-ups · all shops", "我的待处理 · 全部店铺"},

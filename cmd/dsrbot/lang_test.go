@@ -64,6 +64,7 @@ func TestShellSpeaksTheWorkspaceLanguage(t *testing.T) {
 	}
 	for _, want := range []string{
 		"全部店铺 · 2026-11-24",
+		"4 家中 1 家低于 精选联盟 70",
 		"潮衣馆 Trend Closet · dy-fashion · Douyin · 2026-11-24", // an English shop
 		`没有店铺 "nope"。现有店铺：dy-beauty、dy-fashion、dy-home、tb-tea。`,
 		"命令以 /dsr 或 @dsrbot 开头",
