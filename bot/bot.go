@@ -163,6 +163,8 @@ func (b *Bot) Handle(ctx context.Context, req Request) Message {
 		d, err = b.bind(ctx, shop, req)
 	case verbSchedule:
 		d, err = b.schedule(ctx, shop, c.Spec, req)
+	case verbSettings:
+		d, err = b.settings(ctx, shop, req)
 	default:
 		d = helpDoc(b.langFor(shop, req))
 	}

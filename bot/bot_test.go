@@ -635,6 +635,7 @@ func TestHandleParseErrorSpeaksShopLanguage(t *testing.T) {
 		{"完成 R1 随便", zh.t("err.outcome", "随便")},
 		{"分配 R1", zh.t("err.usage", zh.t("usage.assign"))},
 		{"今天 nope", zh.t("err.noshop", "nope", "dy-beauty、dy-fashion、dy-home、tb-tea")},
+		{"settings nope", zh.t("err.noshop", "nope", "dy-beauty、dy-fashion、dy-home、tb-tea")},
 	}
 	for _, tt := range tests {
 		if m := d.handle(t, Request{Team: demoTeam, Text: tt.text, Channel: "C0HOME"}); m.Text != tt.want+"\n" {

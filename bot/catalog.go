@@ -277,8 +277,9 @@ var catalog = map[string][2]string{
 	"help.done":     {"/dsr done R123 refund [note], or @dsrbot done R123 refund called back (完成 R123 退款)", "/dsr done R123 退款 [备注]，或 @dsrbot 完成 R123 退款"},
 	"help.mine":     {"@dsrbot mine (我的): your open follow-ups", "@dsrbot 我的：我的待处理差评"},
 	"help.outcomes": {"Outcomes: refund 退款, resend 补发, compensate 补偿, gift 赠品/优惠券, explained 已解释, no_action 无需处理", "处理结果：退款、补发、补偿、赠品/优惠券、已解释、无需处理"},
+	"help.settings": {"/dsr settings [SHOP]: a shop's weights, gates, warning window, follow-up deadline, digest schedule, language and owners", "/dsr settings [店铺ID]（设置）：店铺的权重、分线、预警时长、跟进时限、简报时间、语言和负责人"},
 	"help.bind":     {"/dsr bind SHOP: this channel gets the shop's digests and warnings", "/dsr bind 店铺ID：本频道接收该店铺的日报和预警"},
-	"help.footer":   {"Keywords work in English and Chinese: today 今天, reviews 差评, late 超时, help 帮助.", "中英文关键字都可以：today 今天、reviews 差评、late 超时、help 帮助。"},
+	"help.footer":   {"Keywords work in English and Chinese: today 今天, reviews 差评, late 超时, settings 设置, help 帮助.", "中英文关键字都可以：today 今天、reviews 差评、late 超时、settings 设置、help 帮助。"},
 
 	// The right form of each command, shown with err.usage. The English
 	// side is the grammar's own usage line (TestUsageInCatalog holds them
@@ -297,4 +298,31 @@ var catalog = map[string][2]string{
 	"usage.reopen":   {"/dsr reopen REVIEW [note]  ·  @dsrbot 重开 R123", "/dsr reopen 评价编号 [备注]  ·  @dsrbot 重开 R123"},
 	"usage.status":   {"/dsr status REVIEW  ·  @dsrbot 状态 R123", "/dsr status 评价编号  ·  @dsrbot 状态 R123"},
 	"usage.owner":    {"/dsr owner ASPECT @user [SHOP]  ·  /dsr owner default @a @b  ·  /dsr owner [SHOP] (list); aspects: size material style quality packaging logistics service description", "/dsr owner 类别 @用户 [店铺ID]  ·  /dsr owner 默认 @a @b  ·  /dsr owner [店铺ID]（查看）；类别：尺码 材质 款式 质量 包装 物流 客服 描述"},
+	"usage.settings": {"/dsr settings [SHOP]", "/dsr settings [店铺ID]（设置）"},
+
+	// Settings.
+	"settings.title":      {"Settings · %s (%s)", "设置 · %s（%s）"},
+	"settings.score":      {"Score", "评分"},
+	"settings.platform":   {"Platform: %s", "平台：%s"},
+	"settings.weights":    {"Weights: %s", "权重：%s"},
+	"settings.weight":     {"%s %d%%", "%s %d%%"},
+	"settings.gates":      {"Gates: %s", "分线：%s"},
+	"settings.default":    {" (default)", "（默认）"},
+	"settings.taobao":     {"Weights and gates: none; Taobao's DSR is three ratings, each shown as it is.", "权重与分线：无；淘宝 DSR 是三项评分，各自展示。"},
+	"settings.followups":  {"Follow-ups and warnings", "跟进与预警"},
+	"settings.deadline":   {"Follow-up deadline: %d h after a bad review arrives or is reopened", "跟进时限：差评到达或重开后 %d 小时"},
+	"settings.warn":       {"Shipping warning: %d h before an order's ship-by time", "发货预警：应发时间前 %d 小时"},
+	"settings.owners":     {"Who follows up bad reviews", "差评跟进负责人"},
+	"settings.where":      {"Digest, language and place", "简报、语言与归属"},
+	"settings.digest":     {"Morning digest: %s (%s); next at %s", "每日简报：%s（%s）；下一次：%s"},
+	"settings.digest.bad": {"Morning digest: %s, which is not a schedule dsrbot can run; set one with /dsr schedule CRON", "每日简报：%s，不是有效的时间表；请用 /dsr schedule CRON 重新设置"},
+	"settings.lang":       {"Language: %s", "语言：%s"},
+	"settings.tz":         {"Time zone: %s", "时区：%s"},
+	"settings.channel":    {"Channel: %s", "频道：%s"},
+	"settings.unbound":    {"Channel: none; run /dsr bind %s in the shop's channel", "频道：未绑定；请在店铺频道中运行 /dsr bind %s"},
+	"settings.team":       {"Slack workspace: %s", "Slack 工作区：%s"},
+	"settings.noteam":     {"Slack workspace: none yet; an admin gives it one on the bot's machine: dsrbot shop set %s --team T…", "Slack 工作区：暂无；请管理员在机器人所在的服务器上运行：dsrbot shop set %s --team T…"},
+	"settings.footer":     {"Change on the bot's machine: %s · in chat: /dsr schedule, /dsr owner, /dsr bind", "修改（在机器人所在的服务器上）：%s · 聊天中：/dsr schedule、/dsr owner、/dsr bind"},
+	"lang.en":             {"English (en)", "英文（en）"},
+	"lang.zh":             {"Chinese (zh)", "中文（zh）"},
 }
