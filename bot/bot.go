@@ -74,7 +74,41 @@ type Bot struct {
 	Now func() time.Time
 	// Location is the zone of answers that span shops (DSRBOT_TZ).
 	Location *time.Location
-	Log      *slog.Logger
+	// Lang is the workspace's language (DSRBOT_LANG: "en" or "zh"; empty
+	// is English): that of answers that are no one shop's (replyLang).
+	Lang string
+	Log  *slog.Logger
+}
+
+// langFor is the language of an answer about shop (nil for none), by the
+// one rule of the bot's languages:
+//
+// What is about one shop (its card, its lists, its settings, a follow-up of
+// one of its reviews and its history, an error about it or typed in its
+// channel) is in the shop's language, whoever asks: a team reads its shop
+// in one language. What is no one shop's (the all-shops view; reviews,
+// late and mine across shops; help and errors outside a shop's channel;
+// the "no shops" answers) is in the workspace's language, DSRBOT_LANG
+// (replyLang), except that a command whose first word is Chinese (我的,
+// 帮助, 今天 nope) is answered in Chinese even where that is English:
+// whoever typed Chinese reads it. The reverse does not hold: an English
+// keyword in a Chinese workspace is answered in Chinese, because the
+// English keywords are the ones help and the README teach everyone.
+func (b *Bot) langFor(shop *storage.Shop, req Request) lang {
+	if shop != nil {
+		return langOf(shop)
+	}
+	return b.replyLang(req)
+}
+
+// replyLang is the language of an answer that is no one shop's: Chinese
+// for a command typed in Chinese, else the workspace's (langFor says why).
+func (b *Bot) replyLang(req Request) lang {
+	if saidInChinese(req.Text) {
+		return zh
+	}
+	l, _ := parseLang(b.Lang)
+	return l
 }
 
 // listLimit is how many rows a list answer names before "and N more".
@@ -85,19 +119,19 @@ const listLimit = 20
 func (b *Bot) Handle(ctx context.Context, req Request) Message {
 	c, err := Parse(req.Text)
 	if err != nil {
-		return b.failure(ctx, req, b.channelShop(ctx, req), err)
+		return b.failure(ctx, req, b.mistakeShop(ctx, c, req), err)
 	}
 	if c.Verb == verbHelp {
 		// Help shows no shop's data, so anyone gets it, in the language of
 		// the channel's shop where the asker may see that shop.
-		return helpDoc(langOf(b.channelShop(ctx, req))).message()
+		return helpDoc(b.langFor(b.channelShop(ctx, req), req)).message()
 	}
 	if !req.Local && req.Team == "" {
 		// Every shop belongs to a workspace; a request that names none
 		// may see and change none, whatever it asks. Slack always names
 		// one, so the log says so: a broken proxy, or a forgery.
 		b.log().WarnContext(ctx, "refused a request that names no Slack workspace", "user", req.User, "channel", req.Channel)
-		return b.failure(ctx, req, nil, &userError{en.t("err.noteam")})
+		return b.failure(ctx, req, nil, &userError{b.replyLang(req).t("err.noteam")})
 	}
 	shop, err := b.resolveShop(ctx, c, req)
 	if err != nil {
@@ -132,8 +166,10 @@ func (b *Bot) Handle(ctx context.Context, req Request) Message {
 		d, err = b.bind(ctx, shop, req)
 	case verbSchedule:
 		d, err = b.schedule(ctx, shop, c.Spec, req)
+	case verbSettings:
+		d, err = b.settings(ctx, shop, req)
 	default:
-		d = helpDoc(langOf(shop))
+		d = helpDoc(b.langFor(shop, req))
 	}
 	if err != nil {
 		return b.failure(ctx, req, shop, err)
@@ -281,6 +317,26 @@ func (b *Bot) channelShop(ctx context.Context, req Request) *storage.Shop {
 	return s
 }
 
+// mistakeShop is the shop a command that did not parse was about, for the
+// language of the hint: the channel's shop, else the shop of the review it
+// names ("done R123 bogus" about a Chinese shop's review is answered in
+// Chinese wherever it is typed), else none. Only a shop the request may
+// see lends its language.
+func (b *Bot) mistakeShop(ctx context.Context, c Command, req Request) *storage.Shop {
+	if s := b.channelShop(ctx, req); s != nil || c.Review == "" || (!req.Local && req.Team == "") {
+		return s
+	}
+	rv, err := b.Store.FindReviewIn(ctx, req.scope(), "", c.Review)
+	if err != nil {
+		return nil
+	}
+	s, err := b.Store.FindShop(ctx, rv.ShopID)
+	if err != nil || req.scope().Allows(s) != nil {
+		return nil
+	}
+	return s
+}
+
 // errForeign is a shop of another workspace. Each caller turns it into
 // what it answers: an unknown shop or review where the asker named it, a
 // plain refusal where the shop was on the message the asker acted on.
@@ -320,24 +376,50 @@ func (b *Bot) noShop(ctx context.Context, id string, req Request) error {
 	if len(shops) == 0 && !req.Local {
 		return &parseError{key: "err.noshop.team", args: []any{id, req.Team}}
 	}
+	return &parseError{key: "err.noshop", args: []any{said(id), shopIDs(shops)}}
+}
+
+// shopIDs are the IDs of shops, for a hint that lists them; failure joins
+// them in the reader's language.
+func shopIDs(shops []storage.Shop) []string {
 	ids := make([]string, len(shops))
 	for i, s := range shops {
 		ids[i] = s.ID
 	}
-	return &parseError{key: "err.noshop", args: []any{said(id), strings.Join(ids, ", ")}}
+	return ids
 }
 
-// failure turns an error into a one-line reply. Only errors made for users
-// are shown; anything else is logged with its cause and answered with a
+// usageIn is the right form of a verb's command in the reader's language:
+// the catalogue's, else the grammar's own line.
+func usageIn(l lang, v verb) string {
+	if _, ok := catalog["usage."+string(v)]; ok {
+		return l.t("usage." + string(v))
+	}
+	return usage[v]
+}
+
+// failure turns an error into a one-line reply, in the language of the
+// shop it is about or else of the request. Only errors made for users are
+// shown; anything else is logged with its cause and answered with a
 // generic sentence.
 func (b *Bot) failure(ctx context.Context, req Request, shop *storage.Shop, err error) Message {
-	l := langOf(shop)
+	l := b.langFor(shop, req)
 	var text string
 	var pe *parseError
 	var ue *userError
 	switch {
+	case errors.As(err, &pe) && pe.key == "err.usage" && pe.verb != "":
+		text = l.t("err.usage", usageIn(l, pe.verb))
 	case errors.As(err, &pe):
-		text = l.t(pe.key, pe.args...)
+		args := make([]any, len(pe.args))
+		for i, a := range pe.args {
+			// A list of shops is joined the reader's way: "a, b" or "a、b".
+			if ids, ok := a.([]string); ok {
+				a = strings.Join(ids, l.t("list.sep"))
+			}
+			args[i] = a
+		}
+		text = l.t(pe.key, args...)
 	case errors.As(err, &ue):
 		text = ue.text
 	default:

@@ -131,7 +131,7 @@ func TestHandleTodayAllShops(t *testing.T) {
 	if len(ids) != 4 {
 		t.Fatalf("demo has %d shops, want 4", len(ids))
 	}
-	for _, req := range []Request{{Team: demoTeam, Text: "today"}, {Team: demoTeam, Text: "今天", User: "U0ALICE01"}, {Team: demoTeam, Text: "today", Channel: "C0UNBOUND"}, {Local: true, Text: "today"}} {
+	for _, req := range []Request{{Team: demoTeam, Text: "today"}, {Team: demoTeam, Text: "today", User: "U0ALICE01"}, {Team: demoTeam, Text: "today", Channel: "C0UNBOUND"}, {Local: true, Text: "today"}} {
 		m := d.handle(t, req)
 		if m.InChannel {
 			t.Errorf("%+v: the all-shops answer is shown to the channel", req)
@@ -155,7 +155,7 @@ func TestHandleTodayAllShops(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			counts := fmt.Sprintf(" · %d new bad · %d late · %d at risk", r.NewBadCount, r.LateCount, r.AtRiskCount)
+			counts := fmt.Sprintf(" · %d new bad · %d open (%d overdue) · %d late · %d at risk", r.NewBadCount, r.OpenCount, r.OverdueOpen, r.LateCount, r.AtRiskCount)
 			if !strings.HasSuffix(mine[0], counts) {
 				t.Errorf("%s: line %q, want it to end %q", id, mine[0], counts)
 			}
@@ -165,16 +165,32 @@ func TestHandleTodayAllShops(t *testing.T) {
 		}
 	}
 	// The demo's story: dy-fashion fell under the 70 line, dy-home is in
-	// the growth stage, tb-tea's score is two days old.
+	// the growth stage, tb-tea's score is two days old. By risk: the shop
+	// under a gate, then the largest drop (dy-beauty ▼0.7 of 100 before
+	// tb-tea's DSR mean ▼0.02 of 5), then dy-home, which did not move.
 	m := d.handle(t, Request{Team: demoTeam, Text: "today"})
-	for _, w := range []string{
-		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.6 · 1.1 below the 70 line (精选联盟) · ",
-		"dy-home 家居小铺 Cozy Home · growth stage 70.0 · ",
-		"tb-tea 茶香阁 Tea House · DSR 4.81 / 4.76 / 4.78 (2026-11-22) · ",
-	} {
-		if !strings.Contains(m.Text, w) {
-			t.Errorf("all shops lacks %q:\n%s", w, m.Text)
-		}
+	want := "All shops · 2026-11-24\n\n" +
+		"1 of 4 below 精选联盟 70 · 4 overdue · 1 late\n\n" +
+		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.6 · 1.1 below the 70 line (精选联盟) · 0 new bad · 2 open (2 overdue) · 0 late · 2 at risk\n" +
+		"dy-beauty 美妆馆 Glow Lab · 78.7 ▼0.7 · 1 new bad · 1 open (1 overdue) · 0 late · 0 at risk\n" +
+		"tb-tea 茶香阁 Tea House · DSR 4.81 ▼0.01 / 4.76 ▼0.04 / 4.78 ±0.00 (2026-11-22) · 2 new bad · 3 open (1 overdue) · 1 late · 0 at risk\n" +
+		"dy-home 家居小铺 Cozy Home · growth stage 70.0 · 0 new bad · 0 open (0 overdue) · 0 late · 0 at risk\n\n" +
+		"Details: /dsr today SHOP\n"
+	if m.Text != want {
+		t.Errorf("all shops:\n%s\nwant\n%s", m.Text, want)
+	}
+	// Typed in Chinese, it is answered in Chinese, with the same numbers
+	// in the same order.
+	m = d.handle(t, Request{Team: demoTeam, Text: "今天", User: "U0ALICE01"})
+	want = "全部店铺 · 2026-11-24\n\n" +
+		"4 家中 1 家低于 精选联盟 70 · 逾期 4 条 · 超时 1 单\n\n" +
+		"dy-fashion 潮衣馆 Trend Closet · 68.9 ▼0.6 · 低于 70 分线（精选联盟）1.1 · 新差评 0 · 待跟进 2（逾期 2）· 超时 0 · 即将超时 2\n" +
+		"dy-beauty 美妆馆 Glow Lab · 78.7 ▼0.7 · 新差评 1 · 待跟进 1（逾期 1）· 超时 0 · 即将超时 0\n" +
+		"tb-tea 茶香阁 Tea House · DSR 4.81 ▼0.01 / 4.76 ▼0.04 / 4.78 ±0.00（2026-11-22） · 新差评 2 · 待跟进 3（逾期 1）· 超时 1 · 即将超时 0\n" +
+		"dy-home 家居小铺 Cozy Home · 成长期 70.0 · 新差评 0 · 待跟进 0（逾期 0）· 超时 0 · 即将超时 0\n\n" +
+		"详情：/dsr today 店铺ID\n"
+	if m.Text != want {
+		t.Errorf("今天:\n%s\nwant\n%s", m.Text, want)
 	}
 }
 
@@ -290,9 +306,20 @@ func TestHandleAssignThenMine(t *testing.T) {
 			t.Errorf("reviews mine lacks %q:\n%s", w, mine.Text)
 		}
 	}
-	for _, text := range []string{"mine", "我的", "差评 我的"} {
-		if m := d.handle(t, Request{Team: demoTeam, Text: text, User: "U0ALICE01"}); m.Text != mine.Text {
-			t.Errorf("%q answered\n%s\nwant what reviews mine answers\n%s", text, m.Text, mine.Text)
+	if m := d.handle(t, Request{Team: demoTeam, Text: "mine", User: "U0ALICE01"}); m.Text != mine.Text {
+		t.Errorf("mine answered\n%s\nwant what reviews mine answers\n%s", m.Text, mine.Text)
+	}
+	// Typed in Chinese, it is the same list in Chinese: what reviews
+	// mine answers in a Chinese workspace.
+	d.Lang = storage.LangChinese
+	zhMine := d.handle(t, Request{Team: demoTeam, Text: "reviews mine", User: "U0ALICE01"})
+	d.Lang = ""
+	if !strings.HasPrefix(zhMine.Text, "我的待处理 · 全部店铺\n\n共 1 条，最早在前\n") {
+		t.Errorf("reviews mine in a Chinese workspace:\n%s", zhMine.Text)
+	}
+	for _, text := range []string{"我的", "差评 我的"} {
+		if m := d.handle(t, Request{Team: demoTeam, Text: text, User: "U0ALICE01"}); m.Text != zhMine.Text {
+			t.Errorf("%q answered\n%s\nwant\n%s", text, m.Text, zhMine.Text)
 		}
 	}
 	if m := d.handle(t, Request{Team: demoTeam, Text: "mine", User: "U0BO00001"}); !strings.Contains(m.Text, "Nothing here.") {
@@ -428,10 +455,11 @@ func TestHandleListsSpanShops(t *testing.T) {
 	for _, tt := range []struct {
 		text, title string
 		openOnly    bool
+		l           lang
 	}{
-		{"reviews", "Open bad reviews · all shops", true},
-		{"reviews all", "Bad reviews · all shops", false},
-		{"差评 全部", "Bad reviews · all shops", false},
+		{"reviews", "Open bad reviews · all shops", true, en},
+		{"reviews all", "Bad reviews · all shops", false, en},
+		{"差评 全部", "全部差评 · 全部店铺", false, zh},
 	} {
 		total := 0
 		var all []storage.Review
@@ -448,7 +476,7 @@ func TestHandleListsSpanShops(t *testing.T) {
 			all = all[:listLimit]
 		}
 		m := d.handle(t, Request{Team: demoTeam, Text: tt.text, User: "U0ALICE01"})
-		if want := tt.title + "\n\n" + fmt.Sprintf("%d in all, newest first", total) + "\n"; !strings.HasPrefix(m.Text, want) {
+		if want := tt.title + "\n\n" + tt.l.t("reviews.count", total) + "\n"; !strings.HasPrefix(m.Text, want) {
 			t.Errorf("%q starts:\n%s\nwant %q", tt.text, m.Text, want)
 		}
 		items := listItems(m.Text)
@@ -465,7 +493,7 @@ func TestHandleListsSpanShops(t *testing.T) {
 		if len(shops) < 3 {
 			t.Errorf("%q lists reviews of %d shops; the demo has them in 3 or more", tt.text, len(shops))
 		}
-		if more := total - len(all); more > 0 && !strings.HasSuffix(m.Text, fmt.Sprintf("  … and %d more\n", more)) {
+		if more := total - len(all); more > 0 && !strings.HasSuffix(m.Text, "  … "+tt.l.t("more", more)+"\n") {
 			t.Errorf("%q does not count the %d unlisted:\n%s", tt.text, more, m.Text)
 		}
 	}
@@ -605,8 +633,9 @@ func TestHandleParseErrorSpeaksShopLanguage(t *testing.T) {
 	}{
 		{"bogus", zh.t("err.unknown", "bogus")},
 		{"完成 R1 随便", zh.t("err.outcome", "随便")},
-		{"分配 R1", zh.t("err.usage", usage[verbAssign])},
-		{"今天 nope", zh.t("err.noshop", "nope", "dy-beauty, dy-fashion, dy-home, tb-tea")},
+		{"分配 R1", zh.t("err.usage", zh.t("usage.assign"))},
+		{"今天 nope", zh.t("err.noshop", "nope", "dy-beauty、dy-fashion、dy-home、tb-tea")},
+		{"settings nope", zh.t("err.noshop", "nope", "dy-beauty、dy-fashion、dy-home、tb-tea")},
 	}
 	for _, tt := range tests {
 		if m := d.handle(t, Request{Team: demoTeam, Text: tt.text, Channel: "C0HOME"}); m.Text != tt.want+"\n" {

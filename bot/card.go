@@ -76,7 +76,7 @@ func scoreSection(l lang, r *storage.DayReport) section {
 	for _, d := range storage.Dimensions {
 		value := l.t("card.dimension.none")
 		if r.Latest.Has(d) {
-			value = strings.TrimSpace(num(p, r.Latest.Value(d)) + " " + changeSince(l, p, r.Prev, r.Latest, dimValue(d)))
+			value = num(p, r.Latest.Value(d)) + changeSince(l, p, r.Prev, r.Latest, dimValue(d))
 		}
 		add(txt(l.t("card.dimension", dimName(l, p, d), r.Shop.Weight(d), value)))
 	}
@@ -131,8 +131,8 @@ func changes(l lang, r *storage.DayReport, value scoreValue) string {
 	return cmp(r.Prev, 1, "card.change.day") + " · " + cmp(r.WeekAgo, 7, "card.change.week")
 }
 
-// changeSince is the change from old to cur, or "" when there is none to
-// compare.
+// changeSince is the change from old to cur as a remark after the value
+// (" (▼1.6)", "（▼1.6）"), or "" when there is none to compare.
 func changeSince(l lang, p storage.Platform, old, cur *storage.Score, value scoreValue) string {
 	if !comparable(old, cur) {
 		return ""
@@ -142,7 +142,7 @@ func changeSince(l lang, p storage.Platform, old, cur *storage.Score, value scor
 	if !ok1 || !ok2 {
 		return ""
 	}
-	return "(" + delta(p, now-was) + ")"
+	return l.t("paren", delta(p, now-was))
 }
 
 // gates says how far the shown score is from the shop's gate it could lose
@@ -264,7 +264,7 @@ func shippingSection(l lang, r *storage.DayReport) section {
 func orderList(l lang, orders []storage.Order, total int, now time.Time) string {
 	parts := make([]string, len(orders))
 	for i, o := range orders {
-		parts[i] = fmt.Sprintf("%s (%s)", o.OrderID, due(l, now, o.ShipBy))
+		parts[i] = o.OrderID + l.t("paren", due(l, now, o.ShipBy))
 	}
 	out := strings.Join(parts, l.t("list.sep"))
 	if n := total - len(orders); n > 0 {

@@ -2,6 +2,9 @@ package bot
 
 import (
 	"fmt"
+	"golang.org/x/text/width"
+	"strings"
+	"unicode"
 
 	"github.com/dsrbot/dsrbot/storage"
 )
@@ -21,6 +24,34 @@ func langOf(s *storage.Shop) lang {
 		return zh
 	}
 	return en
+}
+
+// parseLang reads a language as DSRBOT_LANG and `shop --lang` write it
+// (storage.LangEnglish, storage.LangChinese); empty is English, the
+// default of both.
+func parseLang(s string) (lang, bool) {
+	switch s {
+	case "", storage.LangEnglish:
+		return en, true
+	case storage.LangChinese:
+		return zh, true
+	}
+	return en, false
+}
+
+// saidInChinese reports whether a command's first word is Chinese (我的,
+// 帮助, 今天, 分配R1给@a): whoever typed it reads Chinese.
+func saidInChinese(text string) bool {
+	words := strings.Fields(width.Fold.String(text))
+	if len(words) == 0 {
+		return false
+	}
+	for _, r := range words[0] {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // t formats the catalogue entry key in language l. A missing key is a bug
@@ -98,15 +129,21 @@ var catalog = map[string][2]string{
 	"more":        {"and %d more", "还有 %d 条"},
 	"list.sep":    {", ", "、"},
 	"list.semi":   {"; ", "；"},
+	// A remark after a value, such as a change or a due time: " (▼1.6)"
+	// in English, "（▼1.6）" in Chinese, which takes full-width brackets
+	// and no space.
+	"paren": {" (%s)", "（%s）"},
 
 	// All shops.
-	"all.title":        {"All shops · %s", "全部店铺 · %s"},
-	"all.noshops":      {"No shops yet. Add one with: dsrbot shop add ID --name NAME --platform douyin|taobao", "还没有店铺。添加：dsrbot shop add ID --name NAME --platform douyin|taobao"},
-	"all.noshops.team": {"No shop belongs to this Slack workspace (%[1]s) yet. An admin gives it one on the bot's machine: dsrbot shop set SHOP --team %[1]s", "还没有店铺归属本 Slack 工作区（%[1]s）。请管理员在机器人所在的服务器上运行：dsrbot shop set 店铺ID --team %[1]s"},
-	"all.line":         {"%d new bad · %d late · %d at risk", "新差评 %d · 超时 %d · 即将超时 %d"},
-	"all.footer":       {"Details: /dsr today SHOP", "详情：/dsr today 店铺ID"},
-	"all.noscore":      {"no score yet", "暂无评分"},
-	"all.growth":       {"growth stage", "成长期"},
+	"all.title":          {"All shops · %s", "全部店铺 · %s"},
+	"all.noshops":        {"No shops yet. Add one with: dsrbot shop add ID --name NAME --platform douyin|taobao", "还没有店铺。添加：dsrbot shop add ID --name NAME --platform douyin|taobao"},
+	"all.noshops.team":   {"No shop belongs to this Slack workspace (%[1]s) yet. An admin gives it one on the bot's machine: dsrbot shop set SHOP --team %[1]s", "还没有店铺归属本 Slack 工作区（%[1]s）。请管理员在机器人所在的服务器上运行：dsrbot shop set 店铺ID --team %[1]s"},
+	"all.line":           {"%d new bad · %d open (%d overdue) · %d late · %d at risk", "新差评 %d · 待跟进 %d（逾期 %d）· 超时 %d · 即将超时 %d"},
+	"all.summary":        {"%d of %d below %s · %d overdue · %d late", "%[2]d 家中 %[1]d 家低于 %[3]s · 逾期 %[4]d 条 · 超时 %[5]d 单"},
+	"all.summary.nogate": {"%d shops · %d overdue · %d late", "共 %d 家 · 逾期 %d 条 · 超时 %d 单"},
+	"all.footer":         {"Details: /dsr today SHOP", "详情：/dsr today 店铺ID"},
+	"all.noscore":        {"no score yet", "暂无评分"},
+	"all.growth":         {"growth stage", "成长期"},
 
 	"scope.all": {"all shops", "全部店铺"},
 
@@ -203,9 +240,11 @@ var catalog = map[string][2]string{
 	"status.title":        {"%s · %s", "%s · %s"},
 	"status.history":      {"History", "记录"},
 	"status.nohistory":    {"No changes yet.", "暂无改动。"},
+	"history.note":        {": %s", "：%s"},
+	"history.closed":      {": %s: %s", "：%s，备注：%s"},
 	"event.assigned":      {"assigned", "分配"},
-	"event.auto-assigned": {"assigned by rule", "按规则分配"},
-	"event.closed":        {"closed", "完成"},
+	"event.auto-assigned": {"assigned by rule", "自动分配"},
+	"event.closed":        {"closed", "关闭"},
 	"event.reopened":      {"reopened", "重开"},
 	"followup.due":        {"Follow-up due in %s.", "跟进将在 %s 后到期。"},
 	"followup.overdue":    {"Follow-up overdue by %s.", "跟进已逾期 %s。"},
@@ -238,6 +277,7 @@ var catalog = map[string][2]string{
 	"cluster.advice.description": {"Check the detail page and the livestream's claims against the goods today, and correct what does not hold.", "请今天对照实物检查详情页和直播间的说法，不符之处及时修改。"},
 	"cluster.advice.other":       {"Read these reviews today: they name no single cause.", "请今天逐条阅读这些差评：它们没有指向单一原因。"},
 	"stats.none":                 {"No follow-ups closed in the last 7 days.", "近7天没有完成的跟进。"},
+	"stats.part":                 {"%d %s", "%[2]s %[1]d 条"},
 	"stats.line":                 {"%d follow-ups closed in 7 days: %s; median %s to close.", "近7天完成跟进 %d 条：%s；中位处理时长 %s。"},
 	"ship.owner":                 {"Warehouse: ", "仓库负责人："},
 
@@ -249,13 +289,59 @@ var catalog = map[string][2]string{
 	"help.look":     {"Look", "查看"},
 	"help.follow":   {"Follow up bad reviews", "跟进差评"},
 	"help.setup":    {"Set up", "设置"},
-	"help.today":    {"/dsr today [SHOP]: the score card; outside a shop's channel, one line per shop", "/dsr today [店铺ID]：评分卡；不在店铺频道时每个店铺一行"},
+	"help.today":    {"/dsr today [SHOP]: the score card; outside a shop's channel, one line per shop, most at risk first", "/dsr today [店铺ID]：评分卡；不在店铺频道时每个店铺一行，风险最高的在前"},
 	"help.reviews":  {"/dsr reviews [open|mine|all] [SHOP]: bad reviews, newest first", "/dsr reviews [open|mine|all] [店铺ID]：差评列表，最新在前"},
 	"help.late":     {"/dsr late [SHOP]: orders late now and at risk of shipping late", "/dsr late [店铺ID]：已超时和即将超时的订单"},
 	"help.assign":   {"/dsr assign R123 @alice, or @dsrbot assign R123 to @alice (分配 R123 给 @alice)", "/dsr assign R123 @alice，或 @dsrbot 分配 R123 给 @alice"},
 	"help.done":     {"/dsr done R123 refund [note], or @dsrbot done R123 refund called back (完成 R123 退款)", "/dsr done R123 退款 [备注]，或 @dsrbot 完成 R123 退款"},
 	"help.mine":     {"@dsrbot mine (我的): your open follow-ups", "@dsrbot 我的：我的待处理差评"},
 	"help.outcomes": {"Outcomes: refund 退款, resend 补发, compensate 补偿, gift 赠品/优惠券, explained 已解释, no_action 无需处理", "处理结果：退款、补发、补偿、赠品/优惠券、已解释、无需处理"},
+	"help.settings": {"/dsr settings [SHOP]: a shop's weights, gates, warning window, follow-up deadline, digest schedule, language and owners", "/dsr settings [店铺ID]（设置）：店铺的权重、分线、预警时长、跟进时限、简报时间、语言和负责人"},
 	"help.bind":     {"/dsr bind SHOP: this channel gets the shop's digests and warnings", "/dsr bind 店铺ID：本频道接收该店铺的日报和预警"},
-	"help.footer":   {"Keywords work in English and Chinese: today 今天, reviews 差评, late 超时, help 帮助.", "中英文关键字都可以：today 今天、reviews 差评、late 超时、help 帮助。"},
+	"help.footer":   {"Keywords work in English and Chinese: today 今天, reviews 差评, late 超时, settings 设置, help 帮助.", "中英文关键字都可以：today 今天、reviews 差评、late 超时、settings 设置、help 帮助。"},
+
+	// The right form of each command, shown with err.usage. The English
+	// side is the grammar's own usage line (TestUsageInCatalog holds them
+	// equal, so a changed form cannot leave its Chinese behind); the
+	// Chinese side names the placeholders in Chinese.
+	"usage.today":    {"/dsr today [SHOP]", "/dsr today [店铺ID]（今天）"},
+	"usage.reviews":  {"/dsr reviews [open|mine|all] [SHOP]", "/dsr reviews [open|mine|all] [店铺ID]（差评 [未处理|我的|全部]）"},
+	"usage.late":     {"/dsr late [SHOP]", "/dsr late [店铺ID]（超时）"},
+	"usage.help":     {"/dsr help", "/dsr help（帮助）"},
+	"usage.assign":   {"/dsr assign REVIEW @user [SHOP]  ·  @dsrbot assign R123 to @alice  ·  @dsrbot 分配 R123 给 @alice", "/dsr assign 评价编号 @用户 [店铺]  ·  @dsrbot 分配 R123 给 @alice"},
+	"usage.done":     {"/dsr done REVIEW OUTCOME [note]  ·  @dsrbot done R123 refund called back  ·  @dsrbot 完成 R123 退款", "/dsr done 评价编号 处理结果 [备注]  ·  @dsrbot 完成 R123 退款 已回电"},
+	"usage.mine":     {"/dsr reviews mine  ·  @dsrbot mine  ·  @dsrbot 我的", "/dsr reviews mine  ·  @dsrbot 我的"},
+	"usage.bind":     {"/dsr bind SHOP", "/dsr bind 店铺ID（绑定）"},
+	"usage.schedule": {"/dsr schedule CRON  (5 fields in the shop's zone, such as: /dsr schedule 0 9 * * *)", "/dsr schedule CRON（5 个字段，店铺时区，例如：/dsr schedule 0 9 * * *）"},
+	"usage.claim":    {"/dsr claim REVIEW [SHOP]  ·  @dsrbot claim R123  ·  @dsrbot 认领 R123", "/dsr claim 评价编号 [店铺]  ·  @dsrbot 认领 R123"},
+	"usage.reopen":   {"/dsr reopen REVIEW [note]  ·  @dsrbot 重开 R123", "/dsr reopen 评价编号 [备注]  ·  @dsrbot 重开 R123"},
+	"usage.status":   {"/dsr status REVIEW [SHOP]  ·  @dsrbot 状态 R123", "/dsr status 评价编号 [店铺]  ·  @dsrbot 状态 R123"},
+	"usage.owner":    {"/dsr owner ASPECT @user [SHOP]  ·  /dsr owner default @a @b  ·  /dsr owner [SHOP] (list); aspects: size material style quality packaging logistics service description", "/dsr owner 类别 @用户 [店铺ID]  ·  /dsr owner 默认 @a @b  ·  /dsr owner [店铺ID]（查看）；类别：尺码 材质 款式 质量 包装 物流 客服 描述"},
+	"usage.settings": {"/dsr settings [SHOP]", "/dsr settings [店铺ID]（设置）"},
+
+	// Settings.
+	"settings.title":      {"Settings · %s (%s)", "设置 · %s（%s）"},
+	"settings.score":      {"Score", "评分"},
+	"settings.platform":   {"Platform: %s", "平台：%s"},
+	"settings.weights":    {"Weights: %s", "权重：%s"},
+	"settings.weight":     {"%s %d%%", "%s %d%%"},
+	"settings.gates":      {"Gates: %s", "分线：%s"},
+	"settings.default":    {" (default)", "（默认）"},
+	"settings.taobao":     {"Weights and gates: none; Taobao's DSR is three ratings, each shown as it is.", "权重与分线：无；淘宝 DSR 是三项评分，各自展示。"},
+	"settings.followups":  {"Follow-ups and warnings", "跟进与预警"},
+	"settings.deadline":   {"Follow-up deadline: %d h after a bad review arrives or is reopened", "跟进时限：差评到达或重开后 %d 小时"},
+	"settings.warn":       {"Shipping warning: %d h before an order's ship-by time", "发货预警：应发时间前 %d 小时"},
+	"settings.owners":     {"Who follows up bad reviews", "差评跟进负责人"},
+	"settings.where":      {"Digest, language and place", "简报、语言与归属"},
+	"settings.digest":     {"Morning digest: %s (%s); next at %s", "每日简报：%s（%s）；下一次：%s"},
+	"settings.digest.bad": {"Morning digest: %s, which is not a schedule dsrbot can run; set one with /dsr schedule CRON", "每日简报：%s，不是有效的时间表；请用 /dsr schedule CRON 重新设置"},
+	"settings.lang":       {"Language: %s", "语言：%s"},
+	"settings.tz":         {"Time zone: %s", "时区：%s"},
+	"settings.channel":    {"Channel: %s", "频道：%s"},
+	"settings.unbound":    {"Channel: none; run /dsr bind %s in the shop's channel", "频道：未绑定；请在店铺频道中运行 /dsr bind %s"},
+	"settings.team":       {"Slack workspace: %s", "Slack 工作区：%s"},
+	"settings.noteam":     {"Slack workspace: none yet; an admin gives it one on the bot's machine: dsrbot shop set %s --team T…", "Slack 工作区：暂无；请管理员在机器人所在的服务器上运行：dsrbot shop set %s --team T…"},
+	"settings.footer":     {"Change on the bot's machine: %s · in chat: /dsr schedule, /dsr owner, /dsr bind", "修改（在机器人所在的服务器上）：%s · 聊天中：/dsr schedule、/dsr owner、/dsr bind"},
+	"lang.en":             {"English (en)", "英文（en）"},
+	"lang.zh":             {"Chinese (zh)", "中文（zh）"},
 }

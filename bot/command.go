@@ -44,6 +44,7 @@ const (
 	verbReopen   verb = "reopen"
 	verbStatus   verb = "status"
 	verbOwner    verb = "owner"
+	verbSettings verb = "settings"
 )
 
 // verbWords maps every keyword, English and Chinese, to its verb.
@@ -61,6 +62,7 @@ var verbWords = map[string]verb{
 	"reopen": verbReopen, "重开": verbReopen, "重新打开": verbReopen,
 	"status": verbStatus, "状态": verbStatus, "查看": verbStatus,
 	"owner": verbOwner, "owners": verbOwner, "负责人": verbOwner,
+	"settings": verbSettings, "设置": verbSettings,
 }
 
 // ownerAspect reads the aspect of `/dsr owner`: any name storage.ParseAspect
@@ -92,6 +94,7 @@ var usage = map[verb]string{
 	verbReopen:   "/dsr reopen REVIEW [note]  ·  @dsrbot 重开 R123",
 	verbStatus:   "/dsr status REVIEW [SHOP]  ·  @dsrbot 状态 R123",
 	verbOwner:    "/dsr owner ASPECT @user [SHOP]  ·  /dsr owner default @a @b  ·  /dsr owner [SHOP] (list); aspects: size material style quality packaging logistics service description",
+	verbSettings: "/dsr settings [SHOP]",
 }
 
 // outcomeWords maps outcome keywords to their canonical key: the English
@@ -188,7 +191,7 @@ func Parse(text string) (Command, error) {
 	c := Command{Verb: v}
 	bad := &parseError{key: "err.usage", args: []any{usage[v]}, verb: v}
 	switch v {
-	case verbToday, verbLate, verbBind:
+	case verbToday, verbLate, verbBind, verbSettings:
 		if v == verbBind && len(args) == 0 {
 			return c, bad
 		}

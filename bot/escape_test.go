@@ -287,6 +287,8 @@ func TestUntrustedTextNeverBecomesMarkup(t *testing.T) {
 		{escAlice, "", "status <!here>R6", true},
 		{escAlice, "C0EVIL", "owner", true},
 		{escAlice, "C0EVIL", "bind dy-evil", true},
+		{escAlice, "C0EVIL", "settings", true},
+		{escAlice, "", "settings tb-evil", true},
 		{escAlice, "", "help", false},
 		{escAlice, "", "帮助", false},
 		// What a person typed, echoed in hints and errors.

@@ -43,7 +43,7 @@ func (b *Bot) lookupReview(ctx context.Context, shop *storage.Shop, id string, r
 		if err := b.unclaimedReview(ctx, shopID, id, req); err != nil {
 			return nil, nil, err
 		}
-		return nil, nil, &userError{langOf(shop).t("err.noreview", said(id))}
+		return nil, nil, &userError{b.langFor(shop, req).t("err.noreview", said(id))}
 	case storage.ECONFLICT:
 		var shared *storage.SharedReviewError
 		if errors.As(err, &shared) {
@@ -292,18 +292,32 @@ func (b *Bot) status(ctx context.Context, shop *storage.Shop, c Command, req Req
 }
 
 // historyLine is one change of a follow-up: when, who, what, and to whom
-// or with which note.
+// or with which outcome and note, in the reader's language. Storage keeps
+// the action and a closing's outcome as keys ("closed", "refund: called
+// back"); only the note is the person's own words.
 func historyLine(l lang, loc *time.Location, ev storage.ReviewEvent) line {
-	ln := line{txt(ev.At.In(loc).Format("01-02 15:04") + " · "), mentionOf(ev.Actor), txt(" · " + l.t("event."+ev.Action))}
-	if ev.Detail != "" {
-		if ev.Action == "assigned" || ev.Action == "auto-assigned" {
-			ln = append(ln, txt(" → "), mentionOf(ev.Detail))
-		} else {
-			// A note is what a person typed: quoted, like any echo.
-			ln = append(ln, txt(": "+truncateRunes(ev.Detail, maxEcho)))
+	action := ev.Action
+	if _, ok := catalog["event."+action]; ok {
+		action = l.t("event." + action)
+	}
+	ln := line{txt(ev.At.In(loc).Format("01-02 15:04") + " · "), mentionOf(ev.Actor), txt(" · " + action)}
+	if ev.Detail == "" {
+		return ln
+	}
+	switch ev.Action {
+	case "assigned", "auto-assigned":
+		return append(ln, txt(" → "), mentionOf(ev.Detail))
+	case "closed":
+		outcome, note, _ := strings.Cut(ev.Detail, ": ")
+		if isOutcome(outcome) {
+			if note == "" {
+				return append(ln, txt(l.t("history.note", l.t("outcome."+outcome))))
+			}
+			return append(ln, txt(l.t("history.closed", l.t("outcome."+outcome), truncateRunes(note, maxEcho))))
 		}
 	}
-	return ln
+	// A note is what a person typed: quoted, like any echo.
+	return append(ln, txt(l.t("history.note", truncateRunes(ev.Detail, maxEcho))))
 }
 
 // dueLine says when an open follow-up is due, or how overdue it is.
@@ -318,7 +332,7 @@ func dueLine(l lang, now, due time.Time) string {
 // rota): who follows up a shop's bad reviews of an aspect. With no aspect
 // it lists the rules.
 func (b *Bot) owner(ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
-	l := langOf(shop)
+	l := b.langFor(shop, req)
 	if shop == nil {
 		return nil, &userError{l.t("owner.unbound")}
 	}
@@ -336,23 +350,30 @@ func (b *Bot) owner(ctx context.Context, shop *storage.Shop, c Command, req Requ
 		return nil, err
 	}
 	d := &doc{lang: l, title: l.t("owner.title", shop.Name, shop.ID)}
-	s := section{}
+	d.sections = []section{{lines: ownerLines(l, rules)}}
+	d.footer = l.t("owner.footer")
+	return d, nil
+}
+
+// ownerLines are a shop's routing rules, one aspect a line ("size →
+// @alice"), or the sentence that there are none: `/dsr owner` and
+// `/dsr settings` show them alike.
+func ownerLines(l lang, rules []storage.ShopOwner) []line {
+	var lines []line
 	for _, r := range rules {
 		ln := line{bold(aspectName(l, r.Aspect)), txt(" → ")}
 		for i, u := range strings.Split(r.Users, ",") {
 			if i > 0 {
-				ln = append(ln, txt(", "))
+				ln = append(ln, txt(l.t("list.sep")))
 			}
 			ln = append(ln, mentionOf(u))
 		}
-		s.lines = append(s.lines, ln)
+		lines = append(lines, ln)
 	}
 	if len(rules) == 0 {
-		s.lines = append(s.lines, line{txt(l.t("owner.none"))})
+		lines = append(lines, line{txt(l.t("owner.none"))})
 	}
-	d.sections = []section{s}
-	d.footer = l.t("owner.footer")
-	return d, nil
+	return lines
 }
 
 // aspectName names an aspect key (or the default rota) for a reader.
@@ -390,7 +411,7 @@ func (b *Bot) bind(ctx context.Context, shop *storage.Shop, req Request) (*doc, 
 		return nil, err
 	}
 	b.log().InfoContext(ctx, "channel bound", "shop", s.ID, "channel", req.Channel, "by", req.User)
-	return reply(l, line{txt(l.t("bind.ok", s.Name+" ("+s.ID+")"))}), nil
+	return reply(l, line{txt(l.t("bind.ok", s.Name+l.t("paren", s.ID)))}), nil
 }
 
 // reply is a short answer of one line.
@@ -400,7 +421,7 @@ func reply(l lang, ln line) *doc {
 
 // schedule is `/dsr schedule CRON` in a shop's channel: the digest's time.
 func (b *Bot) schedule(ctx context.Context, shop *storage.Shop, spec string, req Request) (*doc, error) {
-	l := langOf(shop)
+	l := b.langFor(shop, req)
 	if shop == nil {
 		return nil, &userError{l.t("schedule.unbound")}
 	}
@@ -409,7 +430,7 @@ func (b *Bot) schedule(ctx context.Context, shop *storage.Shop, spec string, req
 	}
 	sched, err := storage.ParseSchedule(spec)
 	if err != nil {
-		return nil, &userError{l.t("err.usage", usage[verbSchedule])}
+		return nil, &userError{l.t("err.usage", usageIn(l, verbSchedule))}
 	}
 	s, err := b.Store.SetDigestCron(ctx, shop.ID, spec)
 	if err != nil {

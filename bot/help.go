@@ -20,5 +20,5 @@ var helpGroups = []struct {
 }{
 	{"help.look", []string{"help.today", "help.reviews", "help.late"}},
 	{"help.follow", []string{"help.assign", "help.done", "help.claim", "help.mine", "help.outcomes"}},
-	{"help.setup", []string{"help.bind", "help.owner", "help.schedule"}},
+	{"help.setup", []string{"help.bind", "help.owner", "help.schedule", "help.settings"}},
 }

@@ -12,7 +12,7 @@ import (
 // first, for one shop or across all of them.
 func (b *Bot) reviews(ctx context.Context, shop *storage.Shop, filter string, req Request) (*doc, error) {
 	user := req.User
-	l := langOf(shop)
+	l := b.langFor(shop, req)
 	var all []storage.Review
 	total := 0
 	if filter == "mine" && shop == nil {
@@ -86,7 +86,7 @@ func (b *Bot) late(ctx context.Context, shop *storage.Shop, req Request) (*doc, 
 	if err != nil {
 		return nil, err
 	}
-	l := langOf(shop)
+	l := b.langFor(shop, req)
 	now := b.now()
 	type row struct {
 		o    storage.Order
@@ -147,7 +147,7 @@ func scope(l lang, shop *storage.Shop) string {
 	if shop == nil {
 		return l.t("scope.all")
 	}
-	return shop.Name + " (" + shop.ID + ")"
+	return shop.Name + l.t("paren", shop.ID)
 }
 
 // warnHours is the at-risk window a list states: the shop's, or for a list

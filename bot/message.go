@@ -69,6 +69,12 @@ type section struct {
 	// Kit each line then becomes its own block followed by its buttons.
 	// Plain text has no buttons and shows the lines as a list.
 	actions []*actions
+	// flow lets a long section run on into further blocks, each filled up
+	// to Slack's limit, where a list is cut with "and N more": the
+	// all-shops view names every shop, and sections of a fixed number of
+	// lines would show as gaps in one list. Only a list that outruns the
+	// message's blocks is cut, saying how many lines are left out.
+	flow bool
 }
 
 // actions is an actions block: interactive elements under a line.
@@ -258,7 +264,18 @@ func (d *doc) blocks() []slack.Block {
 		room--
 	}
 	for i, s := range d.sections {
-		blocks := s.render(d.lang)
+		var blocks []slack.Block
+		if s.flow {
+			// A flowing section fits itself into the room, keeping a
+			// block for the "more" of the sections after it.
+			fit := room
+			if i < len(d.sections)-1 {
+				fit--
+			}
+			blocks = s.flowBlocks(d.lang, fit)
+		} else {
+			blocks = s.render(d.lang)
+		}
 		if len(blocks) > room || (len(blocks) == room && i < len(d.sections)-1) {
 			// Keep the last free block to say how much was left out.
 			if room > 0 {
@@ -299,6 +316,66 @@ func (s section) render(lg lang) []slack.Block {
 	}
 	if s.more != "" {
 		out = append(out, contextBlock(s.more))
+	}
+	return out
+}
+
+// flowBlocks renders a flowing section as mrkdwn section blocks, each
+// holding as many whole lines as fit in Slack's limit, at most room of
+// them. When the lines need more, the last block is a context block that
+// counts those left out, with any the section had left out already.
+func (s section) flowBlocks(lg lang, room int) []slack.Block {
+	if room <= 0 {
+		return nil
+	}
+	var texts []string
+	var counts []int
+	var b strings.Builder
+	size, n := 0, 0
+	write := func(text string) {
+		b.WriteString(text + "\n")
+		size += utf8.RuneCountInString(text) + 1
+	}
+	flush := func() {
+		texts = append(texts, strings.TrimSuffix(b.String(), "\n"))
+		counts = append(counts, n)
+		b.Reset()
+		size, n = 0, 0
+	}
+	if s.heading != "" {
+		write("*" + escape(s.heading) + "*")
+	}
+	for _, l := range s.lines {
+		item := l.render(forBlocks)
+		if s.heading != "" {
+			item = "• " + item
+		}
+		// One line longer than a block (a shop named with a page of
+		// text) is cut rather than refused by Slack.
+		item = truncateRunes(item, maxSectionText-1)
+		if n > 0 && size+utf8.RuneCountInString(item)+1 > maxSectionText {
+			flush()
+		}
+		write(item)
+		n++
+	}
+	if n > 0 || b.Len() > 0 {
+		flush()
+	}
+	hidden := s.hidden
+	if len(texts)+min(hidden, 1) > room {
+		keep := room - 1
+		for _, c := range counts[keep:] {
+			hidden += c
+		}
+		texts = texts[:keep]
+	}
+	out := make([]slack.Block, 0, len(texts)+1)
+	for _, t := range texts {
+		out = append(out, slack.NewSectionBlock(mrkdwnObject(t), nil, nil))
+	}
+	if hidden > 0 {
+		out = append(out, contextBlock(lg.t("more", hidden)))
 	}
 	return out
 }

@@ -213,7 +213,7 @@ func TestHandleShopByName(t *testing.T) {
 			t.Errorf("%q answered:\n%.200s\nwant the card of dy-fashion", text, m.Text)
 		}
 	}
-	if m := d.ask(t, nmAlice, "reviews all Cozy Home"); !strings.HasPrefix(m.Plain, "全部差评 · 家居小铺 Cozy Home (dy-home)\n") {
+	if m := d.ask(t, nmAlice, "reviews all Cozy Home"); !strings.HasPrefix(m.Plain, "全部差评 · 家居小铺 Cozy Home（dy-home）\n") {
 		t.Errorf("reviews all Cozy Home:\n%.200s", m.Plain)
 	}
 	if m := d.ask(t, nmAlice, "late 茶香阁"); !strings.Contains(m.Plain, "tb-tea") {

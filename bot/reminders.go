@@ -2,7 +2,6 @@ package bot
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -83,7 +82,7 @@ func statsLine(l lang, st *storage.OutcomeStats) string {
 	})
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%d %s", st.ByOutcome[k], l.t("outcome."+k))
+		parts[i] = l.t("stats.part", st.ByOutcome[k], l.t("outcome."+k))
 	}
 	return l.t("stats.line", st.Closed, strings.Join(parts, l.t("list.sep")), compact(l, st.MedianToClose))
 }

@@ -215,7 +215,10 @@ func (s *Server) Slash(ctx context.Context, req Request, responseURL string) Mes
 			s.log().ErrorContext(work, "cannot deliver a slow answer", "user", req.User, "channel", req.Channel, "err", err)
 		}
 	}()
-	return (&doc{sections: []section{{lines: []line{{txt(en.t("ack"))}}}}}).message()
+	// The channel's shop is not looked up for this: the store is what is
+	// slow. The request's own language (replyLang) needs no query.
+	l := s.Bot.replyLang(req)
+	return (&doc{lang: l, sections: []section{{lines: []line{{txt(l.t("ack"))}}}}}).message()
 }
 
 // slashResponse is the JSON body Slack reads a slash command's answer from.

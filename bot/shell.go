@@ -49,7 +49,7 @@ func (s *Shell) Run(ctx context.Context) error {
 		}
 		text, ok := commandText(input)
 		if !ok {
-			fmt.Fprintln(s.Out, en.t("shell.hint"))
+			fmt.Fprintln(s.Out, s.Bot.replyLang(Request{Text: input}).t("shell.hint"))
 			continue
 		}
 		// The shell is the operator's, on the database's own machine:

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -97,3 +98,6 @@ func (s *Shop) NearestGates(score float64) (below, above *Gate) {
 func sortGates(gates []Gate) {
 	sort.SliceStable(gates, func(i, j int) bool { return gates[i].Score < gates[j].Score })
 }
+
+// String is how a gate is named in messages and settings: 精选联盟 70.
+func (g Gate) String() string { return fmt.Sprintf("%s %g", g.Name, g.Score) }

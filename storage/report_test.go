@@ -205,6 +205,61 @@ func TestDayReportNewBadReviews(t *testing.T) {
 	}
 }
 
+// TestDayReportOpenAndOverdue: a report counts every open follow-up of
+// the shop, not only new ones, and those past the shop's deadline, which
+// runs from the last opening: a review reopened an hour ago is open but
+// not overdue, however old it is.
+func TestDayReportOpenAndOverdue(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	mustCreateShop(t, db, "dy1", Douyin)
+	mustCreateShop(t, db, "dy2", Douyin)
+	mustImport(t, db, KindReviews, reviewsHeader+
+		"dy1,NEW1,,,,1,2026-11-24 09:00:00,质量差\n"+ // open, 1 h old
+		"dy1,NEW2,,,,2,2026-11-23 12:00:00,色差\n"+ // open, 22 h old
+		"dy1,OLD1,,,,2,2026-11-22 23:59:00,尺码偏小\n"+ // open, 34 h old
+		"dy1,OLD2,,,,1,2026-11-01 10:00:00,快递太慢\n"+ // open, weeks old
+		"dy1,DONE,,,,1,2026-11-20 10:00:00,客服不回复\n"+ // closed
+		"dy1,BACK,,,,1,2026-10-01 10:00:00,破损\n"+ // closed, then reopened below
+		"dy1,GOOD,,,,5,2026-11-01 09:00:00,很好\n"+ // not bad
+		"dy2,X1,,,,1,2026-11-01 09:00:00,差\n", // another shop
+		8)
+	for _, id := range []string{"DONE", "BACK"} {
+		rv, err := db.FindReview(ctx, "dy1", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CloseReview(ctx, rv.ID, "refund", Change{Actor: "U1", At: testNow.Add(-48 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		if id == "BACK" {
+			if err := db.ReopenReview(ctx, rv.ID, Change{Actor: "U1", At: testNow.Add(-time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		hours, open, overdue int
+	}{
+		{24, 5, 2},  // OLD1, OLD2
+		{12, 5, 3},  // and NEW2
+		{48, 5, 1},  // OLD2 only
+		{240, 5, 1}, // OLD2, 23 days old
+	} {
+		if _, err := db.UpdateShop(ctx, "dy1", func(s *Shop) { s.FollowUpHours = tt.hours }); err != nil {
+			t.Fatal(err)
+		}
+		r, err := db.DayReport(ctx, "dy1", testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.OpenCount != tt.open || r.OverdueOpen != tt.overdue || r.OlderOpen != 3 {
+			t.Errorf("deadline %d h: open %d, overdue %d, older open %d; want %d, %d, 3 (BACK, OLD1, OLD2)",
+				tt.hours, r.OpenCount, r.OverdueOpen, r.OlderOpen, tt.open, tt.overdue)
+		}
+	}
+}
+
 func TestDayReportListLimit(t *testing.T) {
 	ctx := context.Background()
 	db := newTestDB(t)

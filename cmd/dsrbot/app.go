@@ -84,7 +84,7 @@ const usageText = `usage:
   dsrbot backup FILE [--force]    a consistent copy of the database, also while the bot runs
   dsrbot restore FILE             a backup in place of the database (stop the bot first)
 environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
-  SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL,
+  DSRBOT_LANG (en|zh: en), SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL,
   DSRBOT_INGEST_TOKEN, DSRBOT_INGEST_WAIT (30s)
 `
 
@@ -155,7 +155,7 @@ func (m *Main) Close() error {
 // bot returns the chat surface on this Main's store and clock.
 func (m *Main) bot() *bot.Bot {
 	loc, _ := time.LoadLocation(m.config.TZ)
-	return &bot.Bot{Store: m.db, Now: m.Now, Location: loc, Log: m.log}
+	return &bot.Bot{Store: m.db, Now: m.Now, Location: loc, Lang: m.config.Lang, Log: m.log}
 }
 
 // shell runs the local chat, loading the demo first into an empty database

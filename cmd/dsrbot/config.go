@@ -4,14 +4,20 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/dsrbot/dsrbot/storage"
 )
 
 // Config is dsrbot's configuration, read from the environment (DESIGN.md's
 // contract). Secrets live here and nowhere else; they are never logged.
 type Config struct {
-	DB            string // DSRBOT_DB
-	Addr          string // DSRBOT_ADDR
-	TZ            string // DSRBOT_TZ: default zone of new shops
+	DB   string // DSRBOT_DB
+	Addr string // DSRBOT_ADDR
+	TZ   string // DSRBOT_TZ: default zone of new shops
+	// Lang is DSRBOT_LANG, the workspace's language (en or zh): that of
+	// the answers no one shop's language decides, such as the all-shops
+	// view and help outside a shop's channel.
+	Lang          string
 	BotToken      string // SLACK_BOT_TOKEN
 	SigningSecret string // SLACK_SIGNING_SECRET
 	AppToken      string // SLACK_APP_TOKEN
@@ -34,6 +40,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		DB:            get("DSRBOT_DB", "./dsrbot.db"),
 		Addr:          get("DSRBOT_ADDR", ":8080"),
 		TZ:            get("DSRBOT_TZ", "Asia/Shanghai"),
+		Lang:          get("DSRBOT_LANG", storage.LangEnglish),
 		BotToken:      getenv("SLACK_BOT_TOKEN"),
 		SigningSecret: getenv("SLACK_SIGNING_SECRET"),
 		AppToken:      getenv("SLACK_APP_TOKEN"),
@@ -49,6 +56,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if _, err := time.LoadLocation(c.TZ); err != nil {
 		return c, fmt.Errorf("DSRBOT_TZ=%q is not a time zone (use an IANA name such as Asia/Shanghai)", c.TZ)
+	}
+	// Refused at start: a typo (zh-CN, cn, chinese) would otherwise give
+	// a Chinese team English answers with nothing to say why.
+	if c.Lang != storage.LangEnglish && c.Lang != storage.LangChinese {
+		return c, fmt.Errorf("DSRBOT_LANG=%q is not a language dsrbot speaks: use en or zh", c.Lang)
 	}
 	return c, nil
 }
