@@ -374,7 +374,7 @@ func (b *Bot) noShop(ctx context.Context, id string, req Request) error {
 		return err
 	}
 	if len(shops) == 0 && !req.Local {
-		return &parseError{key: "err.noshop.team", args: []any{id, req.Team}}
+		return &parseError{key: "err.noshop.team", args: []any{said(id), req.Team}}
 	}
 	return &parseError{key: "err.noshop", args: []any{said(id), shopIDs(shops)}}
 }

@@ -146,8 +146,8 @@ func changeSince(l lang, p storage.Platform, old, cur *storage.Score, value scor
 }
 
 // gates says how far the shown score is from the shop's gate it could lose
-// and the next one it could reach: "1.2 above the 70 line (精选联盟) · 10.8
-// below the 80 line (超级福袋)".
+// and the next one it could reach: "9.1 above the 60 line (千川投放) · 0.9
+// below the 70 line (精选联盟)".
 func gates(l lang, shop *storage.Shop, score float64) string {
 	below, above := shop.NearestGates(score)
 	var parts []string

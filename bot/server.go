@@ -290,7 +290,14 @@ func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error
 		return nil
 	}
 	s.afterAck(ctx, "mention", func(work context.Context) {
-		m := s.Bot.Handle(work, Request{Text: mentionCommand(mention.Text, s.BotUserID), User: mention.User, Channel: mention.Channel, Team: outer.TeamID})
+		// The workspace is the typist's, as for slash commands and
+		// buttons: in a channel shared between workspaces the event's
+		// own team is the one the bot is installed in.
+		team := mention.UserTeam
+		if team == "" {
+			team = outer.TeamID
+		}
+		m := s.Bot.Handle(work, Request{Text: mentionCommand(mention.Text, s.BotUserID), User: mention.User, Channel: mention.Channel, Team: team})
 		thread := mention.ThreadTimeStamp
 		if thread == "" {
 			thread = mention.TimeStamp

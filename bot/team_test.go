@@ -318,3 +318,40 @@ func TestTransportReadsStayInTheirWorkspace(t *testing.T) {
 		t.Errorf("T1 changed the database from T2's channel:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
+
+// In a channel shared between workspaces, a mention is the typist's: the
+// event's own team_id is the workspace the bot is installed in, and its
+// user_team the one of the person who typed. A member of T2 cannot close
+// T1's follow-up by naming the bot, as a button press of theirs cannot.
+func TestTransportMentionIsTheTypistsWorkspace(t *testing.T) {
+	e := trNewEnv(t)
+	open := e.openReview("dy-fashion")
+	before := e.state()
+	var ev map[string]any
+	if err := json.Unmarshal([]byte(trMentionFrom("T1", "EvSHARED1", trChen, "", "<@UBOT> done "+open.ReviewID+" refund", "1764000001.000100", "")), &ev); err != nil {
+		t.Fatal(err)
+	}
+	ev["event"].(map[string]any)["user_team"] = "T2"
+	body, _ := json.Marshal(ev)
+	if code, _, _ := e.do(e.request("/slack/events", trJSONType, string(body))); code != http.StatusOK {
+		t.Fatalf("mention: %d", code)
+	}
+	e.srv.Wait()
+	if got := e.review("dy-fashion", open.ReviewID); got.Status != storage.StatusOpen {
+		t.Errorf("a member of T2 closed T1's follow-up by a mention: %+v", got)
+	}
+	if after := e.state(); after != before {
+		t.Errorf("the mention changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	// The same words from T1's own member close it.
+	if err := json.Unmarshal([]byte(trMentionFrom("T1", "EvSHARED2", trAlice, "", "<@UBOT> done "+open.ReviewID+" refund", "1764000002.000100", "")), &ev); err != nil {
+		t.Fatal(err)
+	}
+	ev["event"].(map[string]any)["user_team"] = "T1"
+	body, _ = json.Marshal(ev)
+	e.do(e.request("/slack/events", trJSONType, string(body)))
+	e.srv.Wait()
+	if got := e.review("dy-fashion", open.ReviewID); got.Status != storage.StatusDone {
+		t.Errorf("T1's own member could not close its follow-up: %+v", got)
+	}
+}

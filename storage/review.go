@@ -107,11 +107,6 @@ type ReviewFilter struct {
 	Owner string
 	// Since, when set, keeps reviews created at or after it.
 	Since time.Time
-	// Before, when set, keeps reviews created before it.
-	Before time.Time
-	// OpenedBefore, when set, keeps follow-ups opened (or reopened)
-	// before it: those past a deadline.
-	OpenedBefore time.Time
 	// Limit cuts the list; 0 lists all, and a negative limit only counts.
 	Limit int
 }
@@ -128,12 +123,6 @@ func (db *DB) BadReviews(ctx context.Context, f ReviewFilter) ([]Review, int, er
 	}
 	if !f.Since.IsZero() {
 		q = q.Where("created_at >= ?", utc(f.Since))
-	}
-	if !f.Before.IsZero() {
-		q = q.Where("created_at < ?", utc(f.Before))
-	}
-	if !f.OpenedBefore.IsZero() {
-		q = q.Where("opened_at < ?", utc(f.OpenedBefore))
 	}
 	// A Session makes q safe to finish twice (count, then list).
 	q = q.Session(&gorm.Session{})
