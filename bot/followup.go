@@ -194,7 +194,7 @@ const handoverKind = "handover"
 // time the bot runs with Slack.
 func (b *Bot) handover(ctx context.Context, shop *storage.Shop, rv *storage.Review, owner string, req Request) func(previous string) *storage.OutboxMessage {
 	return func(previous string) *storage.OutboxMessage {
-		if req.Local || previous == "" || previous == owner || previous == req.User || !slackUserID.MatchString(previous) {
+		if req.Local || previous == "" || previous == owner || previous == req.User || !storage.IsSlackUserID(previous) {
 			return nil
 		}
 		m := handoverDoc(shop, rv, owner, req.User, b.now()).message()

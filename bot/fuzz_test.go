@@ -105,7 +105,7 @@ func FuzzRenderUntrusted(f *testing.F) {
 			msgs["hint"] = (&Bot{}).failure(context.Background(), Request{Text: note}, nil, err)
 		}
 		allowed := map[string]bool{escAlice: true}
-		if slackUserID.MatchString(note) {
+		if storage.IsSlackUserID(note) {
 			// An owner stored as a Slack user ID is a person the bot
 			// resolved (Slack sends a mention as <@U…>): it is mentioned
 			// by design.

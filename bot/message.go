@@ -2,12 +2,13 @@ package bot
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
+
+	"github.com/dsrbot/dsrbot/storage"
 )
 
 // Message is one answer or post, rendered from one doc in the forms its
@@ -104,11 +105,6 @@ func txt(s string) span       { return span{plain, s} }
 func bold(s string) span      { return span{strong, s} }
 func mentionOf(u string) span { return span{mention, u} }
 
-// slackUserID is the shape of a Slack user ID (U… or, in Enterprise Grid,
-// W…). Real ones are about ten characters; the bound keeps a long word
-// typed as a name from passing for one and being echoed whole.
-var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]{5,20}$`)
-
 // form is where a rendering goes, which decides what is escaped.
 type form int
 
@@ -140,7 +136,7 @@ func (l line) render(f form) string {
 	for _, s := range l {
 		switch s.kind {
 		case mention:
-			if slackUserID.MatchString(s.text) {
+			if storage.IsSlackUserID(s.text) {
 				b.WriteString("<@" + s.text + ">")
 			} else {
 				b.WriteString("@" + f.esc(truncateRunes(s.text, maxEcho)))

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/dsrbot/dsrbot/storage"
 )
 
 // SlackClient posts to Slack's Web API and to response URLs, with the retry
@@ -211,7 +213,7 @@ func (c *SlackClient) findPosted(ctx context.Context, channel, threadTS, key str
 // channel with that user (conversations.open), so that a reminder's post
 // and the lookup of it address the same channel; other IDs pass through.
 func (c *SlackClient) channelFor(ctx context.Context, channel string) (string, error) {
-	if !slackUserID.MatchString(channel) {
+	if !storage.IsSlackUserID(channel) {
 		return channel, nil
 	}
 	if dm, ok := c.dms.Load(channel); ok {

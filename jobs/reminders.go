@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"time"
 
 	"github.com/dsrbot/dsrbot/storage"
@@ -40,10 +39,6 @@ type Reminders struct {
 	Render ReminderRenderer
 	Log    *slog.Logger
 }
-
-// slackUser matches a Slack user ID; owners named otherwise (typed in the
-// local shell) cannot get a direct message and are named in the channel.
-var slackUser = regexp.MustCompile(`^[UW][A-Z0-9]{5,}$`)
 
 // Run enqueues the reminders of one shop, or of every bound shop, and
 // returns how many messages it enqueued.
@@ -90,7 +85,9 @@ func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 	direct := r.Overdue[:0]
 	for i := range r.Overdue {
 		rv := &r.Overdue[i]
-		if !slackUser.MatchString(rv.Owner) {
+		// Owners named otherwise (typed in the local shell) cannot get a
+		// direct message and are named in the channel.
+		if !storage.IsSlackUserID(rv.Owner) {
 			continue
 		}
 		m, err := j.Render.Reminder(&r.Shop, rv, now)

@@ -14,6 +14,17 @@ var teamIDPattern = regexp.MustCompile(`^T[A-Z0-9]{1,31}$`)
 // ValidTeamID reports whether id looks like a Slack workspace ID.
 func ValidTeamID(id string) bool { return teamIDPattern.MatchString(id) }
 
+// userIDPattern is the shape of a Slack user ID (U… or, in Enterprise
+// Grid, W…). Real ones are about ten characters; the bound keeps a long
+// word typed as a name from passing for one.
+var userIDPattern = regexp.MustCompile(`^[UW][A-Z0-9]{5,20}$`)
+
+// IsSlackUserID reports whether an owner is a Slack user (mentioned, sent
+// direct messages) rather than a name typed in the local shell. It is the
+// one test of that shape, so the renderer and the reminders job agree on
+// who is a Slack user.
+func IsSlackUserID(s string) bool { return userIDPattern.MatchString(s) }
+
 // Scope is who is asking, for the queries that must not show one Slack
 // workspace the shops of another: the operator on the bot's own machine
 // (the CLI and the local shell) sees every shop; a request from Slack sees
