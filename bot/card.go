@@ -155,9 +155,15 @@ func gates(l lang, shop *storage.Shop, score float64) string {
 		parts = append(parts, l.t("card.gate.above", num(storage.Douyin, score-below.Score), gateScore(below), below.Name))
 	}
 	if above != nil {
-		parts = append(parts, l.t("card.gate.below", num(storage.Douyin, above.Score-score), gateScore(above), above.Name))
+		parts = append(parts, underGate(l, above, score))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// underGate is "0.9 below the 70 line (精选联盟)": the card and the
+// all-shops line say it in the same words.
+func underGate(l lang, g *storage.Gate, score float64) string {
+	return l.t("card.gate.below", num(storage.Douyin, g.Score-score), gateScore(g), g.Name)
 }
 
 // gateScore writes a gate's line as its shop set it: 70, 60.5.

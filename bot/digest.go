@@ -94,7 +94,7 @@ func weekLine(l lang, r *storage.DigestReport) string {
 	}
 	byDay := make(map[string]float64, len(r.Week))
 	for i := range r.Week {
-		if v, ok := headline(&r.Shop, &r.Week[i]); ok {
+		if v, ok := trendValue(&r.Shop, &r.Week[i]); ok {
 			byDay[r.Week[i].Date] = v
 		}
 	}
@@ -133,14 +133,4 @@ func weekLine(l lang, r *storage.DigestReport) string {
 	}
 	p := r.Shop.Platform
 	return l.t("digest.week", b.String(), num(p, vals[0]), num(p, vals[len(vals)-1]))
-}
-
-// headline is the one number that stands for a day's score: the Douyin
-// overall as shown, or the mean of the three Taobao DSR ratings; ok is
-// false for a day that published none.
-func headline(shop *storage.Shop, s *storage.Score) (float64, bool) {
-	if shop.Platform == storage.Taobao {
-		return (s.Value(storage.DimProduct) + s.Value(storage.DimLogistics) + s.Value(storage.DimService)) / 3, true
-	}
-	return overallOf(s)
 }

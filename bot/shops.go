@@ -112,9 +112,9 @@ func drop(r *storage.DayReport, old *storage.Score) float64 {
 	return math.Min(0, roundTo(now-was, decimals(p))/scale)
 }
 
-// trendValue is the one number a day's score moves by: the Douyin overall
-// as shown, or the mean of the three Taobao ratings when all three are
-// there.
+// trendValue is the one number a day's score moves by, for the risk order
+// and the digest's sparkline alike: the Douyin overall as shown, or the
+// mean of the three Taobao ratings when all three are there.
 func trendValue(shop *storage.Shop, s *storage.Score) (float64, bool) {
 	if shop.Platform != storage.Taobao {
 		return overallOf(s)
@@ -257,7 +257,7 @@ func summaryLine(l lang, r *storage.DayReport) line {
 // penalty) or formal.
 func gateBelow(l lang, shop *storage.Shop, score float64) []span {
 	if _, above := shop.NearestGates(score); above != nil {
-		return []span{txt(" · " + l.t("card.gate.below", num(storage.Douyin, above.Score-score), gateScore(above), above.Name))}
+		return []span{txt(" · " + underGate(l, above, score))}
 	}
 	return nil
 }
