@@ -53,8 +53,8 @@ func reviewActions(l lang, rv *storage.Review, filter, scope string) *actions {
 // outcomes are the outcome keys in the order a person picks from.
 var outcomes = storage.Outcomes
 
-// parseAction reads a review button press; ok is false for anything else.
-func parseAction(act *slack.BlockAction) (Action, bool) {
+// ParseAction reads a review button press; ok is false for anything else.
+func ParseAction(act *slack.BlockAction) (Action, bool) {
 	parts := strings.Split(act.BlockID, "|")
 	if len(parts) != 5 || parts[0] != "review" {
 		return Action{}, false

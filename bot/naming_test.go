@@ -257,7 +257,7 @@ func TestHandleDouyinIDInMention(t *testing.T) {
 	d.importReviews(t, "shop,review_id,order_id,product_id,rating,created_at,content\n"+
 		"dy-fashion,"+id+",6921345678901234571,3581004,1,2026-11-24 08:00:00,尺码偏小\n")
 	mention := func(text string) Message {
-		return d.ask(t, nmLead, mentionCommand(text, "UBOT"), "C0ANY")
+		return d.ask(t, nmLead, MentionCommand(text, "UBOT"), "C0ANY")
 	}
 	if m := mention("<@UBOT> " + id + " <@" + nmAlice + ">"); m.Text != id+" → <@"+nmAlice+">: follow-up assigned.\n" {
 		t.Errorf("verbless assignment: %q", m.Text)

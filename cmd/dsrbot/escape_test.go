@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dsrbot/dsrbot/bot/fakeslack"
+	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
 )
 
 // TestRunJobsEscapeForSlackAndPrintPlain: a shop name and a buyer's review
@@ -43,7 +43,7 @@ func TestRunJobsEscapeForSlackAndPrintPlain(t *testing.T) {
 	}
 
 	// With a token: through the outbox to Slack, escaped in every field.
-	slack := fakeslack.New()
+	slack := slacktest.New()
 	defer slack.Close()
 	env := map[string]string{"DSRBOT_DB": db, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": slack.URL()}
 	for _, job := range []string{"digest", "shipments"} {

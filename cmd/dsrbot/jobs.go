@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/bot/slack"
 	"github.com/dsrbot/dsrbot/jobs"
 	"github.com/dsrbot/dsrbot/storage"
 )
@@ -65,7 +66,7 @@ func (reminderRenderer) Cluster(s *storage.Shop, c *storage.Cluster, now time.Ti
 }
 
 // sender is the outbox sender posting through client.
-func (m *Main) sender(client *bot.SlackClient) *jobs.Sender {
+func (m *Main) sender(client *slack.Client) *jobs.Sender {
 	host, _ := os.Hostname()
 	return &jobs.Sender{
 		Store:    m.db,
@@ -78,7 +79,7 @@ func (m *Main) sender(client *bot.SlackClient) *jobs.Sender {
 }
 
 // delivery adapts bot's Slack client to the sender's Delivery.
-type delivery struct{ c *bot.SlackClient }
+type delivery struct{ c *slack.Client }
 
 func (d delivery) Deliver(ctx context.Context, channel, key string, r jobs.Rendered) (string, error) {
 	return d.c.Deliver(ctx, channel, key, r.Text, r.Blocks)
@@ -171,7 +172,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	client := bot.NewSlackClient(m.config.BotToken, m.config.APIURL, nil, m.log)
+	client := slack.NewClient(m.config.BotToken, m.config.APIURL, nil, m.log)
 	st, err := m.sender(client).DeliverWithin(ctx, keys, *wait, func(rs []jobs.Retry) {
 		for _, r := range rs {
 			fmt.Fprintf(m.Stderr, "%s: %s; retrying\n", r.Key, describeRetry(r))

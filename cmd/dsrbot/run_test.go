@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dsrbot/dsrbot/bot/fakeslack"
+	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -47,7 +47,7 @@ func (c *fakeClock) total() time.Duration {
 
 // runSlack runs dsrbot with a bot token against the fake Slack, on the
 // clock, and returns what it printed and its exit code.
-func runSlack(t *testing.T, db string, slack *fakeslack.Slack, clock *fakeClock, args ...string) (stdout, stderr string, code int) {
+func runSlack(t *testing.T, db string, slack *slacktest.Slack, clock *fakeClock, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	env := map[string]string{"DSRBOT_DB": db, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": slack.URL()}
@@ -125,7 +125,7 @@ func TestRunWaitsOutRetryAfter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.job, func(t *testing.T) {
 			db := jobWorld(t)
-			slack := fakeslack.New()
+			slack := slacktest.New()
 			defer slack.Close()
 			for i := 0; i < 3; i++ {
 				slack.FailNext(429, 1)
@@ -167,7 +167,7 @@ func TestRunStopsWaitingInTime(t *testing.T) {
 	tests := []struct {
 		name      string
 		args      []string
-		faults    func(*fakeslack.Slack)
+		faults    func(*slacktest.Slack)
 		maxSlept  time.Duration
 		wantCalls int // calls of chat.postMessage; 0: at least 2
 		stderr    []string
@@ -175,14 +175,14 @@ func TestRunStopsWaitingInTime(t *testing.T) {
 		{
 			name:      "--wait 0 makes one attempt",
 			args:      []string{"--wait", "0"},
-			faults:    func(s *fakeslack.Slack) { s.FailNext(429, 1) },
+			faults:    func(s *slacktest.Slack) { s.FailNext(429, 1) },
 			wantCalls: 1,
 			stderr:    []string{"digest:s1:2026-11-24 (to C1): still undelivered, next try in 1s"},
 		},
 		{
 			name: "Slack keeps failing past --wait",
 			args: []string{"--wait", "1m"},
-			faults: func(s *fakeslack.Slack) {
+			faults: func(s *slacktest.Slack) {
 				for i := 0; i < 50; i++ {
 					s.FailNext(503, 0)
 				}
@@ -196,7 +196,7 @@ func TestRunStopsWaitingInTime(t *testing.T) {
 		{
 			name:      "Slack asks for longer than --wait",
 			args:      []string{"--wait", "30s"},
-			faults:    func(s *fakeslack.Slack) { s.FailNext(429, 120) },
+			faults:    func(s *slacktest.Slack) { s.FailNext(429, 120) },
 			wantCalls: 1,
 			stderr:    []string{"digest:s1:2026-11-24 (to C1): still undelivered, next try in 2m0s"},
 		},
@@ -204,7 +204,7 @@ func TestRunStopsWaitingInTime(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := jobWorld(t)
-			slack := fakeslack.New()
+			slack := slacktest.New()
 			defer slack.Close()
 			tt.faults(slack)
 			clock := &fakeClock{t: now}
@@ -240,7 +240,7 @@ func TestRunStopsWaitingInTime(t *testing.T) {
 // news is not enqueued again and is posted once.
 func TestRunAgainFinishesWhatTheLastRunEnqueued(t *testing.T) {
 	db := jobWorld(t)
-	slack := fakeslack.New()
+	slack := slacktest.New()
 	defer slack.Close()
 	slack.FailNext(503, 0)
 	clock := &fakeClock{t: now}

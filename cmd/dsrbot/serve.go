@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/bot/slack"
+	"github.com/dsrbot/dsrbot/ingest"
 	"github.com/dsrbot/dsrbot/jobs"
 )
 
@@ -19,7 +21,7 @@ import (
 // Mode is configured) until ctx ends, then drains work in flight.
 func (m *Main) serve(ctx context.Context) error {
 	log := m.log.With("component", "slack")
-	srv := &bot.Server{
+	srv := &slack.Server{
 		Bot:           m.bot(),
 		Events:        m.db,
 		Replays:       m.db, // shared by the replicas of one database
@@ -28,12 +30,12 @@ func (m *Main) serve(ctx context.Context) error {
 		Log:           log,
 		// Without a bot token nothing is posted, but response_url answers
 		// need no token and still work.
-		Poster: noPoster{SlackClient: bot.NewSlackClient("", m.config.APIURL, nil, log), log: log},
+		Poster: noPoster{Client: slack.NewClient("", m.config.APIURL, nil, log), log: log},
 	}
-	var api *slack.Client
+	var api *slackapi.Client
 	var sched *jobs.Scheduler
 	if m.config.BotToken != "" {
-		client := bot.NewSlackClient(m.config.BotToken, m.config.APIURL, nil, log)
+		client := slack.NewClient(m.config.BotToken, m.config.APIURL, nil, log)
 		id, err := client.AuthTest(ctx)
 		if err != nil {
 			log.Error("Slack refused the bot token", "err", err)
@@ -41,11 +43,11 @@ func (m *Main) serve(ctx context.Context) error {
 		}
 		srv.BotUserID, srv.Poster = id, client
 		sched = &jobs.Scheduler{Digests: m.digests(), Shipments: m.shipments(), Reminders: m.reminders(), Sender: m.sender(client), Now: m.Now, Log: m.log.With("component", "jobs")}
-		opts := []slack.Option{slack.OptionAPIURL(m.config.APIURL)}
+		opts := []slackapi.Option{slackapi.OptionAPIURL(m.config.APIURL)}
 		if m.config.AppToken != "" {
-			opts = append(opts, slack.OptionAppLevelToken(m.config.AppToken))
+			opts = append(opts, slackapi.OptionAppLevelToken(m.config.AppToken))
 		}
-		api = slack.New(m.config.BotToken, opts...)
+		api = slackapi.New(m.config.BotToken, opts...)
 	} else {
 		log.Warn("SLACK_BOT_TOKEN is not set: slash commands are answered, nothing is posted")
 	}
@@ -63,7 +65,7 @@ func (m *Main) serve(ctx context.Context) error {
 		fmt.Fprintln(w, "ok")
 	})
 	if m.config.IngestToken != "" {
-		mux.Handle("/ingest/", (&bot.Ingest{Store: m.db, Token: m.config.IngestToken, Wait: m.config.IngestWait, Log: m.log.With("component", "ingest")}).Handler())
+		mux.Handle("/ingest/", (&ingest.Endpoint{Store: m.db, Token: m.config.IngestToken, Wait: m.config.IngestWait, Log: m.log.With("component", "ingest")}).Handler())
 	}
 	socket := m.config.AppToken != "" && api != nil
 	if !socket {
@@ -115,7 +117,7 @@ func (m *Main) serve(ctx context.Context) error {
 // noPoster stands in for Slack's chat.postMessage when no bot token is set:
 // posts are logged as dropped; response_url answers go out as usual.
 type noPoster struct {
-	*bot.SlackClient
+	*slack.Client
 	log *slog.Logger
 }
 

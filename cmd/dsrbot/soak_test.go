@@ -38,7 +38,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dsrbot/dsrbot/bot/fakeslack"
+	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -123,7 +123,7 @@ func soakSign(ts string, body []byte) string {
 func TestSoak(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "dsrbot.db")
-	fake := fakeslack.New()
+	fake := slacktest.New()
 	defer fake.Close()
 	env := map[string]string{
 		"DSRBOT_DB": db, "DSRBOT_ADDR": "127.0.0.1:0", "SLACK_BOT_TOKEN": "xoxb-soak", "SLACK_SIGNING_SECRET": soakSecret,
@@ -262,7 +262,7 @@ func TestSoak(t *testing.T) {
 					body, _ := json.Marshal(map[string]any{
 						"token": "x", "team_id": soakTeam, "api_app_id": "A1", "type": "event_callback",
 						"event_id": fmt.Sprintf("Ev%d-%d", c, n), "event_time": time.Now().Unix(),
-						"event": map[string]any{"type": "app_mention", "user": user, "text": "<@" + fakeslack.BotUserID + "> " + texts[rng.IntN(len(texts))],
+						"event": map[string]any{"type": "app_mention", "user": user, "text": "<@" + slacktest.BotUserID + "> " + texts[rng.IntN(len(texts))],
 							"channel": channel, "ts": ts, "event_ts": ts},
 					})
 					mentionsMu.Lock()

@@ -1,4 +1,4 @@
-package fakeslack_test
+package slacktest_test
 
 import (
 	"context"
@@ -11,14 +11,14 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
-	"github.com/dsrbot/dsrbot/bot/fakeslack"
+	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
 )
 
 // The fake is checked through slack-go itself, the client the bot uses, so
 // that what it answers is what that client understands from Slack.
-func newClient(t *testing.T) (*fakeslack.Slack, *slack.Client) {
+func newClient(t *testing.T) (*slacktest.Slack, *slack.Client) {
 	t.Helper()
-	fake := fakeslack.New()
+	fake := slacktest.New()
 	t.Cleanup(fake.Close)
 	return fake, slack.New("xoxb-fake", slack.OptionAPIURL(fake.URL()))
 }
@@ -184,7 +184,7 @@ func TestPlannedFaults(t *testing.T) {
 
 func TestWaitPostsWakesOnPost(t *testing.T) {
 	fake, api := newClient(t)
-	done := make(chan []fakeslack.Post)
+	done := make(chan []slacktest.Post)
 	go func() { done <- fake.WaitPosts(2, time.Minute) }()
 	for _, text := range []string{"a", "b"} {
 		if _, _, err := api.PostMessage("C1", slack.MsgOptionText(text, false)); err != nil {
@@ -203,7 +203,7 @@ func TestWaitPostsWakesOnPost(t *testing.T) {
 // comes first on each connection, and on "disconnect" the client opens a
 // new connection, where envelopes reach it again.
 func TestSocketHelloAndDisconnect(t *testing.T) {
-	fake := fakeslack.New()
+	fake := slacktest.New()
 	t.Cleanup(fake.Close)
 	client := socketmode.New(slack.New("xoxb-fake", slack.OptionAppLevelToken("xapp-1-A0DSRBOT-1-fake"), slack.OptionAPIURL(fake.URL())))
 	ctx, cancel := context.WithCancel(context.Background())

@@ -1,20 +1,22 @@
-package bot
+package slack
 
 import (
 	"context"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/dsrbot/dsrbot/bot"
 )
 
 // RunSocketMode serves the same slash commands, mentions and buttons over
 // Slack's Socket Mode, for workspaces where the bot has no public URL. The
-// client must carry the app-level token (slack.OptionAppLevelToken). Slack
+// client must carry the app-level token (slackapi.OptionAppLevelToken). Slack
 // has already authenticated the socket, so there is no signature to check;
 // each envelope is acknowledged as Slack requires, the slash command's with
 // its answer.
-func (s *Server) RunSocketMode(ctx context.Context, api *slack.Client) error {
+func (s *Server) RunSocketMode(ctx context.Context, api *slackapi.Client) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	client := socketmode.New(api)
@@ -72,12 +74,12 @@ func (s *Server) socketEvent(ctx context.Context, client acker, evt socketmode.E
 	}
 	switch evt.Type {
 	case socketmode.EventTypeSlashCommand:
-		cmd, ok := evt.Data.(slack.SlashCommand)
+		cmd, ok := evt.Data.(slackapi.SlashCommand)
 		if !ok {
 			client.Ack(*evt.Request)
 			return
 		}
-		m := s.Slash(ctx, Request{Text: cmd.Text, User: cmd.UserID, Channel: cmd.ChannelID, Team: cmd.TeamID}, cmd.ResponseURL)
+		m := s.Slash(ctx, bot.Request{Text: cmd.Text, User: cmd.UserID, Channel: cmd.ChannelID, Team: cmd.TeamID}, cmd.ResponseURL)
 		if err := client.Ack(*evt.Request, slashResponse(m)); err != nil {
 			s.log().ErrorContext(ctx, "cannot acknowledge a slash command", "err", err)
 		}
@@ -90,7 +92,7 @@ func (s *Server) socketEvent(ctx context.Context, client acker, evt socketmode.E
 		}
 	case socketmode.EventTypeInteractive:
 		client.Ack(*evt.Request)
-		if cb, ok := evt.Data.(slack.InteractionCallback); ok {
+		if cb, ok := evt.Data.(slackapi.InteractionCallback); ok {
 			s.Interaction(ctx, cb)
 		}
 	default:

@@ -1,4 +1,4 @@
-package bot_test
+package ingest_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package bot_test
+package slack_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/bot/slack"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -54,7 +54,7 @@ func TestSlackDouyinIDAndHandover(t *testing.T) {
 		t.Fatalf("outbox: %v, %v", queued, err)
 	}
 	m := queued[0]
-	client := e.server.Poster.(*bot.SlackClient)
+	client := e.server.Poster.(*slack.Client)
 	if _, err := client.Deliver(ctx, m.Channel, m.Key, m.Text, []byte(m.Blocks)); err != nil {
 		t.Fatal(err)
 	}

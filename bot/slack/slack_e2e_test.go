@@ -1,4 +1,4 @@
-package bot_test
+package slack_test
 
 import (
 	"context"
@@ -16,7 +16,8 @@ import (
 	"time"
 
 	"github.com/dsrbot/dsrbot/bot"
-	"github.com/dsrbot/dsrbot/bot/fakeslack"
+	"github.com/dsrbot/dsrbot/bot/slack"
+	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -24,8 +25,8 @@ import (
 type e2e struct {
 	t      *testing.T
 	db     *storage.DB
-	slack  *fakeslack.Slack
-	server *bot.Server
+	slack  *slacktest.Slack
+	server *slack.Server
 	http   *httptest.Server
 	waits  []time.Duration
 	now    time.Time
@@ -45,10 +46,10 @@ func newE2E(t *testing.T) *e2e {
 		t.Fatal(err)
 	}
 	trOwn(t, db, "T1")
-	e := &e2e{t: t, db: db, slack: fakeslack.New(), now: now}
+	e := &e2e{t: t, db: db, slack: slacktest.New(), now: now}
 	t.Cleanup(e.slack.Close)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client := bot.NewSlackClient("xoxb-test", e.slack.URL(), nil, quiet)
+	client := slack.NewClient("xoxb-test", e.slack.URL(), nil, quiet)
 	var mu sync.Mutex
 	client.Sleep = func(_ context.Context, d time.Duration) error {
 		mu.Lock()
@@ -56,7 +57,7 @@ func newE2E(t *testing.T) *e2e {
 		mu.Unlock()
 		return nil
 	}
-	e.server = &bot.Server{
+	e.server = &slack.Server{
 		Bot:           &bot.Bot{Store: db, Now: func() time.Time { return now }, Log: quiet},
 		Poster:        client,
 		Events:        db,
@@ -91,7 +92,7 @@ func (e *e2e) send(path, contentType, body string, age time.Duration, header ...
 }
 
 func sign(secret, ts, body string) string {
-	return bot.SignForTest(secret, ts, []byte(body))
+	return slack.SignForTest(secret, ts, []byte(body))
 }
 
 func slashBody(text, channel, responseURL string) string {
@@ -217,7 +218,7 @@ func TestMentionIsAnsweredOnceAcrossRetries(t *testing.T) {
 func TestPostRetriesWithoutDuplicates(t *testing.T) {
 	e := newE2E(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client := bot.NewSlackClient("xoxb-test", e.slack.URL(), nil, quiet)
+	client := slack.NewClient("xoxb-test", e.slack.URL(), nil, quiet)
 	var waits []time.Duration
 	client.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
 	ctx := context.Background()
@@ -240,7 +241,7 @@ func TestPostRetriesWithoutDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var inC2 []fakeslack.Post
+	var inC2 []slacktest.Post
 	for _, p := range e.slack.Posts() {
 		if p.Channel == "C2" {
 			inC2 = append(inC2, p)
@@ -362,7 +363,7 @@ func TestReviewButtons(t *testing.T) {
 func TestDirectMessageDeliveredOnce(t *testing.T) {
 	e := newE2E(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client := bot.NewSlackClient("xoxb-test", e.slack.URL(), nil, quiet)
+	client := slack.NewClient("xoxb-test", e.slack.URL(), nil, quiet)
 	ctx := context.Background()
 	e.slack.FailAfterStore(503)
 	_, err := client.Deliver(ctx, "U0ALICE1", "remind:s:R1:U0ALICE1:1", "R1 is overdue", []byte("[]"))

@@ -1,4 +1,4 @@
-package bot_test
+package slack_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/bot/slack"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -124,7 +125,7 @@ func fuzzSlack(f *testing.F, path, contentType string) {
 		return v
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := &bot.Server{
+	srv := &slack.Server{
 		Bot:           &bot.Bot{Store: db, Now: func() time.Time { return now }, Log: quiet},
 		Poster:        &fuzzPoster{},
 		Events:        db,
@@ -140,7 +141,7 @@ func fuzzSlack(f *testing.F, path, contentType string) {
 		req := httptest.NewRequest("POST", path, strings.NewReader(body))
 		req.Header.Set("Content-Type", contentType)
 		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", bot.SignForTest(secret, ts, []byte(body)))
+		req.Header.Set("X-Slack-Signature", slack.SignForTest(secret, ts, []byte(body)))
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		srv.Wait()

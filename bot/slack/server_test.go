@@ -1,4 +1,4 @@
-package bot_test
+package slack_test
 
 import (
 	"bytes"
@@ -20,7 +20,8 @@ import (
 	"time"
 
 	"github.com/dsrbot/dsrbot/bot"
-	"github.com/dsrbot/dsrbot/bot/fakeslack"
+	"github.com/dsrbot/dsrbot/bot/slack"
+	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -64,7 +65,7 @@ func (l *trLog) String() string {
 	return l.buf.String()
 }
 
-// trSleeps replaces SlackClient.Sleep: it returns at once and records the
+// trSleeps replaces Client.Sleep: it returns at once and records the
 // waits asked for.
 type trSleeps struct {
 	mu    sync.Mutex
@@ -89,10 +90,10 @@ type trEnv struct {
 	t      *testing.T
 	path   string // the database file, for a second handle (a replica)
 	db     *storage.DB
-	fake   *fakeslack.Slack
-	client *bot.SlackClient
+	fake   *slacktest.Slack
+	client *slack.Client
 	sleeps *trSleeps
-	srv    *bot.Server
+	srv    *slack.Server
 	http   *httptest.Server
 	log    *trLog
 }
@@ -111,13 +112,13 @@ func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 		t.Fatal(err)
 	}
 	trOwn(t, db, "T1")
-	e := &trEnv{t: t, path: path, db: db, fake: fakeslack.New(), sleeps: &trSleeps{}, log: &trLog{}}
+	e := &trEnv{t: t, path: path, db: db, fake: slacktest.New(), sleeps: &trSleeps{}, log: &trLog{}}
 	t.Cleanup(e.fake.Close)
 	logger := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.client = bot.NewSlackClient(trToken, e.fake.URL(), nil, logger)
+	e.client = slack.NewClient(trToken, e.fake.URL(), nil, logger)
 	e.client.Sleep = e.sleeps.sleep
 	clock := func() time.Time { return trNow }
-	e.srv = &bot.Server{
+	e.srv = &slack.Server{
 		Bot:           &bot.Bot{Store: db, Now: clock, Log: logger},
 		Poster:        e.client,
 		Events:        db,
@@ -994,7 +995,7 @@ func TestTransportMentionNotFirst(t *testing.T) {
 	if len(posts) != len(tests) {
 		t.Fatalf("%d posts, want %d: %+v", len(posts), len(tests), posts)
 	}
-	byThread := map[string]fakeslack.Post{}
+	byThread := map[string]slacktest.Post{}
 	for _, p := range posts {
 		byThread[p.ThreadTS] = p
 	}

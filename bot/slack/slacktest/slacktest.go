@@ -1,4 +1,4 @@
-// Package fakeslack is a fake Slack for tests: the Web API methods dsrbot
+// Package slacktest is a fake Slack for tests: the Web API methods dsrbot
 // calls and the response URLs of slash commands and buttons, served over real
 // HTTP on loopback. It is written by hand to behave like Slack, not to mirror
 // the client: it speaks form-encoded requests and {"ok":...} JSON answers,
@@ -9,7 +9,7 @@
 // does. Faults are planned call by call, so a test says exactly which try
 // fails and how. It also speaks Socket Mode: apps.connections.open and a
 // WebSocket that sends envelopes and records acknowledgements.
-package fakeslack
+package slacktest
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package bot_test
+package slack_test
 
 import (
 	"context"
@@ -10,21 +10,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/dsrbot/dsrbot/bot"
-	"github.com/dsrbot/dsrbot/bot/fakeslack"
+	"github.com/dsrbot/dsrbot/bot/slack"
+	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
 )
 
-// SlackClient against the fake Slack: Slack's retry rules, and never a
+// Client against the fake Slack: Slack's retry rules, and never a
 // message twice.
 
-func trPoster(t *testing.T) (*bot.SlackClient, *fakeslack.Slack, *trSleeps, *trLog) {
+func trPoster(t *testing.T) (*slack.Client, *slacktest.Slack, *trSleeps, *trLog) {
 	t.Helper()
-	fake := fakeslack.New()
+	fake := slacktest.New()
 	t.Cleanup(fake.Close)
 	sleeps, log := &trSleeps{}, &trLog{}
-	c := bot.NewSlackClient(trToken, fake.URL(), nil, slog.New(slog.NewTextHandler(log, nil)))
+	c := slack.NewClient(trToken, fake.URL(), nil, slog.New(slog.NewTextHandler(log, nil)))
 	c.Sleep = sleeps.sleep
 	t.Cleanup(func() {
 		if strings.Contains(log.String(), trToken) {
@@ -37,7 +38,7 @@ func trPoster(t *testing.T) (*bot.SlackClient, *fakeslack.Slack, *trSleeps, *trL
 func trMessage(text string) bot.Message {
 	return bot.Message{
 		Text:   text,
-		Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "*"+text+"*", false, false), nil, nil)},
+		Blocks: []slackapi.Block{slackapi.NewSectionBlock(slackapi.NewTextBlockObject(slackapi.MarkdownType, "*"+text+"*", false, false), nil, nil)},
 	}
 }
 
@@ -181,7 +182,7 @@ func TestTransportPostAPIErrorIsNotRetried(t *testing.T) {
 	c, fake, sleeps, _ := trPoster(t)
 	fake.ErrorNext("channel_not_found")
 	_, err := c.Post(context.Background(), "C404", "", trMessage("nowhere"))
-	var se slack.SlackErrorResponse
+	var se slackapi.SlackErrorResponse
 	if !errors.As(err, &se) || se.Err != "channel_not_found" {
 		t.Fatalf("err = %#v, want channel_not_found", err)
 	}
@@ -200,7 +201,7 @@ func TestTransportPostAPIErrorIsNotRetried(t *testing.T) {
 // messages must never be.
 func TestTransportPostRefusedBlocksAreNotRetried(t *testing.T) {
 	c, fake, _, _ := trPoster(t)
-	long := bot.Message{Text: "x", Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, strings.Repeat("長", 3001), false, false), nil, nil)}}
+	long := bot.Message{Text: "x", Blocks: []slackapi.Block{slackapi.NewSectionBlock(slackapi.NewTextBlockObject(slackapi.MarkdownType, strings.Repeat("長", 3001), false, false), nil, nil)}}
 	if _, err := c.Post(context.Background(), "C1", "", long); err == nil || !strings.Contains(err.Error(), "invalid_blocks") {
 		t.Errorf("err = %v, want invalid_blocks", err)
 	}
@@ -216,7 +217,7 @@ func TestTransportPostGivesUpAfterMaxAttempts(t *testing.T) {
 		fake.FailNext(http.StatusServiceUnavailable, 0)
 	}
 	_, err := c.Post(context.Background(), "C1", "", trMessage("down"))
-	var sc slack.StatusCodeError
+	var sc slackapi.StatusCodeError
 	if !errors.As(err, &sc) || sc.Code != http.StatusServiceUnavailable {
 		t.Errorf("err = %#v", err)
 	}

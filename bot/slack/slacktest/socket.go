@@ -1,4 +1,4 @@
-package fakeslack
+package slacktest
 
 import (
 	"encoding/json"
@@ -24,7 +24,7 @@ type SocketAck struct {
 }
 
 // errNoSocket is SendEnvelope's answer when no app is connected.
-var errNoSocket = errors.New("fakeslack: no socket mode connection")
+var errNoSocket = errors.New("slacktest: no socket mode connection")
 
 var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 
@@ -54,7 +54,7 @@ func (s *Slack) serveSocket(w http.ResponseWriter, r *http.Request) {
 	// envelope_id.
 	if err := s.write(conn, map[string]any{
 		"type": "hello", "num_connections": 1,
-		"debug_info":      map[string]any{"host": "fakeslack", "approximate_connection_time": 3600},
+		"debug_info":      map[string]any{"host": "slacktest", "approximate_connection_time": 3600},
 		"connection_info": map[string]any{"app_id": "A0DSRBOT"},
 	}); err != nil {
 		conn.Close()
@@ -147,7 +147,7 @@ func (s *Slack) SendDisconnect(reason string) error {
 	}
 	return s.write(conn, map[string]any{
 		"type": "disconnect", "reason": reason,
-		"debug_info": map[string]any{"host": "fakeslack"},
+		"debug_info": map[string]any{"host": "slacktest"},
 	})
 }
 

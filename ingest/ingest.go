@@ -1,9 +1,19 @@
-package bot
+// Package ingest is the HTTP endpoint through which the tools that already
+// pull a shop's data (an ERP, an RPA script) push scores, reviews and orders:
+// POST /ingest/scores|reviews|orders, with a bearer token, each request all
+// or nothing, refused with its own JSON errors.
+//
+// It owns the HTTP side of an import only: reading, authorising and
+// answering. The files' formats and the import itself are storage's
+// (storage.ImportFile). It has nothing to do with chat, so it imports
+// neither bot nor jobs.
+package ingest
 
 import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -24,7 +34,7 @@ type Importer interface {
 	ImportFile(ctx context.Context, req storage.ImportRequest) (*storage.ImportResult, error)
 }
 
-// Ingest takes pushes from the tools that already pull a shop's data (an
+// Endpoint takes pushes from the tools that already pull a shop's data (an
 // ERP, an RPA script): POST /ingest/scores|reviews|orders with a bearer
 // token, body CSV (canonical or a platform export, ?shop=ID for the
 // latter) or JSON lines in the canonical fields. Each request is all or
@@ -40,17 +50,17 @@ type Importer interface {
 // signal to come back, never an error. Every refusal reads the body to its
 // end first (up to a bound), so a client still uploading sees its answer
 // rather than a broken pipe.
-type Ingest struct {
+type Endpoint struct {
 	Store Importer
 	// Token is DSRBOT_INGEST_TOKEN; without it the endpoint does not exist.
 	Token string
-	// MaxBody limits a request body (default DefaultIngestMaxBody).
+	// MaxBody limits a request body (default DefaultMaxBody).
 	MaxBody int64
 	// Wait is how long a request waits for the writer before it is
-	// answered 503 (default DefaultIngestWait).
+	// answered 503 (default DefaultWait).
 	Wait time.Duration
 	// BodyTimeout bounds how long a body may take to arrive once the
-	// writer is this request's (default DefaultIngestBodyTimeout): the
+	// writer is this request's (default DefaultBodyTimeout): the
 	// database's write lock is held meanwhile.
 	BodyTimeout time.Duration
 	Log         *slog.Logger
@@ -61,19 +71,19 @@ type Ingest struct {
 
 // Defaults of the ingest endpoint.
 const (
-	// DefaultIngestMaxBody is 64 MiB: hundreds of thousands of rows.
-	DefaultIngestMaxBody = 64 << 20
-	// DefaultIngestWait lets a request queue behind a few large imports
+	// DefaultMaxBody is 64 MiB: hundreds of thousands of rows.
+	DefaultMaxBody = 64 << 20
+	// DefaultWait lets a request queue behind a few large imports
 	// (400,000 rows take 4-10 s) before it is told to come back.
-	DefaultIngestWait = 30 * time.Second
-	// DefaultIngestBodyTimeout is 64 MiB at about 0.5 MB/s.
-	DefaultIngestBodyTimeout = 2 * time.Minute
+	DefaultWait = 30 * time.Second
+	// DefaultBodyTimeout is 64 MiB at about 0.5 MB/s.
+	DefaultBodyTimeout = 2 * time.Minute
 )
 
 // Handler returns the endpoint; it answers 404 while no token is set.
-func (in *Ingest) Handler() http.Handler {
+func (ep *Endpoint) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /ingest/{kind}", in.serve)
+	mux.HandleFunc("POST /ingest/{kind}", ep.serve)
 	return mux
 }
 
@@ -95,11 +105,11 @@ func jsonError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, e)
 }
 
-func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
+func (ep *Endpoint) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	limit := in.MaxBody
+	limit := ep.MaxBody
 	if limit == 0 {
-		limit = DefaultIngestMaxBody
+		limit = DefaultMaxBody
 	}
 	body := &bodyReader{r: r.Body}
 	// refuse reads what is left of the body (up to limit more bytes, past
@@ -109,11 +119,11 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, io.LimitReader(body, limit))
 		jsonError(w, status, msg)
 	}
-	if in.Token == "" {
+	if ep.Token == "" {
 		refuse(http.StatusNotFound, "ingest is disabled: set DSRBOT_INGEST_TOKEN")
 		return
 	}
-	if !in.authorised(r.Header.Get("Authorization")) {
+	if !ep.authorised(r.Header.Get("Authorization")) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="dsrbot ingest"`)
 		refuse(http.StatusUnauthorized, "a valid bearer token is required")
 		return
@@ -127,18 +137,18 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	// The server's read timeout is meant for Slack's small requests; here
 	// the wait for the writer and then the body's arrival are bounded.
-	rc.SetReadDeadline(time.Now().Add(in.wait() + in.bodyTimeout()))
-	release, ok := in.acquire(r.Context())
+	rc.SetReadDeadline(time.Now().Add(ep.wait() + ep.bodyTimeout()))
+	release, ok := ep.acquire(r.Context())
 	if !ok {
 		if r.Context().Err() != nil {
 			return // the client left
 		}
-		w.Header().Set("Retry-After", in.retryAfter())
+		w.Header().Set("Retry-After", ep.retryAfter())
 		refuse(http.StatusServiceUnavailable, "other imports are running; nothing was written: send it again after Retry-After seconds")
 		return
 	}
 	defer release() // also when the import panics
-	rc.SetReadDeadline(time.Now().Add(in.bodyTimeout()))
+	rc.SetReadDeadline(time.Now().Add(ep.bodyTimeout()))
 
 	mediatype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	req := storage.ImportRequest{
@@ -148,7 +158,7 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		Shop:      r.URL.Query().Get("shop"),
 		JSONLines: mediatype == "application/x-ndjson" || mediatype == "application/jsonl" || mediatype == "application/json",
 	}
-	res, err := in.Store.ImportFile(r.Context(), req)
+	res, err := ep.Store.ImportFile(r.Context(), req)
 	// The next import need not wait while this body is drained.
 	release()
 	var tooBig *http.MaxBytesError
@@ -156,7 +166,7 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	var timeout net.Error
 	switch {
 	case err == nil:
-		in.log().InfoContext(r.Context(), "ingested", "kind", kind, "rows", res.Rows, "inserted", res.Inserted, "updated", res.Updated)
+		ep.log().InfoContext(r.Context(), "ingested", "kind", kind, "rows", res.Rows, "inserted", res.Inserted, "updated", res.Updated)
 		writeJSON(w, map[string]any{
 			"kind": res.Kind, "format": res.Format, "encoding": res.Encoding, "rows": res.Rows,
 			"inserted": res.Inserted, "updated": res.Updated, "unchanged": res.Unchanged, "skipped": res.Skipped,
@@ -168,7 +178,7 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusRequestTimeout, "the body did not arrive in time; nothing was written")
 	case body.err != nil:
 		// The client broke off the upload: there is no one to answer.
-		in.log().WarnContext(r.Context(), "ingest body broken off", "kind", kind, "err", body.err)
+		ep.log().WarnContext(r.Context(), "ingest body broken off", "kind", kind, "err", body.err)
 		jsonError(w, http.StatusBadRequest, "the body could not be read; nothing was written")
 	case errors.As(err, &ie):
 		var e ingestError
@@ -179,11 +189,11 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 	case storage.IsBusy(err):
 		// Another process (a CLI import) held the database past its
 		// busy timeout: the same answer as a busy writer here.
-		in.log().WarnContext(r.Context(), "ingest found the database busy", "kind", kind, "err", err)
-		w.Header().Set("Retry-After", in.retryAfter())
+		ep.log().WarnContext(r.Context(), "ingest found the database busy", "kind", kind, "err", err)
+		w.Header().Set("Retry-After", ep.retryAfter())
 		refuse(http.StatusServiceUnavailable, "the database is busy with another import; nothing was written: send it again after Retry-After seconds")
 	default:
-		in.log().ErrorContext(r.Context(), "ingest failed", "kind", kind, "err", err)
+		ep.log().ErrorContext(r.Context(), "ingest failed", "kind", kind, "err", err)
 		refuse(http.StatusInternalServerError, "internal error; nothing was written")
 	}
 }
@@ -191,14 +201,14 @@ func (in *Ingest) serve(w http.ResponseWriter, r *http.Request) {
 // acquire waits, at most Wait, for the single writer; release gives it
 // back, once however often it is called. Waiting requests are served in the order they came (a channel
 // queues its senders).
-func (in *Ingest) acquire(ctx context.Context) (release func(), ok bool) {
-	in.once.Do(func() { in.writer = make(chan struct{}, 1) })
-	timer := time.NewTimer(in.wait())
+func (ep *Endpoint) acquire(ctx context.Context) (release func(), ok bool) {
+	ep.once.Do(func() { ep.writer = make(chan struct{}, 1) })
+	timer := time.NewTimer(ep.wait())
 	defer timer.Stop()
 	select {
-	case in.writer <- struct{}{}:
+	case ep.writer <- struct{}{}:
 		var once sync.Once
-		return func() { once.Do(func() { <-in.writer }) }, true
+		return func() { once.Do(func() { <-ep.writer }) }, true
 	case <-timer.C:
 	case <-ctx.Done():
 	}
@@ -206,22 +216,22 @@ func (in *Ingest) acquire(ctx context.Context) (release func(), ok bool) {
 }
 
 // retryAfter is the Retry-After of a 503, in whole seconds: another wait.
-func (in *Ingest) retryAfter() string {
-	return strconv.Itoa(int(math.Ceil(in.wait().Seconds())))
+func (ep *Endpoint) retryAfter() string {
+	return strconv.Itoa(int(math.Ceil(ep.wait().Seconds())))
 }
 
-func (in *Ingest) wait() time.Duration {
-	if in.Wait <= 0 {
-		return DefaultIngestWait
+func (ep *Endpoint) wait() time.Duration {
+	if ep.Wait <= 0 {
+		return DefaultWait
 	}
-	return in.Wait
+	return ep.Wait
 }
 
-func (in *Ingest) bodyTimeout() time.Duration {
-	if in.BodyTimeout <= 0 {
-		return DefaultIngestBodyTimeout
+func (ep *Endpoint) bodyTimeout() time.Duration {
+	if ep.BodyTimeout <= 0 {
+		return DefaultBodyTimeout
 	}
-	return in.BodyTimeout
+	return ep.BodyTimeout
 }
 
 // bodyReader is a request body that remembers why reading it failed, so
@@ -244,18 +254,23 @@ func (b *bodyReader) Close() error { return b.r.Close() }
 
 // authorised compares the bearer token in constant time: digests of equal
 // length, so neither the token's bytes nor its length leak through timing.
-func (in *Ingest) authorised(header string) bool {
+func (ep *Endpoint) authorised(header string) bool {
 	token, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok {
 		return false
 	}
-	got, want := sha256.Sum256([]byte(token)), sha256.Sum256([]byte(in.Token))
+	got, want := sha256.Sum256([]byte(token)), sha256.Sum256([]byte(ep.Token))
 	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
 }
 
-func (in *Ingest) log() *slog.Logger {
-	if in.Log == nil {
+func (ep *Endpoint) log() *slog.Logger {
+	if ep.Log == nil {
 		return slog.Default()
 	}
-	return in.Log
+	return ep.Log
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
 }

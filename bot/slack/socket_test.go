@@ -1,4 +1,4 @@
-package bot
+package slack_test
 
 import (
 	"context"
@@ -12,11 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
-	"github.com/dsrbot/dsrbot/bot/fakeslack"
+	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/bot/slack"
+	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -48,7 +50,7 @@ func (a *trAcker) all() []trAck {
 var trSocketNow = time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
 
 // trSocketServer is a Server on the demo data, posting to a fake Slack.
-func trSocketServer(t *testing.T, store Store) (*Server, *fakeslack.Slack, *storage.DB) {
+func trSocketServer(t *testing.T, store bot.Store) (*slack.Server, *slacktest.Slack, *storage.DB) {
 	t.Helper()
 	db, err := storage.Open(filepath.Join(t.TempDir(), "dsrbot.db"))
 	if err != nil {
@@ -58,18 +60,18 @@ func trSocketServer(t *testing.T, store Store) (*Server, *fakeslack.Slack, *stor
 	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, trSocketNow); err != nil {
 		t.Fatal(err)
 	}
-	claimShops(t, db, "T1")
+	trOwn(t, db, "T1")
 	if store == nil {
 		store = db
 	}
-	fake := fakeslack.New()
+	fake := slacktest.New()
 	t.Cleanup(fake.Close)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client := NewSlackClient("xoxb-test", fake.URL(), nil, quiet)
+	client := slack.NewClient("xoxb-test", fake.URL(), nil, quiet)
 	client.Sleep = func(context.Context, time.Duration) error { return nil }
 	clock := func() time.Time { return trSocketNow }
-	s := &Server{
-		Bot:           &Bot{Store: store, Now: clock, Log: quiet},
+	s := &slack.Server{
+		Bot:           &bot.Bot{Store: store, Now: clock, Log: quiet},
 		Poster:        client,
 		Events:        db,
 		SigningSecret: "unused over the socket",
@@ -84,9 +86,9 @@ func trSocketServer(t *testing.T, store Store) (*Server, *fakeslack.Slack, *stor
 func TestTransportSocketSlashCommandIsAckedWithTheAnswer(t *testing.T) {
 	s, fake, _ := trSocketServer(t, nil)
 	acker := &trAcker{}
-	s.socketEvent(context.Background(), acker, socketmode.Event{
+	s.SocketEvent(context.Background(), acker, socketmode.Event{
 		Type: socketmode.EventTypeSlashCommand,
-		Data: slack.SlashCommand{Command: "/dsr", Text: "today dy-fashion", UserID: "U1", ChannelID: "C1", TeamID: "T1",
+		Data: slackapi.SlashCommand{Command: "/dsr", Text: "today dy-fashion", UserID: "U1", ChannelID: "C1", TeamID: "T1",
 			ResponseURL: fake.ResponseURL("socket")},
 		Request: &socketmode.Request{Type: "slash_commands", EnvelopeID: "e1"},
 	})
@@ -133,16 +135,16 @@ func TestTransportSocketSlowSlashCommandIsAckedThenAnswered(t *testing.T) {
 	store.DB = db
 	s.AckAfter = 20 * time.Millisecond
 	acker := &trAcker{}
-	s.socketEvent(context.Background(), acker, socketmode.Event{
+	s.SocketEvent(context.Background(), acker, socketmode.Event{
 		Type:    socketmode.EventTypeSlashCommand,
-		Data:    slack.SlashCommand{Command: "/dsr", Text: "today dy-fashion", UserID: "U1", ChannelID: "C1", TeamID: "T1", ResponseURL: fake.ResponseURL("slow")},
+		Data:    slackapi.SlashCommand{Command: "/dsr", Text: "today dy-fashion", UserID: "U1", ChannelID: "C1", TeamID: "T1", ResponseURL: fake.ResponseURL("slow")},
 		Request: &socketmode.Request{EnvelopeID: "e2"},
 	})
 	acks := acker.all()
 	if len(acks) != 1 || len(acks[0].payload) != 1 {
 		t.Fatalf("acks = %+v", acks)
 	}
-	if m, ok := acks[0].payload[0].(*slack.Msg); !ok || !strings.Contains(m.Text, "Working on it") {
+	if m, ok := acks[0].payload[0].(*slackapi.Msg); !ok || !strings.Contains(m.Text, "Working on it") {
 		t.Errorf("ack payload = %#v, want the acknowledgement", acks[0].payload[0])
 	}
 	close(store.release)
@@ -202,7 +204,7 @@ func TestTransportSocketMentionIsAckedAndPostedOnce(t *testing.T) {
 	acker := &trAcker{}
 	ctx := context.Background()
 	deliver := func(envelope, eventID, user, botID string, retry int) {
-		s.socketEvent(ctx, acker, socketmode.Event{
+		s.SocketEvent(ctx, acker, socketmode.Event{
 			Type:    socketmode.EventTypeEventsAPI,
 			Data:    trEventsAPI(t, eventID, user, botID),
 			Request: &socketmode.Request{Type: "events_api", EnvelopeID: envelope, RetryAttempt: retry},
@@ -236,17 +238,17 @@ func TestTransportSocketButtonAndLifecycle(t *testing.T) {
 	s, fake, db := trSocketServer(t, nil)
 	ctx := context.Background()
 	rv := trOpenReview(t, db, "dy-fashion")
-	var cb slack.InteractionCallback
+	var cb slackapi.InteractionCallback
 	payload := `{"type":"block_actions","user":{"id":"U7"},"team":{"id":"T1"},"channel":{"id":"C1"},"response_url":"` + fake.ResponseURL("btn") + `",
 		"actions":[{"type":"button","action_id":"claim","block_id":"review|dy-fashion|` + rv.ReviewID + `|open|msg","value":"` + rv.ReviewID + `"}]}`
 	if err := json.Unmarshal([]byte(payload), &cb); err != nil {
 		t.Fatal(err)
 	}
 	acker := &trAcker{}
-	s.socketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: "e5"}})
+	s.SocketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: "e5"}})
 	// Lifecycle events carry no envelope: nothing to acknowledge.
-	s.socketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeConnected})
-	s.socketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeHello, Request: &socketmode.Request{Type: "hello"}})
+	s.SocketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeConnected})
+	s.SocketEvent(ctx, acker, socketmode.Event{Type: socketmode.EventTypeHello, Request: &socketmode.Request{Type: "hello"}})
 	s.Wait()
 	if acks := acker.all(); len(acks) != 1 || acks[0].envelope != "e5" {
 		t.Errorf("acks = %+v", acks)
@@ -282,7 +284,7 @@ func TestTransportSocketAcksOnlyEnvelopes(t *testing.T) {
 	rawSlash, _ := json.Marshal(map[string]any{"envelope_id": "e-slash", "type": "slash_commands",
 		"payload": trSlashPayload("help", fake.ResponseURL("help")), "accepts_response_payload": true})
 	slash := trSocketRequest(t, string(rawSlash))
-	var cmd slack.SlashCommand
+	var cmd slackapi.SlashCommand
 	if err := json.Unmarshal(slash.Payload, &cmd); err != nil || cmd.Command != "/dsr" {
 		t.Fatalf("slash command %+v: %v", cmd, err)
 	}
@@ -292,7 +294,7 @@ func TestTransportSocketAcksOnlyEnvelopes(t *testing.T) {
 		evt      socketmode.Event
 		wantAcks []string
 	}{
-		{"connecting", socketmode.Event{Type: socketmode.EventTypeConnecting, Data: &slack.ConnectingEvent{Attempt: 1}}, nil},
+		{"connecting", socketmode.Event{Type: socketmode.EventTypeConnecting, Data: &slackapi.ConnectingEvent{Attempt: 1}}, nil},
 		{"connected", socketmode.Event{Type: socketmode.EventTypeConnected, Data: &socketmode.ConnectedEvent{}}, nil},
 		{"hello", socketmode.Event{Type: socketmode.EventTypeHello, Request: hello}, nil},
 		{"disconnect", socketmode.Event{Type: socketmode.EventTypeDisconnect, Request: disconnect}, nil},
@@ -302,7 +304,7 @@ func TestTransportSocketAcksOnlyEnvelopes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			acker := &trAcker{}
-			s.socketEvent(context.Background(), acker, tt.evt)
+			s.SocketEvent(context.Background(), acker, tt.evt)
 			s.Wait()
 			var got []string
 			for _, a := range acker.all() {
@@ -320,9 +322,9 @@ func TestTransportSocketAcksOnlyEnvelopes(t *testing.T) {
 
 // trRunSocket connects s over Socket Mode to the fake and stops it at the
 // end of the test.
-func trRunSocket(t *testing.T, s *Server, fake *fakeslack.Slack) {
+func trRunSocket(t *testing.T, s *slack.Server, fake *slacktest.Slack) {
 	t.Helper()
-	api := slack.New("xoxb-test", slack.OptionAppLevelToken("xapp-1-A0DSRBOT-1-test"), slack.OptionAPIURL(fake.URL()))
+	api := slackapi.New("xoxb-test", slackapi.OptionAppLevelToken("xapp-1-A0DSRBOT-1-test"), slackapi.OptionAPIURL(fake.URL()))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.RunSocketMode(ctx, api) }()

@@ -1,4 +1,4 @@
-package bot
+package slack
 
 import (
 	"context"
@@ -16,19 +16,21 @@ import (
 	"sync"
 	"time"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/dsrbot/dsrbot/storage"
+
+	"github.com/dsrbot/dsrbot/bot"
 )
 
-// SlackClient posts to Slack's Web API and to response URLs, with the retry
+// Client posts to Slack's Web API and to response URLs, with the retry
 // rules Slack asks of an app: on HTTP 429 wait Retry-After; on a 5xx or a
 // network error back off with jitter. A retry never posts a message twice:
 // after an error that leaves it unknown whether Slack took the message, the
 // channel is searched for the message's key (carried in its metadata) before
 // sending again.
-type SlackClient struct {
-	api  *slack.Client
+type Client struct {
+	api  *slackapi.Client
 	http *http.Client
 	log  *slog.Logger
 	// MaxAttempts bounds the tries of one call.
@@ -42,14 +44,14 @@ type SlackClient struct {
 // metadataType marks dsrbot's messages so a retry can find them.
 const metadataType = "dsrbot_message"
 
-// NewSlackClient returns a client for the bot token, on apiURL
+// NewClient returns a client for the bot token, on apiURL
 // (SLACK_API_URL; it must end in "/").
-func NewSlackClient(token, apiURL string, httpClient *http.Client, log *slog.Logger) *SlackClient {
+func NewClient(token, apiURL string, httpClient *http.Client, log *slog.Logger) *Client {
 	if httpClient == nil {
 		httpClient = &http.Client{Timeout: 15 * time.Second}
 	}
-	return &SlackClient{
-		api:         slack.New(token, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(httpClient)),
+	return &Client{
+		api:         slackapi.New(token, slackapi.OptionAPIURL(apiURL), slackapi.OptionHTTPClient(httpClient)),
 		http:        httpClient,
 		log:         log,
 		MaxAttempts: 6,
@@ -59,7 +61,7 @@ func NewSlackClient(token, apiURL string, httpClient *http.Client, log *slog.Log
 
 // AuthTest returns the bot's own user ID, so the server can ignore its own
 // messages.
-func (c *SlackClient) AuthTest(ctx context.Context) (string, error) {
+func (c *Client) AuthTest(ctx context.Context) (string, error) {
 	resp, err := c.api.AuthTestContext(ctx)
 	if err != nil {
 		return "", err
@@ -69,15 +71,15 @@ func (c *SlackClient) AuthTest(ctx context.Context) (string, error) {
 
 // Post posts m to a channel (in a thread when threadTS is set) and returns
 // the message's ts.
-func (c *SlackClient) Post(ctx context.Context, channel, threadTS string, m Message) (string, error) {
+func (c *Client) Post(ctx context.Context, channel, threadTS string, m bot.Message) (string, error) {
 	key := newKey()
-	opts := []slack.MsgOption{
-		slack.MsgOptionText(m.Text, false),
-		slack.MsgOptionBlocks(m.Blocks...),
-		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: metadataType, EventPayload: map[string]any{"key": key}}),
+	opts := []slackapi.MsgOption{
+		slackapi.MsgOptionText(m.Text, false),
+		slackapi.MsgOptionBlocks(m.Blocks...),
+		slackapi.MsgOptionMetadata(slackapi.SlackMetadata{EventType: metadataType, EventPayload: map[string]any{"key": key}}),
 	}
 	if threadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(threadTS))
+		opts = append(opts, slackapi.MsgOptionTS(threadTS))
 	}
 	started := time.Now().Add(-time.Minute)
 	var lastErr error
@@ -112,16 +114,16 @@ func (c *SlackClient) Post(ctx context.Context, channel, threadTS string, m Mess
 
 // Respond sends m to a slash command's or an action's response_url,
 // replacing the original message when replace is set.
-func (c *SlackClient) Respond(ctx context.Context, responseURL string, m Message, replace bool) error {
-	msg := &slack.WebhookMessage{Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ReplaceOriginal: replace}
+func (c *Client) Respond(ctx context.Context, responseURL string, m bot.Message, replace bool) error {
+	msg := &slackapi.WebhookMessage{Text: m.Text, Blocks: &slackapi.Blocks{BlockSet: m.Blocks}, ReplaceOriginal: replace}
 	if m.InChannel {
-		msg.ResponseType = slack.ResponseTypeInChannel
+		msg.ResponseType = slackapi.ResponseTypeInChannel
 	} else {
-		msg.ResponseType = slack.ResponseTypeEphemeral
+		msg.ResponseType = slackapi.ResponseTypeEphemeral
 	}
 	var err error
 	for attempt := 1; attempt <= c.MaxAttempts; attempt++ {
-		if err = slack.PostWebhookCustomHTTPContext(ctx, responseURL, c.http, msg); err == nil {
+		if err = slackapi.PostWebhookCustomHTTPContext(ctx, responseURL, c.http, msg); err == nil {
 			return nil
 		}
 		wait, retry := c.retryAfter(err, attempt)
@@ -136,8 +138,8 @@ func (c *SlackClient) Respond(ctx context.Context, responseURL string, m Message
 }
 
 // retryAfter says whether an error is worth another try and after how long.
-func (c *SlackClient) retryAfter(err error, attempt int) (time.Duration, bool) {
-	var rl *slack.RateLimitedError
+func (c *Client) retryAfter(err error, attempt int) (time.Duration, bool) {
+	var rl *slackapi.RateLimitedError
 	if errors.As(err, &rl) {
 		return rl.RetryAfter, true
 	}
@@ -151,7 +153,7 @@ func (c *SlackClient) retryAfter(err error, attempt int) (time.Duration, bool) {
 // server error or a broken connection. A 429 is not ambiguous: Slack
 // refused the call before doing anything.
 func ambiguous(err error) bool {
-	var sc slack.StatusCodeError
+	var sc slackapi.StatusCodeError
 	if errors.As(err, &sc) {
 		return sc.Code >= 500
 	}
@@ -172,7 +174,7 @@ func backoff(attempt int) time.Duration {
 const historyPages = 10
 
 // findPosted looks for a message carrying key, posted since the given time.
-func (c *SlackClient) findPosted(ctx context.Context, channel, threadTS, key string, since time.Time) (string, bool, error) {
+func (c *Client) findPosted(ctx context.Context, channel, threadTS, key string, since time.Time) (string, bool, error) {
 	channel, err := c.channelFor(ctx, channel)
 	if err != nil {
 		return "", false, err
@@ -180,14 +182,14 @@ func (c *SlackClient) findPosted(ctx context.Context, channel, threadTS, key str
 	oldest := strconv.FormatInt(since.Unix(), 10) + ".000000"
 	cursor := ""
 	for page := 0; page < historyPages; page++ {
-		var msgs []slack.Message
+		var msgs []slackapi.Message
 		if threadTS != "" {
-			msgs, _, cursor, err = c.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			msgs, _, cursor, err = c.api.GetConversationRepliesContext(ctx, &slackapi.GetConversationRepliesParameters{
 				ChannelID: channel, Timestamp: threadTS, Oldest: oldest, Limit: 200, IncludeAllMetadata: true, Cursor: cursor,
 			})
 		} else {
-			var resp *slack.GetConversationHistoryResponse
-			resp, err = c.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			var resp *slackapi.GetConversationHistoryResponse
+			resp, err = c.api.GetConversationHistoryContext(ctx, &slackapi.GetConversationHistoryParameters{
 				ChannelID: channel, Oldest: oldest, Limit: 200, IncludeAllMetadata: true, Cursor: cursor,
 			})
 			if resp != nil {
@@ -212,14 +214,14 @@ func (c *SlackClient) findPosted(ctx context.Context, channel, threadTS, key str
 // channelFor turns a user ID into the ID of the bot's direct-message
 // channel with that user (conversations.open), so that a reminder's post
 // and the lookup of it address the same channel; other IDs pass through.
-func (c *SlackClient) channelFor(ctx context.Context, channel string) (string, error) {
+func (c *Client) channelFor(ctx context.Context, channel string) (string, error) {
 	if !storage.IsSlackUserID(channel) {
 		return channel, nil
 	}
 	if dm, ok := c.dms.Load(channel); ok {
 		return dm.(string), nil
 	}
-	ch, _, _, err := c.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}, ReturnIM: true})
+	ch, _, _, err := c.api.OpenConversationContext(ctx, &slackapi.OpenConversationParameters{Users: []string{channel}, ReturnIM: true})
 	if err != nil {
 		return "", err
 	}
@@ -231,8 +233,8 @@ func (c *SlackClient) channelFor(ctx context.Context, channel string) (string, e
 // carrying key, for a sender that keeps its own retry schedule. Its errors
 // say whether and when to retry: RetryAfter() after a 429, Temporary()
 // after a server or network error.
-func (c *SlackClient) Deliver(ctx context.Context, channel, key, text string, blocks []byte) (string, error) {
-	var bs slack.Blocks
+func (c *Client) Deliver(ctx context.Context, channel, key, text string, blocks []byte) (string, error) {
+	var bs slackapi.Blocks
 	if len(blocks) > 0 {
 		if err := json.Unmarshal(blocks, &bs); err != nil {
 			return "", fmt.Errorf("stored blocks: %w", err)
@@ -243,9 +245,9 @@ func (c *SlackClient) Deliver(ctx context.Context, channel, key, text string, bl
 		return "", classify(err)
 	}
 	_, ts, err := c.api.PostMessageContext(ctx, channel,
-		slack.MsgOptionText(text, false),
-		slack.MsgOptionBlocks(bs.BlockSet...),
-		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: metadataType, EventPayload: map[string]any{"key": key}}),
+		slackapi.MsgOptionText(text, false),
+		slackapi.MsgOptionBlocks(bs.BlockSet...),
+		slackapi.MsgOptionMetadata(slackapi.SlackMetadata{EventType: metadataType, EventPayload: map[string]any{"key": key}}),
 	)
 	if err != nil {
 		return "", classify(err)
@@ -255,7 +257,7 @@ func (c *SlackClient) Deliver(ctx context.Context, channel, key, text string, bl
 
 // Delivered reports whether a message carrying key is in the channel,
 // posted since the given time, and its ts.
-func (c *SlackClient) Delivered(ctx context.Context, channel, key string, since time.Time) (string, bool, error) {
+func (c *Client) Delivered(ctx context.Context, channel, key string, since time.Time) (string, bool, error) {
 	ts, found, err := c.findPosted(ctx, channel, "", key, since)
 	if err != nil {
 		return "", false, classify(err)
@@ -277,7 +279,7 @@ func (e *DeliveryError) Temporary() bool           { return e.Temp || e.After > 
 
 // classify wraps a Slack error with its retry advice.
 func classify(err error) error {
-	var rl *slack.RateLimitedError
+	var rl *slackapi.RateLimitedError
 	if errors.As(err, &rl) {
 		after := rl.RetryAfter
 		if after <= 0 {

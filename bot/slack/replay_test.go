@@ -1,4 +1,4 @@
-package bot_test
+package slack_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/bot/slack"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -103,7 +104,7 @@ func TestTransportReplayAcrossReplicas(t *testing.T) {
 	t.Cleanup(func() { replica.Close() })
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clock := func() time.Time { return trNow }
-	srv2 := &bot.Server{
+	srv2 := &slack.Server{
 		Bot: &bot.Bot{Store: replica, Now: clock, Log: quiet}, Poster: e.client, Events: replica, Replays: replica,
 		SigningSecret: trSecret, BotUserID: "UBOT", Now: clock, Log: quiet,
 	}

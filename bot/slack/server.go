@@ -1,4 +1,4 @@
-package bot
+package slack
 
 import (
 	"context"
@@ -8,23 +8,22 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
-	"unicode"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/dsrbot/dsrbot/bot"
 )
 
 // Poster is what the Slack side needs to talk back: post to a channel, and
-// answer through a response_url. SlackClient implements it; tests hand the
-// server a SlackClient pointed at a fake Slack.
+// answer through a response_url. Client implements it; tests hand the
+// server a Client pointed at a fake Slack.
 type Poster interface {
-	Post(ctx context.Context, channel, threadTS string, m Message) (string, error)
-	Respond(ctx context.Context, responseURL string, m Message, replace bool) error
+	Post(ctx context.Context, channel, threadTS string, m bot.Message) (string, error)
+	Respond(ctx context.Context, responseURL string, m bot.Message, replace bool) error
 }
 
 // EventLog remembers which Slack events were acted on, across restarts.
@@ -45,7 +44,7 @@ type ReplayGuard interface {
 // commands, events and interactivity, and the same handlers for Socket
 // Mode. Slow work runs after Slack has its acknowledgement.
 type Server struct {
-	Bot    *Bot
+	Bot    *bot.Bot
 	Poster Poster
 	Events EventLog
 	// Replays refuses a signed request seen before. Replicas must share
@@ -179,7 +178,7 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request, body []byt
 		http.Error(w, "not a slash command", http.StatusBadRequest)
 		return
 	}
-	req := Request{Text: form.Get("text"), User: form.Get("user_id"), Channel: form.Get("channel_id"), Team: form.Get("team_id")}
+	req := bot.Request{Text: form.Get("text"), User: form.Get("user_id"), Channel: form.Get("channel_id"), Team: form.Get("team_id")}
 	m := s.Slash(r.Context(), req, form.Get("response_url"))
 	writeJSON(w, slashResponse(m))
 }
@@ -187,11 +186,11 @@ func (s *Server) serveCommand(w http.ResponseWriter, r *http.Request, body []byt
 // Slash runs a slash command and returns what to answer now. If the
 // command takes longer than AckAfter, the answer now is an
 // acknowledgement, and the real one follows through responseURL.
-func (s *Server) Slash(ctx context.Context, req Request, responseURL string) Message {
+func (s *Server) Slash(ctx context.Context, req bot.Request, responseURL string) bot.Message {
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.workTimeout())
-	result := make(chan Message, 1)
+	result := make(chan bot.Message, 1)
 	go func() {
-		defer s.recoverTo(work, "slash command", func() { result <- s.Bot.failure(work, req, nil, errors.New("panic")) })
+		defer s.recoverTo(work, "slash command", func() { result <- s.Bot.Failed(work, req, errors.New("panic")) })
 		result <- s.Bot.Handle(work, req)
 	}()
 	timer := time.NewTimer(s.ackAfter())
@@ -215,19 +214,16 @@ func (s *Server) Slash(ctx context.Context, req Request, responseURL string) Mes
 			s.log().ErrorContext(work, "cannot deliver a slow answer", "user", req.User, "channel", req.Channel, "err", err)
 		}
 	}()
-	// The channel's shop is not looked up for this: the store is what is
-	// slow. The request's own language (replyLang) needs no query.
-	l := s.Bot.replyLang(req)
-	return (&doc{lang: l, sections: []section{{lines: []line{{txt(l.t("ack"))}}}}}).message()
+	return s.Bot.Working(req)
 }
 
 // slashResponse is the JSON body Slack reads a slash command's answer from.
-func slashResponse(m Message) *slack.Msg {
-	typ := slack.ResponseTypeEphemeral
+func slashResponse(m bot.Message) *slackapi.Msg {
+	typ := slackapi.ResponseTypeEphemeral
 	if m.InChannel {
-		typ = slack.ResponseTypeInChannel
+		typ = slackapi.ResponseTypeInChannel
 	}
-	return &slack.Msg{ResponseType: typ, Text: m.Text, Blocks: slack.Blocks{BlockSet: m.Blocks}}
+	return &slackapi.Msg{ResponseType: typ, Text: m.Text, Blocks: slackapi.Blocks{BlockSet: m.Blocks}}
 }
 
 // serveEvent answers the Events API: the URL check, and callbacks, which
@@ -297,7 +293,7 @@ func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error
 		if team == "" {
 			team = outer.TeamID
 		}
-		m := s.Bot.Handle(work, Request{Text: mentionCommand(mention.Text, s.BotUserID), User: mention.User, Channel: mention.Channel, Team: team})
+		m := s.Bot.Handle(work, bot.Request{Text: bot.MentionCommand(mention.Text, s.BotUserID), User: mention.User, Channel: mention.Channel, Team: team})
 		thread := mention.ThreadTimeStamp
 		if thread == "" {
 			thread = mention.TimeStamp
@@ -309,49 +305,6 @@ func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error
 	return nil
 }
 
-// leadingMention is a mention at the start of a message, which is taken for
-// the bot's when the bot does not know its own user ID.
-var leadingMention = regexp.MustCompile(`^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:：,，]*`)
-
-// stripMention removes a leading mention: "<@UBOT> assign R1 to <@U2>"
-// becomes "assign R1 to <@U2>". It is how a mention is read when the bot's
-// user ID is unknown.
-func stripMention(text string) string {
-	return strings.TrimSpace(leadingMention.ReplaceAllString(text, ""))
-}
-
-// mentionCommand is the command in an app_mention's text. People do not
-// always put the bot's name first ("hey @dsrbot today", "@alice look
-// @dsrbot reviews"), and Slack sends the text as typed, so the bot's own
-// mention is found wherever it is, as <@BOT> or <@BOT|name>. The command
-// is what follows the first one; when nothing does ("today @dsrbot"), what
-// comes before it. Any other mention of the bot is dropped, and other
-// people's mentions stay: they are arguments ("assign R1 to <@U2>"). With
-// no botID, or when the text does not name it (app_mention always does, so
-// the ID is stale), a leading mention is taken for the bot's, as
-// stripMention does.
-func mentionCommand(text, botID string) string {
-	if botID == "" {
-		return stripMention(text)
-	}
-	own := regexp.MustCompile(`<@` + regexp.QuoteMeta(botID) + `(?:\|[^>]*)?>[\s:：,，]*`)
-	first := own.FindStringIndex(text)
-	if first == nil {
-		return stripMention(text)
-	}
-	return aroundMention(text[:first[0]], own.ReplaceAllString(text[first[1]:], " "))
-}
-
-// aroundMention picks the command out of a message that names the bot
-// between before and after: what follows the name ("hey @dsrbot today"),
-// else what precedes it ("today, @dsrbot", the separator trimmed).
-func aroundMention(before, after string) string {
-	if after := strings.TrimSpace(after); after != "" {
-		return after
-	}
-	return strings.TrimFunc(before, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(":：,，", r) })
-}
-
 // serveInteraction answers a button press or a select: acknowledged at
 // once, acted on after, and the message updated through its response_url.
 func (s *Server) serveInteraction(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -360,7 +313,7 @@ func (s *Server) serveInteraction(w http.ResponseWriter, r *http.Request, body [
 		http.Error(w, "no payload", http.StatusBadRequest)
 		return
 	}
-	var cb slack.InteractionCallback
+	var cb slackapi.InteractionCallback
 	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
@@ -374,8 +327,8 @@ func (s *Server) serveInteraction(w http.ResponseWriter, r *http.Request, body [
 // acted on and the rest are logged and ignored: one request must not cost
 // more than one press, and a payload carrying 2,000 actions otherwise
 // started 2,000 goroutines and wrote as many history rows.
-func (s *Server) Interaction(ctx context.Context, cb slack.InteractionCallback) {
-	if cb.Type != slack.InteractionTypeBlockActions {
+func (s *Server) Interaction(ctx context.Context, cb slackapi.InteractionCallback) {
+	if cb.Type != slackapi.InteractionTypeBlockActions {
 		return
 	}
 	acts := cb.ActionCallback.BlockActions
@@ -385,7 +338,7 @@ func (s *Server) Interaction(ctx context.Context, cb slack.InteractionCallback) 
 	if len(acts) > 1 {
 		s.log().WarnContext(ctx, "acted on the first action of a payload and ignored the rest", "actions", len(acts), "user", cb.User.ID, "team", cb.Team.ID)
 	}
-	a, ok := parseAction(acts[0])
+	a, ok := bot.ParseAction(acts[0])
 	if !ok {
 		return
 	}

@@ -1,4 +1,4 @@
-package bot_test
+package ingest_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 
-	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/ingest"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -31,7 +31,7 @@ func ingestServer(t *testing.T, token string, maxBody int64) (*httptest.Server, 
 	if _, err := db.CreateShop(context.Background(), storage.Shop{ID: "dy", Name: "潮衣馆", Platform: storage.Douyin}, "Asia/Shanghai", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer((&bot.Ingest{Store: db, Token: token, MaxBody: maxBody}).Handler())
+	srv := httptest.NewServer((&ingest.Endpoint{Store: db, Token: token, MaxBody: maxBody}).Handler())
 	t.Cleanup(srv.Close)
 	return srv, db
 }
@@ -211,7 +211,7 @@ func TestIngestConcurrent(t *testing.T) {
 			if _, err := db.CreateShop(context.Background(), storage.Shop{ID: "dy", Name: "潮衣馆", Platform: storage.Douyin}, "Asia/Shanghai", time.Now()); err != nil {
 				t.Fatal(err)
 			}
-			srv := httptest.NewServer((&bot.Ingest{Store: db, Token: "tok", Wait: tt.wait}).Handler())
+			srv := httptest.NewServer((&ingest.Endpoint{Store: db, Token: "tok", Wait: tt.wait}).Handler())
 			defer srv.Close()
 
 			answers := make([]ingestAnswer, clients)
@@ -275,9 +275,9 @@ func TestIngestRefusalsReadTheBody(t *testing.T) {
 	big := orderRows(0, 40000) // about 2 MB: more than the socket buffers hold
 	srv, _ := ingestServer(t, "tok", 4<<20)
 	busy := &blockingStore{entered: make(chan struct{}), release: make(chan struct{})}
-	busySrv := httptest.NewServer((&bot.Ingest{Store: busy, Token: "tok", Wait: 10 * time.Millisecond}).Handler())
+	busySrv := httptest.NewServer((&ingest.Endpoint{Store: busy, Token: "tok", Wait: 10 * time.Millisecond}).Handler())
 	defer busySrv.Close()
-	locked := httptest.NewServer((&bot.Ingest{Store: &blockingStore{fail: sqlite3.Error{Code: sqlite3.ErrBusy}}, Token: "tok"}).Handler())
+	locked := httptest.NewServer((&ingest.Endpoint{Store: &blockingStore{fail: sqlite3.Error{Code: sqlite3.ErrBusy}}, Token: "tok"}).Handler())
 	defer locked.Close()
 	small, _ := ingestServer(t, "tok", 1<<20)
 
@@ -331,7 +331,7 @@ func TestIngestBodyTimeout(t *testing.T) {
 	}
 	defer db.Close()
 	db.CreateShop(context.Background(), storage.Shop{ID: "dy", Name: "潮衣馆", Platform: storage.Douyin}, "Asia/Shanghai", time.Now())
-	srv := httptest.NewServer((&bot.Ingest{Store: db, Token: "tok", BodyTimeout: 100 * time.Millisecond, Wait: time.Minute}).Handler())
+	srv := httptest.NewServer((&ingest.Endpoint{Store: db, Token: "tok", BodyTimeout: 100 * time.Millisecond, Wait: time.Minute}).Handler())
 	defer srv.Close()
 	pr, pw := io.Pipe()
 	defer pw.Close()

@@ -1,0 +1,19 @@
+package slack
+
+import (
+	"context"
+
+	"github.com/slack-go/slack/socketmode"
+)
+
+// SignForTest exposes the v0 signature to the external tests, which sign
+// requests exactly as Slack does.
+func SignForTest(secret, ts string, body []byte) string { return sign(secret, ts, body) }
+
+// SocketEvent is socketEvent for the tests of package slack_test, which
+// hand it envelopes and record the acknowledgements.
+func (s *Server) SocketEvent(ctx context.Context, client interface {
+	Ack(req socketmode.Request, payload ...any) error
+}, evt socketmode.Event) {
+	s.socketEvent(ctx, client, evt)
+}
