@@ -4,11 +4,13 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/dsrbot/dsrbot/storage"
 )
 
 // leadingMention is a mention at the start of a message, which is taken for
 // the bot's when the bot does not know its own user ID.
-var leadingMention = regexp.MustCompile(`^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:：,，]*`)
+var leadingMention = regexp.MustCompile(`^\s*<@` + storage.SlackUserID + `(?:\|[^>]*)?>[\s:：,，]*`)
 
 // stripMention removes a leading mention: "<@UBOT> assign R1 to <@U2>"
 // becomes "assign R1 to <@U2>". It is how a mention is read when the bot's

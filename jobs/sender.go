@@ -2,11 +2,8 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"math"
-	"math/rand/v2"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +30,8 @@ type OutboxStore interface {
 //
 // Errors may implement RetryAfter() time.Duration (the service asked us to
 // wait) and Temporary() bool (worth another try); any other error is final.
+// The delivery only says what happened; storage.OutboxRetry decides whether
+// and when the message is tried again.
 type Delivery interface {
 	Deliver(ctx context.Context, channel, key string, m Rendered) (ts string, err error)
 	Delivered(ctx context.Context, channel, key string, since time.Time) (ts string, found bool, err error)
@@ -42,7 +41,6 @@ type Delivery interface {
 const (
 	DefaultLease       = 2 * time.Minute
 	DefaultGiveUpAfter = 24 * time.Hour
-	maxBackoff         = 5 * time.Minute
 	claimBatch         = 16
 )
 
@@ -77,7 +75,7 @@ type Retry struct {
 	Channel string
 	// Wait is how long until the next attempt. Asked says the service
 	// asked for it (HTTP 429 with Retry-After); otherwise it is the
-	// sender's backoff after a server or network error.
+	// backoff of storage.OutboxRetry after a server or network error.
 	Wait  time.Duration
 	Asked bool
 	Err   error
@@ -144,7 +142,7 @@ func (s *Sender) deliver(ctx context.Context, owner string, m *storage.OutboxMes
 		return true, s.Store.MarkSent(ctx, m.ID, owner, ts, s.now())
 	}
 	now := s.now()
-	wait, asked, retry := retryable(err, m.Attempts)
+	wait, asked, retry := storage.OutboxRetry.Next(err, m.Attempts)
 	if !retry || now.Add(wait).Sub(m.CreatedAt) > s.giveUpAfter() {
 		log.ErrorContext(ctx, "giving up on a message", "err", err)
 		return false, s.Store.MarkFailed(ctx, m.ID, owner, err.Error(), now)
@@ -157,21 +155,6 @@ func (s *Sender) deliver(ctx context.Context, owner string, m *storage.OutboxMes
 		onRetry(Retry{Key: m.Key, Channel: m.Channel, Wait: wait, Asked: asked, Err: err})
 	}
 	return false, nil
-}
-
-// retryable says whether a failed delivery is worth another try, and when;
-// asked says the service set the wait. This is the one retry policy: the
-// scheduler's drains and a waiting `dsrbot run` both follow it.
-func retryable(err error, attempts int) (wait time.Duration, asked, retry bool) {
-	var ra interface{ RetryAfter() time.Duration }
-	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
-		return ra.RetryAfter(), true, true
-	}
-	var tmp interface{ Temporary() bool }
-	if errors.As(err, &tmp) && tmp.Temporary() {
-		return backoff(attempts), false, true
-	}
-	return 0, false, false
 }
 
 // Settled is where the messages DeliverWithin waited for stand at its end.
@@ -305,13 +288,6 @@ func (s *Sender) sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// backoff grows from 10 s to maxBackoff with jitter, so that after an
-// outage a message goes out within minutes of Slack's return.
-func backoff(attempts int) time.Duration {
-	d := math.Min(float64(maxBackoff), float64(10*time.Second)*math.Pow(2, float64(attempts-1)))
-	return time.Duration(d/2 + rand.Float64()*d/2)
 }
 
 func (s *Sender) now() time.Time {

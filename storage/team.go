@@ -14,16 +14,21 @@ var teamIDPattern = regexp.MustCompile(`^T[A-Z0-9]{1,31}$`)
 // ValidTeamID reports whether id looks like a Slack workspace ID.
 func ValidTeamID(id string) bool { return teamIDPattern.MatchString(id) }
 
-// userIDPattern is the shape of a Slack user ID (U… or, in Enterprise
-// Grid, W…). Real ones are about ten characters; the bound keeps a long
-// word typed as a name from passing for one.
-var userIDPattern = regexp.MustCompile(`^[UW][A-Z0-9]{5,20}$`)
+// SlackUserID is the shape of a Slack user ID (U… or, in Enterprise Grid,
+// W…) inside a regular expression: the one pattern the grammar finds
+// mentions with (<@U…>) and IsSlackUserID tests owners with.
+const SlackUserID = `[UW][A-Z0-9]+`
+
+var userIDPattern = regexp.MustCompile(`^` + SlackUserID + `$`)
 
 // IsSlackUserID reports whether an owner is a Slack user (mentioned, sent
 // direct messages) rather than a name typed in the local shell. It is the
 // one test of that shape, so the renderer and the reminders job agree on
-// who is a Slack user.
-func IsSlackUserID(s string) bool { return userIDPattern.MatchString(s) }
+// who is a Slack user. Real IDs are about ten characters; the bound (6 to
+// 21) keeps a short or long word typed as a name from passing for one.
+func IsSlackUserID(s string) bool {
+	return len(s) >= 6 && len(s) <= 21 && userIDPattern.MatchString(s)
+}
 
 // Scope is who is asking, for the queries that must not show one Slack
 // workspace the shops of another: the operator on the bot's own machine

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
-	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -23,18 +21,21 @@ import (
 	"github.com/dsrbot/dsrbot/bot"
 )
 
-// Client posts to Slack's Web API and to response URLs, with the retry
-// rules Slack asks of an app: on HTTP 429 wait Retry-After; on a 5xx or a
-// network error back off with jitter. A retry never posts a message twice:
-// after an error that leaves it unknown whether Slack took the message, the
-// channel is searched for the message's key (carried in its metadata) before
-// sending again.
+// Client posts to Slack's Web API and to response URLs. Every call's error
+// is classified once (classify: a 429 with its Retry-After, a 5xx or a
+// network error as temporary), and whether and when to try again is
+// storage.RetryPolicy's: the outbox's pace for Deliver, whose retries the
+// sender schedules, and storage.AnswerRetry for Post and Respond, which
+// answer a person now. A retry never posts a message twice: after an error
+// that leaves it unknown whether Slack took the message, the channel is
+// searched for the message's key (carried in its metadata) before sending
+// again.
 type Client struct {
 	api  *slackapi.Client
 	http *http.Client
 	log  *slog.Logger
-	// MaxAttempts bounds the tries of one call.
-	MaxAttempts int
+	// Retry paces Post and Respond (storage.AnswerRetry).
+	Retry storage.RetryPolicy
 	// Sleep waits between tries; tests replace it to run without waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
 
@@ -51,11 +52,11 @@ func NewClient(token, apiURL string, httpClient *http.Client, log *slog.Logger) 
 		httpClient = &http.Client{Timeout: 15 * time.Second}
 	}
 	return &Client{
-		api:         slackapi.New(token, slackapi.OptionAPIURL(apiURL), slackapi.OptionHTTPClient(httpClient)),
-		http:        httpClient,
-		log:         log,
-		MaxAttempts: 6,
-		Sleep:       sleepContext,
+		api:   slackapi.New(token, slackapi.OptionAPIURL(apiURL), slackapi.OptionHTTPClient(httpClient)),
+		http:  httpClient,
+		log:   log,
+		Retry: storage.AnswerRetry,
+		Sleep: sleepContext,
 	}
 }
 
@@ -83,7 +84,7 @@ func (c *Client) Post(ctx context.Context, channel, threadTS string, m bot.Messa
 	}
 	started := time.Now().Add(-time.Minute)
 	var lastErr error
-	for attempt := 1; attempt <= c.MaxAttempts; attempt++ {
+	for attempt := 1; ; attempt++ {
 		if attempt > 1 && ambiguous(lastErr) {
 			// The last try may have reached Slack: look before posting again.
 			// If the lookup fails (no history scope), post again: a rare
@@ -100,16 +101,15 @@ func (c *Client) Post(ctx context.Context, channel, threadTS string, m bot.Messa
 			return ts, nil
 		}
 		lastErr = err
-		wait, retry := c.retryAfter(err, attempt)
-		if !retry || attempt == c.MaxAttempts {
-			break
+		wait, _, retry := c.Retry.Next(classify(err), attempt)
+		if !retry {
+			return "", err
 		}
 		c.log.WarnContext(ctx, "slack post failed; retrying", "channel", channel, "attempt", attempt, "wait", wait, "err", err)
 		if err := c.Sleep(ctx, wait); err != nil {
 			return "", err
 		}
 	}
-	return "", lastErr
 }
 
 // Respond sends m to a slash command's or an action's response_url,
@@ -121,32 +121,19 @@ func (c *Client) Respond(ctx context.Context, responseURL string, m bot.Message,
 	} else {
 		msg.ResponseType = slackapi.ResponseTypeEphemeral
 	}
-	var err error
-	for attempt := 1; attempt <= c.MaxAttempts; attempt++ {
-		if err = slackapi.PostWebhookCustomHTTPContext(ctx, responseURL, c.http, msg); err == nil {
+	for attempt := 1; ; attempt++ {
+		err := slackapi.PostWebhookCustomHTTPContext(ctx, responseURL, c.http, msg)
+		if err == nil {
 			return nil
 		}
-		wait, retry := c.retryAfter(err, attempt)
-		if !retry || attempt == c.MaxAttempts {
-			break
+		wait, _, retry := c.Retry.Next(classify(err), attempt)
+		if !retry {
+			return err
 		}
 		if err := c.Sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
-	return err
-}
-
-// retryAfter says whether an error is worth another try and after how long.
-func (c *Client) retryAfter(err error, attempt int) (time.Duration, bool) {
-	var rl *slackapi.RateLimitedError
-	if errors.As(err, &rl) {
-		return rl.RetryAfter, true
-	}
-	if ambiguous(err) {
-		return backoff(attempt), true
-	}
-	return 0, false
 }
 
 // ambiguous reports an error after which Slack may or may not have acted: a
@@ -160,12 +147,6 @@ func ambiguous(err error) bool {
 	// Transport failures (*url.Error, *net.OpError) are net.Errors.
 	var ne net.Error
 	return errors.As(err, &ne)
-}
-
-// backoff is exponential with full jitter, from 500 ms up to 30 s.
-func backoff(attempt int) time.Duration {
-	ceiling := math.Min(30, 0.5*math.Pow(2, float64(attempt-1)))
-	return time.Duration(mrand.Float64() * ceiling * float64(time.Second))
 }
 
 // historyPages bounds the look-back of findPosted: 10 pages of 200

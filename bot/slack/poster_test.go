@@ -212,7 +212,7 @@ func TestTransportPostRefusedBlocksAreNotRetried(t *testing.T) {
 
 func TestTransportPostGivesUpAfterMaxAttempts(t *testing.T) {
 	c, fake, sleeps, _ := trPoster(t)
-	c.MaxAttempts = 3
+	c.Retry.MaxAttempts = 3
 	for range 5 {
 		fake.FailNext(http.StatusServiceUnavailable, 0)
 	}
