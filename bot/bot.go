@@ -21,7 +21,7 @@ type Store interface {
 	ListShopsIn(ctx context.Context, sc storage.Scope) ([]storage.Shop, error)
 	ShopForChannel(ctx context.Context, channel string) (*storage.Shop, error)
 	BindChannel(ctx context.Context, shopID, channel string, scope ...storage.Scope) (*storage.Shop, error)
-	DayReport(ctx context.Context, shopID string, now time.Time) (*storage.DayReport, error)
+	DayReport(ctx context.Context, shop *storage.Shop, now time.Time) (*storage.DayReport, error)
 	BadReviews(ctx context.Context, f storage.ReviewFilter) ([]storage.Review, int, error)
 	OpenOrders(ctx context.Context, shopID string, from, to time.Time, limit int) ([]storage.Order, int, error)
 	FindReviewIn(ctx context.Context, sc storage.Scope, shopID, reviewID string) (*storage.Review, error)

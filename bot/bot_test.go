@@ -76,11 +76,22 @@ func (d *demoBot) handle(t *testing.T, req Request) Message {
 // store and the renderer.
 func (d *demoBot) card(t *testing.T, shopID string) Message {
 	t.Helper()
-	r, err := d.db.DayReport(context.Background(), shopID, demoNow)
+	r, err := d.db.DayReport(context.Background(), shopOf(t, d.db, shopID), demoNow)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cardDoc(r).message()
+}
+
+// shopOf reads a shop as a report's caller does before asking for the
+// report.
+func shopOf(t testing.TB, db *storage.DB, id string) *storage.Shop {
+	t.Helper()
+	s, err := db.FindShop(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func (d *demoBot) shopIDs(t *testing.T) []string {
@@ -151,7 +162,7 @@ func TestHandleTodayAllShops(t *testing.T) {
 				t.Errorf("%+v: %d lines for %s, want 1:\n%s", req, len(mine), id, m.Text)
 				continue
 			}
-			r, err := d.db.DayReport(context.Background(), id, demoNow)
+			r, err := d.db.DayReport(context.Background(), shopOf(t, d.db, id), demoNow)
 			if err != nil {
 				t.Fatal(err)
 			}

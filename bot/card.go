@@ -13,7 +13,7 @@ import (
 
 // today is the score card of one shop.
 func (b *Bot) today(ctx context.Context, shop *storage.Shop) (*doc, error) {
-	r, err := b.Store.DayReport(ctx, shop.ID, b.now())
+	r, err := b.Store.DayReport(ctx, shop, b.now())
 	if err != nil {
 		return nil, err
 	}

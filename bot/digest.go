@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -16,14 +15,6 @@ import (
 // that it comes after its time.
 func RenderDigest(r *storage.DigestReport, scheduled time.Time, late bool) Message {
 	return digestDoc(r, scheduled, late).message()
-}
-
-// RenderDigestJSON is RenderDigest with the blocks as JSON, the form the
-// outbox stores: the text is Slack's, escaped like the blocks.
-func RenderDigestJSON(r *storage.DigestReport, scheduled time.Time, late bool) (text string, blocks []byte, err error) {
-	m := RenderDigest(r, scheduled, late)
-	blocks, err = json.Marshal(m.Blocks)
-	return m.Text, blocks, err
 }
 
 func digestDoc(r *storage.DigestReport, scheduled time.Time, late bool) *doc {

@@ -328,12 +328,12 @@ func TestUntrustedTextNeverBecomesMarkup(t *testing.T) {
 	// What the jobs post: the digest, shipment warnings, reminders to
 	// owners, the channel's follow-up summary, and cluster alerts.
 	for _, shop := range []string{"dy-evil", "tb-evil"} {
-		dr, err := d.db.DigestReport(ctx, shop, demoNow)
+		dr, err := d.db.DigestReport(ctx, shopOf(t, d.db, shop), demoNow)
 		if err != nil {
 			t.Fatal(err)
 		}
 		add("digest "+shop, RenderDigest(dr, demoNow.Add(-time.Hour), true), true)
-		sr, err := d.db.ShipmentChanges(ctx, shop, demoNow)
+		sr, err := d.db.ShipmentChanges(ctx, shopOf(t, d.db, shop), demoNow)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -342,7 +342,7 @@ func TestUntrustedTextNeverBecomesMarkup(t *testing.T) {
 		}
 		add("shipments "+shop, RenderShipments(sr), true)
 	}
-	rr, err := d.db.Reminders(ctx, "dy-evil", demoNow)
+	rr, err := d.db.Reminders(ctx, shopOf(t, d.db, "dy-evil"), demoNow)
 	if err != nil {
 		t.Fatal(err)
 	}

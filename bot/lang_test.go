@@ -235,19 +235,19 @@ func TestChineseEverywhere(t *testing.T) {
 	}
 	// What the jobs post.
 	for _, id := range []string{"dy-fashion", "dy-beauty", "dy-home", "tb-tea"} {
-		dr, err := d.db.DigestReport(ctx, id, demoNow)
+		dr, err := d.db.DigestReport(ctx, shopOf(t, d.db, id), demoNow)
 		if err != nil {
 			t.Fatal(err)
 		}
 		results = append(results, result{"digest " + id, RenderDigest(dr, demoNow.Add(-time.Hour), true)})
-		sr, err := d.db.ShipmentChanges(ctx, id, demoNow)
+		sr, err := d.db.ShipmentChanges(ctx, shopOf(t, d.db, id), demoNow)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !sr.Empty() {
 			results = append(results, result{"shipments " + id, RenderShipments(sr)})
 		}
-		rr, err := d.db.Reminders(ctx, id, demoNow.Add(72*time.Hour))
+		rr, err := d.db.Reminders(ctx, shopOf(t, d.db, id), demoNow.Add(72*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}

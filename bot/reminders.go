@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -85,11 +84,4 @@ func statsLine(l lang, st *storage.OutcomeStats) string {
 		parts[i] = l.t("stats.part", st.ByOutcome[k], l.t("outcome."+k))
 	}
 	return l.t("stats.line", st.Closed, strings.Join(parts, l.t("list.sep")), compact(l, st.MedianToClose))
-}
-
-// JSONMessage is a message with its blocks as JSON, as the outbox keeps it:
-// Slack's escaped text and blocks (the plain form is for people, not kept).
-func JSONMessage(m Message) (text string, blocks []byte, err error) {
-	blocks, err = json.Marshal(m.Blocks)
-	return m.Text, blocks, err
 }

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -35,14 +34,6 @@ func RenderShipments(r *storage.ShipmentReport) Message {
 	}
 	d.footer = l.t("ship.footer", r.Shop.ID)
 	return d.message()
-}
-
-// RenderShipmentsJSON is RenderShipments with the blocks as JSON, the form
-// the outbox stores: the text is Slack's, escaped like the blocks.
-func RenderShipmentsJSON(r *storage.ShipmentReport) (text string, blocks []byte, err error) {
-	m := RenderShipments(r)
-	blocks, err = json.Marshal(m.Blocks)
-	return m.Text, blocks, err
 }
 
 // groupLines is one line per product: how many orders, when the first is

@@ -34,7 +34,7 @@ func (b *Bot) allShops(ctx context.Context, req Request) (*doc, error) {
 	}
 	risks := make([]shopRisk, len(shops))
 	for i := range shops {
-		r, err := b.Store.DayReport(ctx, shops[i].ID, now)
+		r, err := b.Store.DayReport(ctx, &shops[i], now)
 		if err != nil {
 			return nil, err
 		}

@@ -47,7 +47,7 @@ func TestImportedScoreIsTheTruth(t *testing.T) {
 	b := &Bot{Store: db, Now: func() time.Time { return demoNow }, Location: mustZone("Asia/Shanghai"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 
 	card := b.Handle(ctx, Request{Text: "today dy-kids", User: "U1", Channel: "C9", Local: true}).Text
-	digestReport, err := db.DigestReport(ctx, "dy-kids", demoNow)
+	digestReport, err := db.DigestReport(ctx, shopOf(t, db, "dy-kids"), demoNow)
 	if err != nil {
 		t.Fatal(err)
 	}

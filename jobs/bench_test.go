@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -36,10 +37,7 @@ func BenchmarkDigestSweep30Shops(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	d := &jobs.Digests{Store: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Render: func(r *storage.DigestReport, scheduled time.Time, late bool) (jobs.Rendered, error) {
-		text, blocks, err := bot.RenderDigestJSON(r, scheduled, late)
-		return jobs.Rendered{Text: text, Blocks: blocks}, err
-	}}
+	d := &jobs.Digests{Store: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Render: botRender{}}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		n, err := d.Sweep(ctx, now.Add(time.Duration(i)*24*time.Hour))
@@ -47,6 +45,23 @@ func BenchmarkDigestSweep30Shops(b *testing.B) {
 			b.Fatalf("sweep enqueued %d of %d: %v", n, len(shops), err)
 		}
 	}
+}
+
+// botRender renders with the real Block Kit renderer and keeps the blocks
+// as JSON, as the command's renderer does.
+type botRender struct{}
+
+func (botRender) Digest(r *storage.DigestReport, scheduled time.Time, late bool) (jobs.Rendered, error) {
+	return botRendered(bot.RenderDigest(r, scheduled, late))
+}
+
+func (botRender) Shipments(r *storage.ShipmentReport) (jobs.Rendered, error) {
+	return botRendered(bot.RenderShipments(r))
+}
+
+func botRendered(m bot.Message) (jobs.Rendered, error) {
+	blocks, err := json.Marshal(m.Blocks)
+	return jobs.Rendered{Text: m.Text, Blocks: blocks, Plain: m.Plain}, err
 }
 
 // noEnqueue leaves the warned states alone, so that every iteration of the
@@ -102,10 +117,7 @@ func BenchmarkShipments30Shops1MOrders(b *testing.B) {
 	if _, err := db.Import(ctx, storage.KindOrders, "orders.csv", pr); err != nil {
 		b.Fatal(err)
 	}
-	j := &jobs.Shipments{Store: noEnqueue{db}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Render: func(r *storage.ShipmentReport) (jobs.Rendered, error) {
-		text, blocks, err := bot.RenderShipmentsJSON(r)
-		return jobs.Rendered{Text: text, Blocks: blocks}, err
-	}}
+	j := &jobs.Shipments{Store: noEnqueue{db}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Render: botRender{}}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		n, err := j.Run(ctx, "", now)

@@ -20,26 +20,18 @@ const LateAfter = 10 * time.Minute
 type DigestStore interface {
 	ListShops(ctx context.Context) ([]storage.Shop, error)
 	FindShop(ctx context.Context, id string) (*storage.Shop, error)
-	DigestReport(ctx context.Context, shopID string, now time.Time) (*storage.DigestReport, error)
+	DigestReport(ctx context.Context, shop *storage.Shop, now time.Time) (*storage.DigestReport, error)
 	EnqueueDigest(ctx context.Context, r *storage.DigestReport, m storage.OutboxMessage, now time.Time) (bool, error)
 	OutboxHas(ctx context.Context, key string) (bool, error)
 }
 
-// Rendered is a message ready to send: the text and the Block Kit blocks
-// as JSON, both already escaped for Slack by the renderer, which is what
-// the outbox stores and delivers as is. Plain is the same message unescaped
-// for a person to read (the preview of `dsrbot run` without a Slack
-// token); it is never stored or sent.
-type Rendered struct {
-	Text   string
-	Blocks []byte
-	Plain  string
+// DigestRenderer is what the digest job needs of a renderer.
+type DigestRenderer interface {
+	// Digest turns a digest into a message. scheduled is the time the
+	// digest was due, zero when it was asked for by hand; late says it
+	// comes after LateAfter.
+	Digest(r *storage.DigestReport, scheduled time.Time, late bool) (Rendered, error)
 }
-
-// DigestRenderer turns a digest into a message. scheduled is the time the
-// digest was due, zero when it was asked for by hand; late says it comes
-// after LateAfter.
-type DigestRenderer func(r *storage.DigestReport, scheduled time.Time, late bool) (Rendered, error)
 
 // Digests is the morning digest job.
 type Digests struct {
@@ -100,38 +92,53 @@ func (d *Digests) Unbound(ctx context.Context) ([]string, error) {
 // day, unless it is already in the outbox. scheduled is zero for a digest
 // asked for by hand.
 func (d *Digests) enqueue(ctx context.Context, s *storage.Shop, now, scheduled time.Time) (bool, error) {
-	key := DigestKey(s.ID, now.In(s.Location()).Format(storage.DateLayout))
+	key := digestKeyAt(s, now)
 	// Cheap check first: most ticks of the day find today's digest done.
 	if has, err := d.Store.OutboxHas(ctx, key); err != nil || has {
 		return false, err
 	}
-	r, err := d.Store.DigestReport(ctx, s.ID, now)
+	late := !scheduled.IsZero() && now.Sub(scheduled) > LateAfter
+	r, msg, err := d.build(ctx, s, now, scheduled, late)
 	if err != nil {
 		return false, err
 	}
-	late := !scheduled.IsZero() && now.Sub(scheduled) > LateAfter
-	msg, err := d.Render(r, scheduled, late)
-	if err != nil {
-		return false, fmt.Errorf("render: %w", err)
-	}
-	added, err := d.Store.EnqueueDigest(ctx, r, storage.OutboxMessage{
-		Key: key, ShopID: s.ID, Kind: KindDigest, Channel: s.Channel, Text: msg.Text, Blocks: string(msg.Blocks),
-	}, now)
+	added, err := d.Store.EnqueueDigest(ctx, r, msg.OutboxMessage, now)
 	if added {
 		d.log().InfoContext(ctx, "digest enqueued", "shop", s.ID, "key", key, "late", late)
 	}
 	return added, err
 }
 
-// Build returns a shop's digest as it would be posted now, without
-// enqueuing it or marking anything reported: `dsrbot run digest` with no
-// Slack token prints it.
-func (d *Digests) Build(ctx context.Context, shopID string, now time.Time) (Rendered, error) {
-	r, err := d.Store.DigestReport(ctx, shopID, now)
+// build reads and renders a shop's digest for now's local day as its
+// outbox row, changing nothing: enqueue records it, Messages shows it.
+func (d *Digests) build(ctx context.Context, s *storage.Shop, now, scheduled time.Time, late bool) (*storage.DigestReport, Outgoing, error) {
+	r, err := d.Store.DigestReport(ctx, s, now)
 	if err != nil {
-		return Rendered{}, err
+		return nil, Outgoing{}, err
 	}
-	return d.Render(r, time.Time{}, false)
+	m, err := d.Render.Digest(r, scheduled, late)
+	if err != nil {
+		return nil, Outgoing{}, fmt.Errorf("render: %w", err)
+	}
+	return r, outgoing(digestKeyAt(s, now), s.ID, KindDigest, s.Channel, m), nil
+}
+
+// Messages returns the digest RunNow would enqueue for the shop now (asked
+// for by hand, so neither scheduled nor late), without enqueuing it or
+// marking anything reported: `dsrbot run digest` with no Slack token
+// prints it. It builds the digest whether or not the shop is bound to a
+// channel, so a team can read it before binding one.
+func (d *Digests) Messages(ctx context.Context, s *storage.Shop, now time.Time) ([]Outgoing, error) {
+	_, m, err := d.build(ctx, s, now, time.Time{}, false)
+	if err != nil {
+		return nil, err
+	}
+	return []Outgoing{m}, nil
+}
+
+// digestKeyAt is the key of a shop's digest of now's local day.
+func digestKeyAt(s *storage.Shop, now time.Time) string {
+	return DigestKey(s.ID, now.In(s.Location()).Format(storage.DateLayout))
 }
 
 // RunNow enqueues today's digest of one shop (or of every bound shop when
@@ -149,7 +156,7 @@ func (d *Digests) RunNow(ctx context.Context, shopID string, now time.Time) (add
 		if err != nil {
 			return added, existing, err
 		}
-		key := DigestKey(s.ID, now.In(s.Location()).Format(storage.DateLayout))
+		key := digestKeyAt(s, now)
 		if ok {
 			added = append(added, key)
 		} else {

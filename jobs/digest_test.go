@@ -35,7 +35,7 @@ func newDigestWorld(t *testing.T) *digestWorld {
 	c := newChat()
 	return &digestWorld{
 		db:      db,
-		digests: &Digests{Store: db, Render: plainRender, Log: quiet},
+		digests: &Digests{Store: db, Render: plainRender{}, Log: quiet},
 		sender:  &Sender{Store: db, Delivery: c, Owner: "test", Log: quiet},
 		chat:    c,
 	}
@@ -105,7 +105,7 @@ func TestDigestAfterRestart(t *testing.T) {
 	// The bot was down at 09:00 and starts at 09:30: the first tick posts
 	// the digest, marked late, and a second start does not post it again.
 	w.tick(t, nineThirty)
-	restarted := &Digests{Store: w.digests.Store, Render: plainRender, Log: quiet}
+	restarted := &Digests{Store: w.digests.Store, Render: plainRender{}, Log: quiet}
 	if n, err := restarted.Sweep(context.Background(), nineThirty.Add(time.Second)); err != nil || n != 0 {
 		t.Fatalf("sweep after restart enqueued %d, %v", n, err)
 	}
@@ -165,13 +165,17 @@ func TestRunNowOncePerDay(t *testing.T) {
 	if _, _, err := w.digests.RunNow(ctx, "unbound", now); storage.ErrorCode(err) != storage.EINVALID {
 		t.Fatalf("run for an unbound shop: %v", err)
 	}
-	// Build prints without enqueuing or marking anything reported.
-	msg, err := w.digests.Build(ctx, "unbound", now)
-	if err != nil || !strings.Contains(msg.Text, "new=1") {
-		t.Fatalf("Build = %q, %v", msg.Text, err)
+	// Messages prints without enqueuing or marking anything reported.
+	unbound, err := w.db.FindShop(ctx, "unbound")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if msg, _ = w.digests.Build(ctx, "unbound", now); !strings.Contains(msg.Text, "new=1") {
-		t.Fatalf("Build marked reviews reported: %q", msg.Text)
+	msgs, err := w.digests.Messages(ctx, unbound, now)
+	if err != nil || len(msgs) != 1 || !strings.Contains(msgs[0].Text, "new=1") {
+		t.Fatalf("Messages = %+v, %v", msgs, err)
+	}
+	if msgs, _ = w.digests.Messages(ctx, unbound, now); len(msgs) != 1 || !strings.Contains(msgs[0].Text, "new=1") {
+		t.Fatalf("Messages marked reviews reported: %+v", msgs)
 	}
 }
 

@@ -31,11 +31,21 @@ func newHourlyWorld(t *testing.T) *hourlyWorld {
 	c := newChat()
 	return &hourlyWorld{
 		db:        db,
-		shipments: &Shipments{Store: db, Render: plainShipments, Log: quiet},
+		shipments: &Shipments{Store: db, Render: plainShipments{}, Log: quiet},
 		reminders: &Reminders{Store: db, Render: plainReminders{}, Log: quiet},
 		sender:    &Sender{Store: db, Delivery: c, Owner: "test", Log: quiet},
 		chat:      c,
 	}
+}
+
+// shop reads the world's shop "s", as a job reads it before its report.
+func (w *hourlyWorld) shop(t *testing.T) *storage.Shop {
+	t.Helper()
+	s, err := w.db.FindShop(context.Background(), "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // at writes hourNow moved by d as the CSV files write times.
@@ -214,13 +224,13 @@ type readFirst struct {
 	reminders []*storage.ReminderReport
 }
 
-func (s *readFirst) ShipmentChanges(context.Context, string, time.Time) (*storage.ShipmentReport, error) {
+func (s *readFirst) ShipmentChanges(context.Context, *storage.Shop, time.Time) (*storage.ShipmentReport, error) {
 	r := s.shipments[0]
 	s.shipments = s.shipments[1:]
 	return r, nil
 }
 
-func (s *readFirst) Reminders(context.Context, string, time.Time) (*storage.ReminderReport, error) {
+func (s *readFirst) Reminders(context.Context, *storage.Shop, time.Time) (*storage.ReminderReport, error) {
 	r := s.reminders[0]
 	s.reminders = s.reminders[1:]
 	return r, nil
@@ -241,11 +251,11 @@ func TestSameNewsTwiceIsSaidOnce(t *testing.T) {
 			w.review(t, "R2", "assign U0ALICE")
 			store := &readFirst{DB: w.db}
 			for i := 0; i < 2; i++ {
-				sr, err := w.db.ShipmentChanges(ctx, "s", hourNow)
+				sr, err := w.db.ShipmentChanges(ctx, w.shop(t), hourNow)
 				if err != nil {
 					t.Fatal(err)
 				}
-				rr, err := w.db.Reminders(ctx, "s", hourNow)
+				rr, err := w.db.Reminders(ctx, w.shop(t), hourNow)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -286,7 +296,7 @@ func TestRestartAfterEnqueueDoesNotDoublePost(t *testing.T) {
 			// and drains.
 			restarted := &hourlyWorld{
 				db:        w.db,
-				shipments: &Shipments{Store: w.db, Render: plainShipments, Log: quiet},
+				shipments: &Shipments{Store: w.db, Render: plainShipments{}, Log: quiet},
 				reminders: &Reminders{Store: w.db, Render: plainReminders{}, Log: quiet},
 				sender:    &Sender{Store: w.db, Delivery: w.chat, Owner: "new", Log: quiet},
 				chat:      w.chat,
@@ -325,7 +335,7 @@ func TestShipmentCorrectionBackAndForth(t *testing.T) {
 			t.Fatalf("step %d enqueued %d, want %d", i+1, n, s.want)
 		}
 	}
-	if r, _ := w.db.ShipmentChanges(context.Background(), "s", hourNow); !r.Empty() {
+	if r, _ := w.db.ShipmentChanges(context.Background(), w.shop(t), hourNow); !r.Empty() {
 		t.Fatalf("the order is stuck: %+v", r)
 	}
 	if got := w.posted(t, hourNow); len(got) != 3 {
@@ -397,7 +407,9 @@ func TestKeysNameTheNews(t *testing.T) {
 }
 
 // plainShipments renders a shipments report as one line.
-func plainShipments(r *storage.ShipmentReport) (Rendered, error) {
+type plainShipments struct{}
+
+func (plainShipments) Shipments(r *storage.ShipmentReport) (Rendered, error) {
 	ids := func(os []storage.Order) string {
 		var out []string
 		for _, o := range os {

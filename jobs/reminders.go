@@ -20,12 +20,12 @@ const (
 type ReminderStore interface {
 	ListShops(ctx context.Context) ([]storage.Shop, error)
 	FindShop(ctx context.Context, id string) (*storage.Shop, error)
-	Reminders(ctx context.Context, shopID string, now time.Time) (*storage.ReminderReport, error)
+	Reminders(ctx context.Context, shop *storage.Shop, now time.Time) (*storage.ReminderReport, error)
 	EnqueueReminders(ctx context.Context, r *storage.ReminderReport, msgs []storage.OutboxMessage, now time.Time) (int, error)
 }
 
-// ReminderRenderer renders the three messages of the reminders job: a
-// direct message to an owner whose follow-up is overdue, the channel's
+// ReminderRenderer is what the reminders job needs of a renderer: its
+// three messages, a direct message to an owner whose follow-up is overdue, the channel's
 // list of escalations and unassigned reviews, and a cluster alert.
 type ReminderRenderer interface {
 	Reminder(shop *storage.Shop, r *storage.Review, now time.Time) (Rendered, error)
@@ -72,13 +72,40 @@ func (j *Reminders) Run(ctx context.Context, shopID string, now time.Time) (int,
 }
 
 func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time) (int, error) {
-	r, err := j.Store.Reminders(ctx, s.ID, now)
-	if err != nil || r.Empty() {
+	r, msgs, err := j.build(ctx, s, now)
+	if err != nil || r == nil {
 		return 0, err
 	}
-	var msgs []storage.OutboxMessage
+	n, err := j.Store.EnqueueReminders(ctx, r, rows(msgs), now)
+	if n > 0 {
+		j.log().InfoContext(ctx, "reminders enqueued", "shop", s.ID, "messages", n)
+	}
+	return n, err
+}
+
+// Messages returns the messages Run would enqueue for the shop now,
+// without enqueuing them or recording anything as said: `dsrbot run
+// reminders` with no Slack token prints them. They are built by the code
+// Run uses, so the preview leaves out what Run leaves out: a reminder to an
+// owner who is not a Slack user, and the channel's messages of a shop
+// bound to none.
+func (j *Reminders) Messages(ctx context.Context, s *storage.Shop, now time.Time) ([]Outgoing, error) {
+	_, msgs, err := j.build(ctx, s, now)
+	return msgs, err
+}
+
+// build reads a shop's reminder report and renders the messages it calls
+// for, changing nothing. The report comes back cut to what the messages
+// say, which is what EnqueueReminders records; it is nil when there is
+// nothing to say.
+func (j *Reminders) build(ctx context.Context, s *storage.Shop, now time.Time) (*storage.ReminderReport, []Outgoing, error) {
+	r, err := j.Store.Reminders(ctx, s, now)
+	if err != nil || r.Empty() {
+		return nil, nil, err
+	}
+	var msgs []Outgoing
 	add := func(key, kind, channel string, m Rendered) {
-		msgs = append(msgs, storage.OutboxMessage{Key: key, ShopID: s.ID, Kind: kind, Channel: channel, Text: m.Text, Blocks: string(m.Blocks)})
+		msgs = append(msgs, outgoing(key, s.ID, kind, channel, m))
 	}
 	// Only owners with a Slack user ID can get a direct message; the rest
 	// (names typed in the local shell) stay out of this run's record.
@@ -92,7 +119,7 @@ func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 		}
 		m, err := j.Render.Reminder(&r.Shop, rv, now)
 		if err != nil {
-			return 0, fmt.Errorf("render: %w", err)
+			return nil, nil, fmt.Errorf("render: %w", err)
 		}
 		// Once per follow-up and owner and cycle: reminded_at, cleared by a
 		// reassignment or a reopening, is what keeps it to once, and the
@@ -105,7 +132,7 @@ func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 		if len(r.Escalate) > 0 || len(r.Unassigned) > 0 {
 			m, err := j.Render.FollowUps(r)
 			if err != nil {
-				return 0, fmt.Errorf("render: %w", err)
+				return nil, nil, fmt.Errorf("render: %w", err)
 			}
 			add(FollowUpsKey(r), KindFollowUps, s.Channel, m)
 		}
@@ -113,7 +140,7 @@ func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 			c := &r.Clusters[i]
 			m, err := j.Render.Cluster(&r.Shop, c, now)
 			if err != nil {
-				return 0, fmt.Errorf("render: %w", err)
+				return nil, nil, fmt.Errorf("render: %w", err)
 			}
 			add(ClusterKey(s.ID, c), KindCluster, s.Channel, m)
 		}
@@ -122,11 +149,7 @@ func (j *Reminders) runShop(ctx context.Context, s *storage.Shop, now time.Time)
 		// unassigned reviews and clusters for when one is bound.
 		r.Escalate, r.Unassigned, r.Clusters = nil, nil, nil
 	}
-	n, err := j.Store.EnqueueReminders(ctx, r, msgs, now)
-	if n > 0 {
-		j.log().InfoContext(ctx, "reminders enqueued", "shop", s.ID, "messages", n)
-	}
-	return n, err
+	return r, msgs, nil
 }
 
 func (j *Reminders) log() *slog.Logger {

@@ -16,12 +16,15 @@ const KindShipments = "shipments"
 type ShipmentStore interface {
 	ListShops(ctx context.Context) ([]storage.Shop, error)
 	FindShop(ctx context.Context, id string) (*storage.Shop, error)
-	ShipmentChanges(ctx context.Context, shopID string, now time.Time) (*storage.ShipmentReport, error)
+	ShipmentChanges(ctx context.Context, shop *storage.Shop, now time.Time) (*storage.ShipmentReport, error)
 	EnqueueShipments(ctx context.Context, r *storage.ShipmentReport, m storage.OutboxMessage, now time.Time) (bool, error)
 }
 
-// ShipmentRenderer turns a shipments report into a message.
-type ShipmentRenderer func(r *storage.ShipmentReport) (Rendered, error)
+// ShipmentRenderer is what the shipments job needs of a renderer.
+type ShipmentRenderer interface {
+	// Shipments turns a shipments report into a message.
+	Shipments(r *storage.ShipmentReport) (Rendered, error)
+}
 
 // Shipments is the hourly job that warns a shop's channel before orders
 // ship late: orders that became at risk or late since the last run, and
@@ -61,22 +64,39 @@ func (j *Shipments) Run(ctx context.Context, shopID string, now time.Time) (int,
 }
 
 func (j *Shipments) runShop(ctx context.Context, s *storage.Shop, now time.Time) (bool, error) {
-	r, err := j.Store.ShipmentChanges(ctx, s.ID, now)
-	if err != nil || r.Empty() {
+	r, msgs, err := j.build(ctx, s, now)
+	if err != nil || len(msgs) == 0 {
 		return false, err
 	}
-	msg, err := j.Render(r)
-	if err != nil {
-		return false, fmt.Errorf("render: %w", err)
-	}
-	key := ShipmentsKey(r)
-	added, err := j.Store.EnqueueShipments(ctx, r, storage.OutboxMessage{
-		Key: key, ShopID: s.ID, Kind: KindShipments, Channel: s.Channel, Text: msg.Text, Blocks: string(msg.Blocks),
-	}, now)
+	added, err := j.Store.EnqueueShipments(ctx, r, msgs[0].OutboxMessage, now)
 	if added {
-		j.log().InfoContext(ctx, "shipment warnings enqueued", "shop", s.ID, "key", key, "at_risk", len(r.AtRisk), "late", len(r.Late), "resolved", len(r.Resolved))
+		j.log().InfoContext(ctx, "shipment warnings enqueued", "shop", s.ID, "key", msgs[0].Key, "at_risk", len(r.AtRisk), "late", len(r.Late), "resolved", len(r.Resolved))
 	}
 	return added, err
+}
+
+// build reads a shop's shipment news and renders it as its outbox row,
+// changing nothing: runShop records it, Messages shows it. No news is no
+// message.
+func (j *Shipments) build(ctx context.Context, s *storage.Shop, now time.Time) (*storage.ShipmentReport, []Outgoing, error) {
+	r, err := j.Store.ShipmentChanges(ctx, s, now)
+	if err != nil || r.Empty() {
+		return r, nil, err
+	}
+	m, err := j.Render.Shipments(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("render: %w", err)
+	}
+	return r, []Outgoing{outgoing(ShipmentsKey(r), s.ID, KindShipments, s.Channel, m)}, nil
+}
+
+// Messages returns the warning Run would enqueue for the shop now, if
+// any, without enqueuing it or recording any order as warned: `dsrbot run
+// shipments` with no Slack token prints it. Like Digests.Messages it
+// builds the warning of a shop not bound to a channel too.
+func (j *Shipments) Messages(ctx context.Context, s *storage.Shop, now time.Time) ([]Outgoing, error) {
+	_, msgs, err := j.build(ctx, s, now)
+	return msgs, err
 }
 
 func (j *Shipments) log() *slog.Logger {

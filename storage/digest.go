@@ -43,9 +43,11 @@ type DigestReport struct {
 	maxReview int64
 }
 
-// DigestReport builds the digest of a shop at now.
-func (db *DB) DigestReport(ctx context.Context, shopID string, now time.Time) (*DigestReport, error) {
-	day, err := db.DayReport(ctx, shopID, now)
+// DigestReport builds the digest of a shop at now, of the shop its caller
+// holds (see DayReport).
+func (db *DB) DigestReport(ctx context.Context, shop *Shop, now time.Time) (*DigestReport, error) {
+	shopID := shop.ID
+	day, err := db.DayReport(ctx, shop, now)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func TestDigestListsEachReviewOnce(t *testing.T) {
 	if err := db.CloseReview(ctx, r3.ID, "refund", Change{Actor: "U1", At: testNow.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := db.DigestReport(ctx, "dy", testNow)
+	r, err := db.DigestReport(ctx, shopOf(t, db, "dy"), testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestDigestListsEachReviewOnce(t *testing.T) {
 	if _, err := db.EnqueueDigest(ctx, r, OutboxMessage{Key: "digest:dy:2026-11-24", ShopID: "dy", Kind: "digest", Channel: "C1", Text: "x"}, testNow); err != nil {
 		t.Fatal(err)
 	}
-	next, err := db.DigestReport(ctx, "dy", testNow.Add(24*time.Hour))
+	next, err := db.DigestReport(ctx, shopOf(t, db, "dy"), testNow.Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,6 +45,17 @@ func mustCreateShop(tb testing.TB, db *DB, id string, p Platform) *Shop {
 	return s
 }
 
+// shopOf reads a shop as a report's caller does, afresh each time, so a
+// test that changes a shop's settings reports with the new ones.
+func shopOf(tb testing.TB, db *DB, id string) *Shop {
+	tb.Helper()
+	s, err := db.FindShop(context.Background(), id)
+	if err != nil {
+		tb.Fatalf("FindShop(%s): %v", id, err)
+	}
+	return s
+}
+
 // importCSV imports an in-memory file.
 func importCSV(db *DB, kind Kind, name, content string) (*ImportResult, error) {
 	return db.Import(context.Background(), kind, name, strings.NewReader(content))

@@ -62,12 +62,11 @@ func (r *ReminderReport) Empty() bool {
 }
 
 // Reminders builds a shop's reminder report at now. Each review appears in
-// each list once in its life: EnqueueReminders records what was said.
-func (db *DB) Reminders(ctx context.Context, shopID string, now time.Time) (*ReminderReport, error) {
-	shop, err := db.FindShop(ctx, shopID)
-	if err != nil {
-		return nil, err
-	}
+// each list once in its life: EnqueueReminders records what was said. It
+// takes the shop its caller holds (see DayReport).
+func (db *DB) Reminders(ctx context.Context, shop *Shop, now time.Time) (*ReminderReport, error) {
+	shopID := shop.ID
+	var err error
 	r := &ReminderReport{Shop: *shop, Now: now.In(shop.Location())}
 	deadline := shop.FollowUpDeadline()
 	open := func() *gorm.DB {

@@ -126,7 +126,7 @@ func TestRemindersSayEachThingOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r, err := db.Reminders(ctx, "s", now)
+	r, err := db.Reminders(ctx, shopOf(t, db, "s"), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestRemindersSayEachThingOnce(t *testing.T) {
 		t.Fatalf("EnqueueReminders = %d, %v", n, err)
 	}
 	// An hour later: R4 is now unassigned for over 2 h; nothing else is said again.
-	r, _ = db.Reminders(ctx, "s", now.Add(time.Hour+time.Minute))
+	r, _ = db.Reminders(ctx, shopOf(t, db, "s"), now.Add(time.Hour+time.Minute))
 	if reviewIDs(r.Overdue) != "" || reviewIDs(r.Escalate) != "" || reviewIDs(r.Unassigned) != "R4" || len(r.Clusters) != 0 {
 		t.Fatalf("second run: overdue %q escalate %q unassigned %q clusters %d",
 			reviewIDs(r.Overdue), reviewIDs(r.Escalate), reviewIDs(r.Unassigned), len(r.Clusters))
@@ -155,7 +155,7 @@ func TestRemindersSayEachThingOnce(t *testing.T) {
 	// A new owner of an overdue review is reminded afresh.
 	r1, _ := db.FindReview(ctx, "s", "R1")
 	db.AssignReview(ctx, r1.ID, "U0B", Change{Actor: "U0BOSS", At: now.Add(time.Hour)})
-	if r, _ = db.Reminders(ctx, "s", now.Add(time.Hour)); reviewIDs(r.Overdue) != "R1" {
+	if r, _ = db.Reminders(ctx, shopOf(t, db, "s"), now.Add(time.Hour)); reviewIDs(r.Overdue) != "R1" {
 		t.Fatalf("after reassigning R1, overdue = %q", reviewIDs(r.Overdue))
 	}
 }
@@ -223,8 +223,8 @@ func TestConcurrentRunsSayItOnce(t *testing.T) {
 	r1, _ := db.FindReview(ctx, "s", "R1")
 	db.AssignReview(ctx, r1.ID, "U0A", Change{Actor: "U0A", At: now})
 
-	first, _ := db.Reminders(ctx, "s", now)
-	second, _ := db.Reminders(ctx, "s", now)
+	first, _ := db.Reminders(ctx, shopOf(t, db, "s"), now)
+	second, _ := db.Reminders(ctx, shopOf(t, db, "s"), now)
 	msg := func(stamp string) []OutboxMessage {
 		return []OutboxMessage{{Key: "remind:s:R1:U0A:" + stamp, ShopID: "s", Kind: "remind", Channel: "U0A", Text: "x"}}
 	}
@@ -241,7 +241,7 @@ func TestConcurrentRunsSayItOnce(t *testing.T) {
 	// Reopened, the review is reminded again (a new cycle).
 	db.CloseReview(ctx, r1.ID, "refund", Change{Actor: "U0A", At: now})
 	db.ReopenReview(ctx, r1.ID, Change{Actor: "U0A", At: now})
-	third, _ := db.Reminders(ctx, "s", now.Add(time.Hour))
+	third, _ := db.Reminders(ctx, shopOf(t, db, "s"), now.Add(time.Hour))
 	if n, err := db.EnqueueReminders(ctx, third, msg("3"), now.Add(time.Hour)); err != nil || n != 1 {
 		t.Fatalf("after reopening: %d, %v (overdue %v)", n, err, reviewIDs(third.Overdue))
 	}
@@ -249,8 +249,8 @@ func TestConcurrentRunsSayItOnce(t *testing.T) {
 	// Shipments: the same.
 	mustImport(t, db, KindOrders, "shop,order_id,amount,paid_at,promise,promised_ship_by\n"+
 		"s,O1,10,"+at(50*time.Hour)+",custom,"+at(time.Hour)+"\n", 1)
-	a, _ := db.ShipmentChanges(ctx, "s", now)
-	b, _ := db.ShipmentChanges(ctx, "s", now)
+	a, _ := db.ShipmentChanges(ctx, shopOf(t, db, "s"), now)
+	b, _ := db.ShipmentChanges(ctx, shopOf(t, db, "s"), now)
 	ship := func(key string) OutboxMessage {
 		return OutboxMessage{Key: key, ShopID: "s", Kind: "shipments", Channel: "C", Text: "x"}
 	}
@@ -269,7 +269,7 @@ func TestDigestDoesNotSwallowALateImport(t *testing.T) {
 	db := newTestDB(t)
 	mustCreateShop(t, db, "s", Douyin)
 	mustImport(t, db, KindReviews, "shop,review_id,rating,created_at,content\ns,R1,1,2026-11-24 08:00:00,差\n", 1)
-	r, err := db.DigestReport(ctx, "s", testNow)
+	r, err := db.DigestReport(ctx, shopOf(t, db, "s"), testNow)
 	if err != nil || r.UnreportedCount != 1 {
 		t.Fatalf("digest = %+v, %v", r, err)
 	}
@@ -277,7 +277,7 @@ func TestDigestDoesNotSwallowALateImport(t *testing.T) {
 	if ok, err := db.EnqueueDigest(ctx, r, OutboxMessage{Key: "digest:s:2026-11-24", ShopID: "s", Kind: "digest", Channel: "C", Text: "x"}, testNow); !ok || err != nil {
 		t.Fatalf("enqueue: %v, %v", ok, err)
 	}
-	next, _ := db.DigestReport(ctx, "s", testNow.Add(time.Minute))
+	next, _ := db.DigestReport(ctx, shopOf(t, db, "s"), testNow.Add(time.Minute))
 	if next.UnreportedCount != 1 || next.Unreported[0].ReviewID != "R2" {
 		t.Fatalf("next digest's new reviews = %v", reviewIDs(next.Unreported))
 	}
@@ -296,7 +296,7 @@ func TestSlowServiceIsAServiceCluster(t *testing.T) {
 		"s,R1,P1,裙子,1,"+at(3*time.Hour)+",客服回复太慢\n"+
 		"s,R2,P1,裙子,1,"+at(2*time.Hour)+",问客服半天不回\n"+
 		"s,R3,P1,裙子,2,"+at(time.Hour)+",退货退款一直不处理\n", 3)
-	r, err := db.Reminders(ctx, "s", now)
+	r, err := db.Reminders(ctx, shopOf(t, db, "s"), now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,12 +60,12 @@ func (r *DayReport) GrowthStage() bool {
 // Stale reports whether the newest score is older than today.
 func (r *DayReport) Stale() bool { return r.Latest != nil && r.Latest.Date != r.Today }
 
-// DayReport builds the report of a shop at now.
-func (db *DB) DayReport(ctx context.Context, shopID string, now time.Time) (*DayReport, error) {
-	shop, err := db.FindShop(ctx, shopID)
-	if err != nil {
-		return nil, err
-	}
+// DayReport builds the report of a shop at now. It takes the shop its
+// caller holds (the card resolved it from the channel or the command, a
+// job listed it) rather than reading it again.
+func (db *DB) DayReport(ctx context.Context, shop *Shop, now time.Time) (*DayReport, error) {
+	shopID := shop.ID
+	var err error
 	loc := shop.Location()
 	local := now.In(loc)
 	r := &DayReport{Shop: *shop, Now: local, Today: local.Format(DateLayout)}

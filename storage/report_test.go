@@ -41,7 +41,7 @@ func TestDayReportScores(t *testing.T) {
 				mustImport(t, db, KindScores, scoreRows("dy1", tt.dates...), len(tt.dates))
 			}
 			// now given in UTC: the report must still use the shop's day.
-			r, err := db.DayReport(ctx, "dy1", testNow.UTC())
+			r, err := db.DayReport(ctx, shopOf(t, db, "dy1"), testNow.UTC())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,7 +69,7 @@ func TestDayReportTodayIsLocal(t *testing.T) {
 	mustCreateShop(t, db, "dy1", Douyin)
 	mustImport(t, db, KindScores, scoreRows("dy1", "2026-11-24", "2026-11-25"), 2)
 	// 2026-11-24 16:30 UTC is already 2026-11-25 00:30 in Shanghai.
-	r, err := db.DayReport(context.Background(), "dy1", time.Date(2026, 11, 24, 16, 30, 0, 0, time.UTC))
+	r, err := db.DayReport(context.Background(), shopOf(t, db, "dy1"), time.Date(2026, 11, 24, 16, 30, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestDayReportStage(t *testing.T) {
 			}
 			mustImport(t, db, KindOrders, b.String(), 5)
 
-			r, err := db.DayReport(ctx, "s1", testNow)
+			r, err := db.DayReport(ctx, shopOf(t, db, "s1"), testNow)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -183,7 +183,7 @@ func TestDayReportNewBadReviews(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	r, err := db.DayReport(ctx, "dy1", testNow)
+	r, err := db.DayReport(ctx, shopOf(t, db, "dy1"), testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestDayReportOpenAndOverdue(t *testing.T) {
 		if _, err := db.UpdateShop(ctx, "dy1", func(s *Shop) { s.FollowUpHours = tt.hours }); err != nil {
 			t.Fatal(err)
 		}
-		r, err := db.DayReport(ctx, "dy1", testNow)
+		r, err := db.DayReport(ctx, shopOf(t, db, "dy1"), testNow)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -277,7 +277,7 @@ func TestDayReportListLimit(t *testing.T) {
 	mustImport(t, db, KindReviews, rb.String(), n)
 	mustImport(t, db, KindOrders, ob.String(), 2*n)
 
-	r, err := db.DayReport(ctx, "dy1", testNow)
+	r, err := db.DayReport(ctx, shopOf(t, db, "dy1"), testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +333,7 @@ func TestDayReportShipments(t *testing.T) {
 				// Another shop's late order never appears.
 				fmt.Sprintf("dy2,O1,a,10,%s,custom,%s,,\n", rfc(paid), rfc(testNow.Add(-time.Hour))),
 				2)
-			r, err := db.DayReport(ctx, "dy1", testNow)
+			r, err := db.DayReport(ctx, shopOf(t, db, "dy1"), testNow)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -355,11 +355,13 @@ func TestDayReportShipments(t *testing.T) {
 	}
 }
 
+// A report is of a shop its caller has read: an unknown shop is
+// ENOTFOUND there, before any report.
 func TestDayReportUnknownShop(t *testing.T) {
 	db := newTestDB(t)
-	_, err := db.DayReport(context.Background(), "nope", testNow)
+	_, err := db.FindShop(context.Background(), "nope")
 	if ErrorCode(err) != ENOTFOUND {
-		t.Errorf("DayReport(nope) error = %v (code %q), want %q", err, ErrorCode(err), ENOTFOUND)
+		t.Errorf("FindShop(nope) error = %v (code %q), want %q", err, ErrorCode(err), ENOTFOUND)
 	}
 }
 

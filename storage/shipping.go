@@ -152,13 +152,11 @@ func (r *ShipmentReport) Empty() bool {
 // ShipmentChanges returns a shop's orders whose warning state changed. It
 // reads the open orders due within the warning window through the partial
 // index of open orders, and warned orders through theirs: never the whole
-// table.
-func (db *DB) ShipmentChanges(ctx context.Context, shopID string, now time.Time) (*ShipmentReport, error) {
-	shop, err := db.FindShop(ctx, shopID)
-	if err != nil {
-		return nil, err
-	}
+// table. It takes the shop its caller holds (see DayReport).
+func (db *DB) ShipmentChanges(ctx context.Context, shop *Shop, now time.Time) (*ShipmentReport, error) {
+	shopID := shop.ID
 	r := &ShipmentReport{Shop: *shop, Now: now.In(shop.Location())}
+	var err error
 	if r.Owner, err = db.OwnerOf(ctx, shopID, string(AspectLogistics)); err != nil {
 		return nil, err
 	}

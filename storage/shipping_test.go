@@ -141,7 +141,7 @@ func TestShipmentWarningsOncePerState(t *testing.T) {
 
 	run := func(now time.Time) *ShipmentReport {
 		t.Helper()
-		r, err := db.ShipmentChanges(ctx, "s", now)
+		r, err := db.ShipmentChanges(ctx, shopOf(t, db, "s"), now)
 		if err != nil {
 			t.Fatal(err)
 		}

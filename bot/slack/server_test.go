@@ -749,7 +749,7 @@ type trSlowStore struct {
 	release chan struct{}
 }
 
-func (s *trSlowStore) DayReport(ctx context.Context, shopID string, now time.Time) (*storage.DayReport, error) {
+func (s *trSlowStore) DayReport(ctx context.Context, shopID *storage.Shop, now time.Time) (*storage.DayReport, error) {
 	s.entered <- struct{}{}
 	<-s.release
 	return s.DB.DayReport(ctx, shopID, now)

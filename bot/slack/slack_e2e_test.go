@@ -273,7 +273,7 @@ type slowStore struct {
 	release chan struct{}
 }
 
-func (s slowStore) DayReport(ctx context.Context, shopID string, now time.Time) (*storage.DayReport, error) {
+func (s slowStore) DayReport(ctx context.Context, shopID *storage.Shop, now time.Time) (*storage.DayReport, error) {
 	<-s.release
 	return s.DB.DayReport(ctx, shopID, now)
 }

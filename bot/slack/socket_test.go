@@ -124,7 +124,7 @@ type trBlockingStore struct {
 	release chan struct{}
 }
 
-func (s *trBlockingStore) DayReport(ctx context.Context, shopID string, now time.Time) (*storage.DayReport, error) {
+func (s *trBlockingStore) DayReport(ctx context.Context, shopID *storage.Shop, now time.Time) (*storage.DayReport, error) {
 	<-s.release
 	return s.DB.DayReport(ctx, shopID, now)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,51 +19,56 @@ import (
 
 // digests is the digest job on this Main's store, rendering with bot.
 func (m *Main) digests() *jobs.Digests {
-	return &jobs.Digests{
-		Store: m.db,
-		Log:   m.log.With("job", "digest"),
-		Render: func(r *storage.DigestReport, scheduled time.Time, late bool) (jobs.Rendered, error) {
-			return rendered(bot.RenderDigest(r, scheduled, late))
-		},
-	}
+	return &jobs.Digests{Store: m.db, Render: renderer{}, Log: m.log.With("job", "digest")}
 }
 
 // shipments is the shipment warnings job, rendering with bot.
 func (m *Main) shipments() *jobs.Shipments {
-	return &jobs.Shipments{
-		Store: m.db,
-		Log:   m.log.With("job", "shipments"),
-		Render: func(r *storage.ShipmentReport) (jobs.Rendered, error) {
-			return rendered(bot.RenderShipments(r))
-		},
-	}
+	return &jobs.Shipments{Store: m.db, Render: renderer{}, Log: m.log.With("job", "shipments")}
 }
 
 // reminders is the follow-up reminders job, rendering with bot.
 func (m *Main) reminders() *jobs.Reminders {
-	return &jobs.Reminders{Store: m.db, Render: reminderRenderer{}, Log: m.log.With("job", "reminders")}
+	return &jobs.Reminders{Store: m.db, Render: renderer{}, Log: m.log.With("job", "reminders")}
 }
 
-// reminderRenderer adapts bot's renderers to the reminders job.
-type reminderRenderer struct{}
+// renderer is the one adapter between the jobs and bot: each job declares
+// the renderer it needs, and this type is all of them, each method calling
+// bot's Render function for the message and converting it the same way.
+type renderer struct{}
 
-// rendered is a bot message as the jobs keep it: Slack's escaped text and
-// blocks for the outbox, and the plain form for a preview.
-func rendered(msg bot.Message) (jobs.Rendered, error) {
-	text, blocks, err := bot.JSONMessage(msg)
-	return jobs.Rendered{Text: text, Blocks: blocks, Plain: msg.Plain}, err
+var (
+	_ jobs.DigestRenderer   = renderer{}
+	_ jobs.ShipmentRenderer = renderer{}
+	_ jobs.ReminderRenderer = renderer{}
+)
+
+func (renderer) Digest(r *storage.DigestReport, scheduled time.Time, late bool) (jobs.Rendered, error) {
+	return rendered(bot.RenderDigest(r, scheduled, late))
 }
 
-func (reminderRenderer) Reminder(s *storage.Shop, r *storage.Review, now time.Time) (jobs.Rendered, error) {
+func (renderer) Shipments(r *storage.ShipmentReport) (jobs.Rendered, error) {
+	return rendered(bot.RenderShipments(r))
+}
+
+func (renderer) Reminder(s *storage.Shop, r *storage.Review, now time.Time) (jobs.Rendered, error) {
 	return rendered(bot.RenderReminder(s, r, now))
 }
 
-func (reminderRenderer) FollowUps(r *storage.ReminderReport) (jobs.Rendered, error) {
+func (renderer) FollowUps(r *storage.ReminderReport) (jobs.Rendered, error) {
 	return rendered(bot.RenderFollowUps(r))
 }
 
-func (reminderRenderer) Cluster(s *storage.Shop, c *storage.Cluster, now time.Time) (jobs.Rendered, error) {
+func (renderer) Cluster(s *storage.Shop, c *storage.Cluster, now time.Time) (jobs.Rendered, error) {
 	return rendered(bot.RenderCluster(s, c, now))
+}
+
+// rendered is a bot message as the jobs keep it: Slack's escaped text and
+// the blocks as JSON for the outbox, which posts them as they are, and the
+// plain form for a preview.
+func rendered(msg bot.Message) (jobs.Rendered, error) {
+	blocks, err := json.Marshal(msg.Blocks)
+	return jobs.Rendered{Text: msg.Text, Blocks: blocks, Plain: msg.Plain}, err
 }
 
 // sender is the outbox sender posting through client.
@@ -243,56 +249,51 @@ func plural(n int, one, many string) string {
 }
 
 // preview prints what a job would post now, changing nothing: without a
-// Slack token there is nowhere to post, and a team can still read it. It
-// prints each message's plain form: a person reads it, not Slack, so a
-// product named "A & B" shows as typed rather than as "A &amp; B".
+// Slack token there is nowhere to post, and a team can still read it. The
+// messages are the job's own (its Messages, built by the code its Run
+// enqueues with), so the preview leaves out what a run leaves out, such as
+// a reminder to an owner who is not a Slack user. It covers every shop,
+// bound to a channel or not, so a team can read a digest before binding
+// one. It prints each message's plain form: a person reads it, not Slack,
+// so a product named "A & B" shows as typed rather than as "A &amp; B".
 func (m *Main) preview(ctx context.Context, job, shopID string, now time.Time) error {
 	shops, err := m.shopsOrOne(ctx, shopID)
 	if err != nil {
 		return err
 	}
-	for _, s := range shops {
-		var text string
-		switch job {
-		case "digest":
-			msg, err := m.digests().Build(ctx, s.ID, now)
-			if err != nil {
-				return err
-			}
-			text = msg.Plain
-		case "shipments":
-			r, err := m.db.ShipmentChanges(ctx, s.ID, now)
-			if err != nil {
-				return err
-			}
-			if r.Empty() {
-				continue
-			}
-			text = bot.RenderShipments(r).Plain
-		case "reminders":
-			r, err := m.db.Reminders(ctx, s.ID, now)
-			if err != nil {
-				return err
-			}
-			var parts []string
-			for i := range r.Overdue {
-				parts = append(parts, bot.RenderReminder(&r.Shop, &r.Overdue[i], now).Plain)
-			}
-			if len(r.Escalate) > 0 || len(r.Unassigned) > 0 {
-				parts = append(parts, bot.RenderFollowUps(r).Plain)
-			}
-			for i := range r.Clusters {
-				parts = append(parts, bot.RenderCluster(&r.Shop, &r.Clusters[i], now).Plain)
-			}
-			if len(parts) == 0 {
-				continue
-			}
-			text = strings.Join(parts, "\n")
+	build := m.jobMessages(job)
+	for i := range shops {
+		msgs, err := build(ctx, &shops[i], now)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintln(m.Stdout, strings.TrimRight(text, "\n"))
+		if len(msgs) == 0 {
+			continue
+		}
+		parts := make([]string, len(msgs))
+		for i := range msgs {
+			parts[i] = msgs[i].Plain
+		}
+		fmt.Fprintln(m.Stdout, strings.TrimRight(strings.Join(parts, "\n"), "\n"))
 		fmt.Fprintln(m.Stdout)
 	}
 	return nil
+}
+
+// jobMessages is how a job (one of jobKinds) builds the messages it would
+// enqueue for a shop now, without enqueuing them.
+func (m *Main) jobMessages(job string) func(context.Context, *storage.Shop, time.Time) ([]jobs.Outgoing, error) {
+	switch job {
+	case "digest":
+		return m.digests().Messages
+	case "shipments":
+		return m.shipments().Messages
+	case "reminders":
+		return m.reminders().Messages
+	}
+	return func(context.Context, *storage.Shop, time.Time) ([]jobs.Outgoing, error) {
+		return nil, usagef("unknown job %q: use digest, shipments or reminders", job)
+	}
 }
 
 // shopsOrOne returns one shop, or all.

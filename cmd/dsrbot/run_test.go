@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -253,6 +255,111 @@ func TestRunAgainFinishesWhatTheLastRunEnqueued(t *testing.T) {
 	}
 	if posts := slack.Posts(); len(posts) != 1 || !strings.Contains(posts[0].Text, "A") {
 		t.Fatalf("posts = %+v, want the warning once", posts)
+	}
+}
+
+// The preview of `dsrbot run JOB` without a token prints exactly the
+// messages the job enqueues, built by the same code: the plain form of
+// each, for every job. A reminder is a direct message, so a follow-up owned
+// by a name typed in the shell ("alice") gets none from the job and none in
+// the preview, though the report counts it overdue.
+func TestRunPreviewPrintsWhatTheJobEnqueues(t *testing.T) {
+	tests := []struct {
+		job    string
+		keys   []string // prefixes of the keys the job enqueues, in order
+		absent []string // in neither the preview nor the outbox
+	}{
+		{job: "digest", keys: []string{"digest:s1:2026-11-24"}},
+		{job: "shipments", keys: []string{"shipments:s1:"}},
+		{job: "reminders", keys: []string{"remind:s1:R1:U0ALICE1:"}, absent: []string{"R2", "alice"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.job, func(t *testing.T) {
+			db := jobWorld(t)
+			mustRun(t, db, "import", "reviews", writeFile(t, "more.csv", "shop,review_id,order_id,product_id,product,rating,created_at,content\n"+
+				"s1,R2,O2,P2,外套,1,2026-11-23 09:00:00,物流太慢\n"))
+			ctx := context.Background()
+			store, err := storage.Open(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer store.Close()
+			r2, err := store.FindReview(ctx, "s1", "R2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := store.AssignReview(ctx, r2.ID, "alice", storage.Change{Actor: "alice", At: now}); err != nil {
+				t.Fatal(err)
+			}
+			shop, err := store.FindShop(ctx, "s1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rr, err := store.Reminders(ctx, shop, now); err != nil || len(rr.Overdue) != 2 {
+				t.Fatalf("the report's overdue follow-ups: %v, want R1 and R2", err)
+			}
+
+			preview := mustRun(t, db, "run", tt.job, "--shop", "s1")
+			if again := mustRun(t, db, "run", tt.job, "--shop", "s1"); again != preview {
+				t.Fatalf("a second preview differs: the first changed something\n%s\n%s", preview, again)
+			}
+			if keys, err := store.PendingKeys(ctx, "", jobKinds[tt.job]...); err != nil || len(keys) != 0 {
+				t.Fatalf("the preview enqueued %v (%v)", keys, err)
+			}
+
+			m := &Main{db: store, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			msgs, err := m.jobMessages(tt.job)(ctx, shop, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var plain []string
+			for _, msg := range msgs {
+				plain = append(plain, msg.Plain)
+			}
+			if want := strings.TrimRight(strings.Join(plain, "\n"), "\n") + "\n\n"; preview != want {
+				t.Fatalf("preview:\n%s\nwant the job's messages:\n%s", preview, want)
+			}
+
+			var n int
+			switch tt.job {
+			case "digest":
+				var added []string
+				added, _, err = m.digests().RunNow(ctx, "s1", now)
+				n = len(added)
+			case "shipments":
+				n, err = m.shipments().Run(ctx, "s1", now)
+			case "reminders":
+				n, err = m.reminders().Run(ctx, "s1", now)
+			}
+			if err != nil || n != len(msgs) || n != len(tt.keys) {
+				t.Fatalf("the job enqueued %d (%v); its Messages gave %d, want %d", n, err, len(msgs), len(tt.keys))
+			}
+			keys, err := store.PendingKeys(ctx, "s1", jobKinds[tt.job]...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := store.OutboxByKeys(ctx, keys)
+			if err != nil || len(rows) != len(msgs) {
+				t.Fatalf("outbox = %+v (%v), want %d messages", rows, err, len(msgs))
+			}
+			for i, msg := range msgs {
+				got, want := rows[i], msg.OutboxMessage
+				if !strings.HasPrefix(want.Key, tt.keys[i]) || got.Key != want.Key || got.ShopID != want.ShopID || got.Kind != want.Kind ||
+					got.Channel != want.Channel || got.Text != want.Text || got.Blocks != want.Blocks {
+					t.Errorf("enqueued %s to %s, previewed %s to %s (want key %s…)", got.Key, got.Channel, want.Key, want.Channel, tt.keys[i])
+				}
+			}
+			for _, s := range tt.absent {
+				if strings.Contains(preview, s) {
+					t.Errorf("the preview shows %q:\n%s", s, preview)
+				}
+				for _, row := range rows {
+					if strings.Contains(row.Key, s) || strings.Contains(row.Channel, s) {
+						t.Errorf("the job enqueued %s to %s", row.Key, row.Channel)
+					}
+				}
+			}
+		})
 	}
 }
 
