@@ -12,6 +12,12 @@
 // parses each shop's schedule; its clock cannot be injected, so the
 // callbacks only pass time.Now() into jobs whose logic takes now.
 //
+// Besides the digest: the hourly shipment warnings and follow-up reminders,
+// each job building its messages one way for a run and for a preview
+// (Messages), and the outbox sender, whose retries follow
+// storage.OutboxRetry.
+//
 // jobs uses storage for domain values and declares the small interfaces it
-// needs for rendering and delivery; cmd hands it bot's implementations.
+// needs for rendering and delivery; cmd hands it bot's renderers and
+// bot/slack's client. It never imports bot, bot/slack or ingest.
 package jobs

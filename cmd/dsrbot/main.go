@@ -4,7 +4,8 @@
 // the same database, grammar and messages.
 //
 // This package only reads configuration, wires the pieces and runs
-// subcommands; the behaviour lives in storage, bot and jobs.
+// subcommands; the behaviour lives in storage, bot, bot/slack, ingest and
+// jobs. It is the only package that imports them all.
 package main
 
 import (
