@@ -30,7 +30,7 @@ type Command struct {
 
 type verb string
 
-// The verbs of the grammar.
+// The verbs of the grammar; commands (commands.go) defines each.
 const (
 	verbToday    verb = "today"
 	verbReviews  verb = "reviews"

@@ -228,7 +228,10 @@ func commandOf(v verb) *command {
 
 // The views of commands that the grammar and help read: built once, and
 // checked as they are built, so a table that names a verb twice or gives
-// two verbs one word does not start.
+// two verbs one word does not start. They are built by init rather than
+// by their declarations because the table holds the handlers, and a
+// handler's refusal reads usage (schedule's bad spec, through usageIn):
+// Go takes that for an initialization cycle.
 var (
 	byVerb     = map[verb]*command{}
 	verbWords  = map[string]verb{} // every keyword, English and Chinese, to its verb
