@@ -185,6 +185,11 @@ var catalog = map[string][2]string{
 	"err.whichshop": {"Which shop? Say %s SHOP (shops: %s).", "请指定店铺：%s 店铺ID（现有：%s）。"},
 	"err.noreview":  {"There is no review %q. Review IDs look like R1234: see /dsr reviews.", "没有评价 %q。评价编号形如 R1234：见 /dsr reviews。"},
 	"err.internal":  {"Something went wrong on our side; it is logged. Please try again in a minute.", "系统出错了，已记录。请稍后再试。"},
+	"err.unknown":   {"I don't know %q. Try /dsr help.", "不认识命令 %q。试试 /dsr help。"},
+	"err.usage":     {"Usage: %s", "用法：%s"},
+	"err.outcome":   {"%q is not an outcome. Use one of: refund, resend, compensate, gift, explained, no_action (退款 补发 补偿 赠品 已解释 无需处理).", "%q 不是处理结果。可用：退款 补发 补偿 赠品 已解释 无需处理（refund resend compensate gift explained no_action）。"},
+	"shell.hint":    {"Commands start with /dsr or @dsrbot: try /dsr help (Ctrl-D leaves).", "命令以 /dsr 或 @dsrbot 开头：试试 /dsr help（Ctrl-D 退出）。"},
+
 	// What a person reads when the store refuses and the handler has no
 	// sentence of its own (explain's codeKeys): storage's own words are
 	// English and for the log.
@@ -192,10 +197,6 @@ var catalog = map[string][2]string{
 	"err.conflict":     {"That changed while you asked, so nothing was done. Look again, then retry.", "操作期间内容已被改动，本次未做修改。请重新查看后再试。"},
 	"err.invalid":      {"That cannot be saved as it is, so nothing was changed. See /dsr help for the right form.", "无法按此保存，未做修改。正确写法见 /dsr help。"},
 	"err.unauthorized": {"This Slack workspace may not see or change that shop.", "本 Slack 工作区无权查看或修改该店铺。"},
-	"err.unknown":      {"I don't know %q. Try /dsr help.", "不认识命令 %q。试试 /dsr help。"},
-	"err.usage":        {"Usage: %s", "用法：%s"},
-	"err.outcome":      {"%q is not an outcome. Use one of: refund, resend, compensate, gift, explained, no_action (退款 补发 补偿 赠品 已解释 无需处理).", "%q 不是处理结果。可用：退款 补发 补偿 赠品 已解释 无需处理（refund resend compensate gift explained no_action）。"},
-	"shell.hint":       {"Commands start with /dsr or @dsrbot: try /dsr help (Ctrl-D leaves).", "命令以 /dsr 或 @dsrbot 开头：试试 /dsr help（Ctrl-D 退出）。"},
 
 	"digest.title":    {"Morning digest · %s (%s) · %s", "每日简报 · %s（%s）· %s"},
 	"digest.late":     {"Late: this digest was due at %s; the bot was away and posts it now.", "迟到：本简报原定 %s 发送，机器人刚恢复，现在补发。"},
