@@ -121,7 +121,8 @@ func (b *Bot) Handle(ctx context.Context, req Request) Message {
 	if err != nil {
 		return b.failure(ctx, req, b.mistakeShop(ctx, c, req), err)
 	}
-	if c.Verb == verbHelp {
+	cmd := commandOf(c.Verb)
+	if cmd.handle == nil {
 		// Help shows no shop's data, so anyone gets it, in the language of
 		// the channel's shop where the asker may see that shop.
 		return helpDoc(b.langFor(b.channelShop(ctx, req), req)).message()
@@ -137,47 +138,14 @@ func (b *Bot) Handle(ctx context.Context, req Request) Message {
 	if err != nil {
 		return b.failure(ctx, req, b.channelShop(ctx, req), err)
 	}
-	var d *doc
-	switch c.Verb {
-	case verbToday:
-		if shop != nil {
-			d, err = b.today(ctx, shop)
-		} else {
-			d, err = b.allShops(ctx, req)
-		}
-	case verbReviews:
-		d, err = b.reviews(ctx, shop, c.Filter, req)
-	case verbLate:
-		d, err = b.late(ctx, shop, req)
-	case verbAssign:
-		d, err = b.assign(ctx, shop, c, req)
-	case verbDone:
-		d, err = b.done(ctx, shop, c, req)
-	case verbClaim:
-		c.User = req.User
-		d, err = b.assign(ctx, shop, c, req)
-	case verbReopen:
-		d, err = b.reopen(ctx, shop, c, req)
-	case verbStatus:
-		d, err = b.status(ctx, shop, c, req)
-	case verbOwner:
-		d, err = b.owner(ctx, shop, c, req)
-	case verbBind:
-		d, err = b.bind(ctx, shop, req)
-	case verbSchedule:
-		d, err = b.schedule(ctx, shop, c.Spec, req)
-	case verbSettings:
-		d, err = b.settings(ctx, shop, req)
-	default:
-		d = helpDoc(b.langFor(shop, req))
-	}
+	d, err := cmd.handle(b, ctx, shop, c, req)
 	if err != nil {
 		return b.failure(ctx, req, shop, err)
 	}
 	m := d.message()
 	// The score card asked for in the shop's own channel is the team's
 	// shared picture; everything else answers only the person who asked.
-	m.InChannel = c.Verb == verbToday && c.Shop == "" && shop != nil
+	m.InChannel = cmd.shared && c.Shop == "" && shop != nil
 	return m
 }
 
@@ -201,7 +169,7 @@ func (b *Bot) resolveShop(ctx context.Context, c Command, req Request) (*storage
 		return nil, nil
 	}
 	s, err := b.Store.ShopForChannel(ctx, req.Channel)
-	if storage.ErrorCode(err) == storage.ENOTFOUND {
+	if isCode(err, storage.ENOTFOUND) {
 		return nil, nil
 	}
 	if err != nil {
@@ -235,7 +203,7 @@ func (b *Bot) namedShop(ctx context.Context, name string, req Request) (*storage
 		if !errors.Is(err, errForeign) {
 			return nil, err
 		}
-	case storage.ErrorCode(err) != storage.ENOTFOUND:
+	case !isCode(err, storage.ENOTFOUND):
 		return nil, err
 	}
 	shops, err := b.Store.ListShopsIn(ctx, req.scope())
@@ -348,7 +316,7 @@ var errForeign = errors.New("shop of another workspace")
 // the shop's language; for another workspace's shop, errForeign.
 func (b *Bot) allowed(shop *storage.Shop, req Request) error {
 	err := req.scope().Allows(shop)
-	if storage.ErrorCode(err) != storage.EUNAUTHORIZED {
+	if !isCode(err, storage.EUNAUTHORIZED) {
 		return err
 	}
 	l := langOf(shop)
@@ -360,11 +328,6 @@ func (b *Bot) allowed(shop *storage.Shop, req Request) error {
 	}
 	return errForeign
 }
-
-// userError is an answer that explains what was wrong; it is shown as is.
-type userError struct{ text string }
-
-func (e *userError) Error() string { return e.text }
 
 // noShop is the hint for an unknown shop ID: it lists the real ones the
 // request may see, and none of another workspace's.
@@ -389,43 +352,13 @@ func shopIDs(shops []storage.Shop) []string {
 	return ids
 }
 
-// usageIn is the right form of a verb's command in the reader's language:
-// the catalogue's, else the grammar's own line.
-func usageIn(l lang, v verb) string {
-	if _, ok := catalog["usage."+string(v)]; ok {
-		return l.t("usage." + string(v))
-	}
-	return usage[v]
-}
-
 // failure turns an error into a one-line reply, in the language of the
-// shop it is about or else of the request. Only errors made for users are
-// shown; anything else is logged with its cause and answered with a
-// generic sentence.
+// shop it is about or else of the request, by explain: only errors made
+// for users are shown; anything else is logged with its cause and
+// answered with a generic sentence.
 func (b *Bot) failure(ctx context.Context, req Request, shop *storage.Shop, err error) Message {
 	l := b.langFor(shop, req)
-	var text string
-	var pe *parseError
-	var ue *userError
-	switch {
-	case errors.As(err, &pe) && pe.key == "err.usage" && pe.verb != "":
-		text = l.t("err.usage", usageIn(l, pe.verb))
-	case errors.As(err, &pe):
-		args := make([]any, len(pe.args))
-		for i, a := range pe.args {
-			// A list of shops is joined the reader's way: "a, b" or "a、b".
-			if ids, ok := a.([]string); ok {
-				a = strings.Join(ids, l.t("list.sep"))
-			}
-			args[i] = a
-		}
-		text = l.t(pe.key, args...)
-	case errors.As(err, &ue):
-		text = ue.text
-	default:
-		b.log().ErrorContext(ctx, "command failed", "text", req.Text, "user", req.User, "channel", req.Channel, "team", req.Team, "err", err)
-		text = l.t("err.internal")
-	}
+	text := b.explain(ctx, l, req, err)
 	d := &doc{lang: l, sections: []section{{lines: []line{{txt(text)}}}}}
 	return d.message()
 }

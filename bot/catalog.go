@@ -190,6 +190,14 @@ var catalog = map[string][2]string{
 	"err.outcome":   {"%q is not an outcome. Use one of: refund, resend, compensate, gift, explained, no_action (退款 补发 补偿 赠品 已解释 无需处理).", "%q 不是处理结果。可用：退款 补发 补偿 赠品 已解释 无需处理（refund resend compensate gift explained no_action）。"},
 	"shell.hint":    {"Commands start with /dsr or @dsrbot: try /dsr help (Ctrl-D leaves).", "命令以 /dsr 或 @dsrbot 开头：试试 /dsr help（Ctrl-D 退出）。"},
 
+	// What a person reads when the store refuses and the handler has no
+	// sentence of its own (explain's codeKeys): storage's own words are
+	// English and for the log.
+	"err.notfound":     {"That is no longer there; it may have just been removed. Look again, then retry.", "找不到了，可能刚被删除。请重新查看后再试。"},
+	"err.conflict":     {"That changed while you asked, so nothing was done. Look again, then retry.", "操作期间内容已被改动，本次未做修改。请重新查看后再试。"},
+	"err.invalid":      {"That cannot be saved as it is, so nothing was changed. See /dsr help for the right form.", "无法按此保存，未做修改。正确写法见 /dsr help。"},
+	"err.unauthorized": {"This Slack workspace may not see or change that shop.", "本 Slack 工作区无权查看或修改该店铺。"},
+
 	"digest.title":    {"Morning digest · %s (%s) · %s", "每日简报 · %s（%s）· %s"},
 	"digest.late":     {"Late: this digest was due at %s; the bot was away and posts it now.", "迟到：本简报原定 %s 发送，机器人刚恢复，现在补发。"},
 	"digest.allclear": {"All clear: no new bad reviews, no overdue follow-ups, nothing late or at risk.", "一切正常：没有新差评、没有逾期跟进、没有超时或即将超时的订单。"},

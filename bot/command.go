@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"unicode"
@@ -29,7 +30,7 @@ type Command struct {
 
 type verb string
 
-// The verbs of the grammar.
+// The verbs of the grammar; commands (commands.go) defines each.
 const (
 	verbToday    verb = "today"
 	verbReviews  verb = "reviews"
@@ -47,24 +48,6 @@ const (
 	verbSettings verb = "settings"
 )
 
-// verbWords maps every keyword, English and Chinese, to its verb.
-var verbWords = map[string]verb{
-	"today": verbToday, "今天": verbToday, "今日": verbToday, "score": verbToday, "评分": verbToday,
-	"reviews": verbReviews, "review": verbReviews, "评价": verbReviews, "差评": verbReviews,
-	"late": verbLate, "发货": verbLate, "超时": verbLate,
-	"help": verbHelp, "帮助": verbHelp, "?": verbHelp, "？": verbHelp,
-	"assign": verbAssign, "分配": verbAssign, "分配给": verbAssign,
-	"done": verbDone, "完成": verbDone, "close": verbDone, "关闭": verbDone,
-	"mine": verbMine, "我的": verbMine,
-	"bind": verbBind, "绑定": verbBind,
-	"schedule": verbSchedule, "定时": verbSchedule,
-	"claim": verbClaim, "认领": verbClaim,
-	"reopen": verbReopen, "重开": verbReopen, "重新打开": verbReopen,
-	"status": verbStatus, "状态": verbStatus, "查看": verbStatus,
-	"owner": verbOwner, "owners": verbOwner, "负责人": verbOwner,
-	"settings": verbSettings, "设置": verbSettings,
-}
-
 // ownerAspect reads the aspect of `/dsr owner`: any name storage.ParseAspect
 // reads (the same words `dsrbot keyword` takes, English or Chinese), or the
 // default rota, which is the chat's own word and not an aspect.
@@ -77,24 +60,6 @@ func ownerAspect(w string) (string, bool) {
 		return "default", true
 	}
 	return "", false
-}
-
-// usage is the one-line form of each verb, shown when it is used wrongly.
-var usage = map[verb]string{
-	verbToday:    "/dsr today [SHOP]",
-	verbReviews:  "/dsr reviews [open|mine|all] [SHOP]",
-	verbLate:     "/dsr late [SHOP]",
-	verbHelp:     "/dsr help",
-	verbAssign:   "/dsr assign REVIEW @user [SHOP]  ·  @dsrbot assign R123 to @alice  ·  @dsrbot 分配 R123 给 @alice",
-	verbDone:     "/dsr done REVIEW OUTCOME [note]  ·  @dsrbot done R123 refund called back  ·  @dsrbot 完成 R123 退款",
-	verbMine:     "/dsr reviews mine  ·  @dsrbot mine  ·  @dsrbot 我的",
-	verbBind:     "/dsr bind SHOP",
-	verbSchedule: "/dsr schedule CRON  (5 fields in the shop's zone, such as: /dsr schedule 0 9 * * *)",
-	verbClaim:    "/dsr claim REVIEW [SHOP]  ·  @dsrbot claim R123  ·  @dsrbot 认领 R123",
-	verbReopen:   "/dsr reopen REVIEW [note]  ·  @dsrbot 重开 R123",
-	verbStatus:   "/dsr status REVIEW [SHOP]  ·  @dsrbot 状态 R123",
-	verbOwner:    "/dsr owner ASPECT @user [SHOP]  ·  /dsr owner default @a @b  ·  /dsr owner [SHOP] (list); aspects: size material style quality packaging logistics service description",
-	verbSettings: "/dsr settings [SHOP]",
 }
 
 // outcomeWords maps outcome keywords to their canonical key: the English
@@ -131,17 +96,6 @@ func outcomeOf(word string) (key string, n int, ok bool) {
 	}
 	return key, n, n > 0
 }
-
-// parseError is a command that does not parse; its text is a catalogue key
-// and arguments, so the reply is a sentence in the shop's language, plus the
-// right form of the command when the verb is known.
-type parseError struct {
-	key  string
-	args []any
-	verb verb
-}
-
-func (e *parseError) Error() string { return en.t(e.key, e.args...) }
 
 // mentionPattern matches Slack's <@U123> and <@U123|name>, and @name as
 // typed in the shell.
@@ -189,111 +143,12 @@ func Parse(text string) (Command, error) {
 		return Command{}, &parseError{key: "err.unknown", args: []any{said(toks[0].text)}}
 	}
 	c := Command{Verb: v}
-	bad := &parseError{key: "err.usage", args: []any{usage[v]}, verb: v}
-	switch v {
-	case verbToday, verbLate, verbBind, verbSettings:
-		if v == verbBind && len(args) == 0 {
-			return c, bad
-		}
-		c.Shop = joinWords(args)
-	case verbReviews:
-		c.Filter = "open"
-		var shop []cmdWord
-		for _, a := range args {
-			switch f := strings.ToLower(a.text); f {
-			case "open", "mine", "all", "我的", "全部", "未处理":
-				c.Filter = map[string]string{"我的": "mine", "全部": "all", "未处理": "open"}[f]
-				if c.Filter == "" {
-					c.Filter = f
-				}
-			default:
-				shop = append(shop, a)
-			}
-		}
-		c.Shop = joinWords(shop)
-	case verbMine:
-		c.Verb, c.Filter = verbReviews, "mine"
-		c.Shop = joinWords(args)
-	case verbHelp:
-	case verbClaim, verbStatus:
-		// claim REVIEW [SHOP]: the shop may follow the review.
-		rest := withoutFillers(args)
-		if len(rest) == 0 || !c.setReview(rest[0].text, joinWords(rest[1:])) {
-			return c, bad
-		}
-	case verbReopen:
-		// A note follows the review, so the shop can only ride on it.
-		if len(args) < 1 || !c.setReview(args[0].text, "") {
-			return c, bad
-		}
-		c.Note = noteFrom(text, args[1:])
-	case verbOwner:
-		// owner [ASPECT [@user...]] [SHOP]: mentions are people, words
-		// that are neither an aspect nor a mention name the shop.
-		var shop []cmdWord
-		for i, a := range args {
-			if u, isUser := parseUser(a.text); isUser {
-				if c.Aspect == "" {
-					return c, bad
-				}
-				c.Users = append(c.Users, u)
-				continue
-			}
-			if fillers[strings.ToLower(a.text)] {
-				continue
-			}
-			if aspect, ok := ownerAspect(a.text); ok && i == 0 {
-				c.Aspect = aspect
-				continue
-			}
-			shop = append(shop, a)
-		}
-		c.Shop = joinWords(shop)
-		if len(c.Users) > 1 && c.Aspect != "default" {
-			return c, bad
-		}
-	case verbSchedule:
-		if len(args) != 5 {
-			return c, bad
-		}
-		c.Spec = joinWords(args)
-	case verbAssign:
-		// assign REVIEW @user [SHOP], in any order but the review first
-		// of the words that are not the person: the mention is known by
-		// its shape, so the words left over can only name the shop.
-		var rest []cmdWord
-		for _, a := range withoutFillers(args) {
-			if u, isUser := parseUser(a.text); isUser {
-				if c.User != "" {
-					return c, bad
-				}
-				c.User = u
-				continue
-			}
-			rest = append(rest, a)
-		}
-		if c.User == "" || len(rest) == 0 || !c.setReview(rest[0].text, joinWords(rest[1:])) {
-			return c, bad
-		}
-	case verbDone:
-		// done REVIEW OUTCOME [note]: the note is everything after the
-		// outcome, as typed, so the shop can only ride on the review.
-		if len(args) < 2 || !c.setReview(args[0].text, "") {
-			return c, bad
-		}
-		outcome, n, known := outcomeOf(args[1].text)
-		if !known {
-			return c, &parseError{key: "err.outcome", args: []any{said(args[1].text)}, verb: v}
-		}
-		c.Outcome = outcome
-		if n < len(args[1].text) {
-			// "退款已回电": the note starts inside the word.
-			c.Note = noteFrom(text, append([]cmdWord{{text: args[1].text[n:], at: args[1].at + n}}, args[2:]...))
-		} else {
-			c.Note = noteFrom(text, args[2:])
-		}
+	cmd := commandOf(v)
+	err := cmd.parse(&c, args, text)
+	if errors.Is(err, errUsage) {
+		err = &parseError{key: "err.usage", args: []any{cmd.usage}, verb: v}
 	}
-	return c, nil
+	return c, err
 }
 
 // setReview sets the review a follow-up command names, and its shop when
@@ -512,8 +367,12 @@ func splitBetween(text string, a, b run) bool {
 }
 
 // keywords are the Chinese words of the grammar that stand on their own
-// when typed against Latin letters or digits ("今天dy-fashion").
-var keywords = func() map[string]bool {
+// when typed against Latin letters or digits ("今天dy-fashion"). They are
+// built with the verbs' keywords, by init in commands.go.
+var keywords map[string]bool
+
+// grammarKeywords builds keywords from the grammar's words.
+func grammarKeywords() map[string]bool {
 	m := map[string]bool{"把": true, "我的": true, "全部": true, "未处理": true}
 	for _, words := range []map[string]bool{fillers, baAssign} {
 		for w, ok := range words {
@@ -536,7 +395,7 @@ var keywords = func() map[string]bool {
 		}
 	}
 	return m
-}()
+}
 
 // indexFrom is the index of the first rune at or after from that f
 // accepts, or len(s) when there is none.

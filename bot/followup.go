@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -37,19 +38,16 @@ func (b *Bot) lookupReview(ctx context.Context, shop *storage.Shop, id string, r
 		shopID = shop.ID
 	}
 	rv, err := b.Store.FindReviewIn(ctx, req.scope(), shopID, id)
-	switch storage.ErrorCode(err) {
-	case "":
-	case storage.ENOTFOUND:
+	var shared *storage.SharedReviewError
+	switch {
+	case err == nil:
+	case isCode(err, storage.ENOTFOUND):
 		if err := b.unclaimedReview(ctx, shopID, id, req); err != nil {
 			return nil, nil, err
 		}
 		return nil, nil, &userError{b.langFor(shop, req).t("err.noreview", said(id))}
-	case storage.ECONFLICT:
-		var shared *storage.SharedReviewError
-		if errors.As(err, &shared) {
-			return nil, nil, b.whichReview(ctx, shop, shared)
-		}
-		return nil, nil, err
+	case errors.As(err, &shared):
+		return nil, nil, b.whichReview(ctx, shop, shared)
 	default:
 		return nil, nil, err
 	}
@@ -68,7 +66,9 @@ func (b *Bot) lookupReview(ctx context.Context, shop *storage.Shop, id string, r
 // in Chinese when every shop it names is Chinese.
 func (b *Bot) whichReview(ctx context.Context, shop *storage.Shop, e *storage.SharedReviewError) error {
 	if len(e.In) == 0 {
-		return e // not a conflict storage makes: logged, not shown
+		// Not a conflict storage makes: logged, not shown, so not
+		// wrapped, or explain would take it for a conflict to explain.
+		return fmt.Errorf("a shared review ID that names no shop: %v", e)
 	}
 	l := langOf(shop)
 	var shops, forms []string
@@ -164,11 +164,8 @@ func (b *Bot) assign(ctx context.Context, shop *storage.Shop, c Command, req Req
 	}
 	l := langOf(shop)
 	previous, err := b.Store.Reassign(ctx, rv.ID, c.User, b.change(req, ""), b.handover(ctx, shop, rv, c.User, req))
-	if storage.ErrorCode(err) == storage.ECONFLICT {
-		return nil, &userError{l.t("assign.closed", rv.ReviewID, rv.ReviewID)}
-	}
 	if err != nil {
-		return nil, err
+		return nil, onCode(err, storage.ECONFLICT, l.t("assign.closed", rv.ReviewID, rv.ReviewID))
 	}
 	b.log().InfoContext(ctx, "review assigned", "shop", rv.ShopID, "review", rv.ReviewID, "owner", c.User, "previous", previous, "by", req.User)
 	switch {
@@ -231,12 +228,8 @@ func (b *Bot) done(ctx context.Context, shop *storage.Shop, c Command, req Reque
 		return nil, err
 	}
 	l := langOf(shop)
-	err = b.Store.CloseReview(ctx, rv.ID, c.Outcome, b.change(req, c.Note))
-	if storage.ErrorCode(err) == storage.ECONFLICT {
-		return nil, &userError{l.t("done.already", rv.ReviewID, l.t("outcome."+rv.Outcome))}
-	}
-	if err != nil {
-		return nil, err
+	if err := b.Store.CloseReview(ctx, rv.ID, c.Outcome, b.change(req, c.Note)); err != nil {
+		return nil, onCode(err, storage.ECONFLICT, l.t("done.already", rv.ReviewID, l.t("outcome."+rv.Outcome)))
 	}
 	b.log().InfoContext(ctx, "review closed", "shop", rv.ShopID, "review", rv.ReviewID, "outcome", c.Outcome, "by", req.User)
 	return reply(l, line{txt(l.t("done.ok", rv.ReviewID, l.t("outcome."+c.Outcome)))}), nil
@@ -249,12 +242,8 @@ func (b *Bot) reopen(ctx context.Context, shop *storage.Shop, c Command, req Req
 		return nil, err
 	}
 	l := langOf(shop)
-	err = b.Store.ReopenReview(ctx, rv.ID, b.change(req, c.Note))
-	if storage.ErrorCode(err) == storage.ECONFLICT {
-		return nil, &userError{l.t("reopen.open", rv.ReviewID)}
-	}
-	if err != nil {
-		return nil, err
+	if err := b.Store.ReopenReview(ctx, rv.ID, b.change(req, c.Note)); err != nil {
+		return nil, onCode(err, storage.ECONFLICT, l.t("reopen.open", rv.ReviewID))
 	}
 	b.log().InfoContext(ctx, "review reopened", "shop", rv.ShopID, "review", rv.ReviewID, "by", req.User)
 	return reply(l, line{txt(l.t("reopen.ok", rv.ReviewID))}), nil
@@ -394,8 +383,7 @@ func (b *Bot) bind(ctx context.Context, shop *storage.Shop, req Request) (*doc, 
 		return nil, err
 	}
 	s, err := b.Store.BindChannel(ctx, shop.ID, req.Channel, req.scope())
-	switch storage.ErrorCode(err) {
-	case storage.EUNAUTHORIZED:
+	if isCode(err, storage.EUNAUTHORIZED) {
 		// The shop's owner changed since it was read (an admin's shop
 		// set --team in between): the same rule, said the same way.
 		if fresh, ferr := b.Store.FindShop(ctx, shop.ID); ferr == nil {
@@ -404,11 +392,9 @@ func (b *Bot) bind(ctx context.Context, shop *storage.Shop, req Request) (*doc, 
 			}
 		}
 		return nil, &userError{l.t("err.team", shop.ID)}
-	case storage.ECONFLICT:
-		return nil, &userError{l.t("bind.taken")}
 	}
 	if err != nil {
-		return nil, err
+		return nil, onCode(err, storage.ECONFLICT, l.t("bind.taken"))
 	}
 	b.log().InfoContext(ctx, "channel bound", "shop", s.ID, "channel", req.Channel, "by", req.User)
 	return reply(l, line{txt(l.t("bind.ok", s.Name+l.t("paren", s.ID)))}), nil

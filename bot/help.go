@@ -1,6 +1,7 @@
 package bot
 
-// helpDoc explains every command, in one message.
+// helpDoc explains every command, in one message: the help lines of
+// commands, grouped and in order (helpGroups, built from the table).
 func helpDoc(l lang) *doc {
 	d := &doc{lang: l, title: l.t("help.title")}
 	for _, g := range helpGroups {
@@ -12,13 +13,4 @@ func helpDoc(l lang) *doc {
 	}
 	d.footer = l.t("help.footer")
 	return d
-}
-
-var helpGroups = []struct {
-	heading string
-	keys    []string
-}{
-	{"help.look", []string{"help.today", "help.reviews", "help.late"}},
-	{"help.follow", []string{"help.assign", "help.done", "help.claim", "help.mine", "help.outcomes"}},
-	{"help.setup", []string{"help.bind", "help.owner", "help.schedule", "help.settings"}},
 }
