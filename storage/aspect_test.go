@@ -219,3 +219,24 @@ func TestReviewAspectListRoundTrip(t *testing.T) {
 		t.Errorf("AspectList of no aspects = %v, want nil", got)
 	}
 }
+
+// TestAspectDimension: every aspect but other weighs on one dimension,
+// and each dimension has at least one aspect (so /dsr why can always look).
+func TestAspectDimension(t *testing.T) {
+	seen := map[Dimension]bool{}
+	for _, a := range Aspects {
+		d, ok := a.Dimension()
+		if ok != (a != AspectOther) {
+			t.Errorf("%s: ok %v", a, ok)
+		}
+		seen[d] = ok
+	}
+	for _, d := range Dimensions {
+		if !seen[d] {
+			t.Errorf("no aspect weighs on %s", d)
+		}
+	}
+	if Douyin.WindowDays() != 30 || Taobao.WindowDays() != 180 {
+		t.Errorf("windows: %d, %d", Douyin.WindowDays(), Taobao.WindowDays())
+	}
+}
