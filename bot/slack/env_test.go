@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -419,6 +420,23 @@ func trStrings(raw json.RawMessage) string {
 	}
 	walk(v)
 	return strings.Join(out, "\n")
+}
+
+// importReview adds a new open 1★ bad review of shop, written an hour
+// before the clock, as an import of the shop's export would: for tests
+// that assert on how a review of known text is shown.
+func (e *trEnv) importReview(shop, id, product, content string) *storage.Review {
+	e.t.Helper()
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"shop", "review_id", "order_id", "product_id", "product", "rating", "created_at", "content"})
+	created := trNow.Add(-time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04:05")
+	w.Write([]string{shop, id, "O" + id, "P" + id, product, "1", created, content})
+	w.Flush()
+	if _, err := e.db.Import(context.Background(), storage.KindReviews, "reviews.csv", &buf); err != nil {
+		e.t.Fatal(err)
+	}
+	return e.review(shop, id)
 }
 
 func (e *trEnv) review(shop, id string) *storage.Review {

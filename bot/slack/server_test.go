@@ -95,7 +95,7 @@ func TestTransportSlashToday(t *testing.T) {
 	if !strings.Contains(r.Text, trCardHead) {
 		t.Errorf("text lacks the card title %q:\n%s", trCardHead, r.Text)
 	}
-	if len(r.Blocks) == 0 || len(r.Blocks) > 50 || !strings.Contains(string(r.Blocks[0]), `"header"`) || !strings.Contains(string(r.Blocks[0]), "dy-fashion") {
+	if len(r.Blocks) < 3 || len(r.Blocks) > 50 || !strings.Contains(string(r.Blocks[0]), `"header"`) || !strings.Contains(string(r.Blocks[0]), "dy-fashion") {
 		t.Errorf("blocks: %d, first %s", len(r.Blocks), r.Blocks[0])
 	}
 	e.srv.Wait()
@@ -141,6 +141,10 @@ func TestTransportSlashUnknownCommandHelps(t *testing.T) {
 	if r := e.slash("frobnicate", trAlice, "C1", ""); !strings.Contains(r.Text, "/dsr help") || !strings.Contains(r.Text, "frobnicate") {
 		t.Errorf("unknown command: %q", r.Text)
 	}
+	// A typo of a command is not guessed at: the same sentence.
+	if r := e.slash("todya", trAlice, "C1", ""); !strings.Contains(r.Text, `I don't know "todya". Try /dsr help.`) {
+		t.Errorf("a typo of today: %q", r.Text)
+	}
 	if r := e.slash("today no-such-shop", trAlice, "C1", ""); !strings.Contains(r.Text, "dy-fashion") {
 		t.Errorf("unknown shop does not list the shops: %q", r.Text)
 	}
@@ -177,7 +181,8 @@ func TestTransportURLVerification(t *testing.T) {
 	e := trNewEnv(t)
 	body := `{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`
 	code, _, got := e.do(e.request("/slack/events", trJSONType, body))
-	if code != http.StatusOK || strings.TrimSpace(got) != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+	// The body is the challenge, byte for byte: nothing around it.
+	if code != http.StatusOK || got != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
 		t.Errorf("challenge: %d %q", code, got)
 	}
 	// The URL check is signed too: an unsigned one is refused.
@@ -204,7 +209,7 @@ func TestTransportMentionPostsOnceInThread(t *testing.T) {
 	if p.Channel != "C1" || p.ThreadTS != "1764000000.000100" || !strings.Contains(p.Text, trCardHead) || p.Blocks == nil {
 		t.Errorf("post = %+v", p)
 	}
-	if p.Metadata == nil || p.Metadata.EventType == "" {
+	if p.Metadata == nil || p.Metadata.EventType == "" || p.Metadata.EventPayload["key"] == "" {
 		t.Errorf("post carries no metadata to find it by on a retry: %+v", p.Metadata)
 	}
 
@@ -272,9 +277,13 @@ func TestTransportBotMessagesAreIgnored(t *testing.T) {
 	}
 }
 
+// A Claim press redraws the open list it was on, the review now showing its
+// owner on the line a person reads (ID, rating, product, problem, owner).
 func TestTransportClaimButton(t *testing.T) {
 	e := trNewEnv(t)
-	rv := e.openReview("dy-fashion")
+	// A review of known text, so its line can be asserted whole: 尺码偏小
+	// ("runs small") is a size problem.
+	rv := e.importReview("dy-fashion", "R900001", "连衣裙 L 黑色", "尺码偏小")
 	code, _, _ := e.do(e.request("/slack/interactions", trFormType, trAction(trBo, e.fake.ResponseURL("claim"), trClaim("dy-fashion", rv.ReviewID, "shop"))))
 	if code != http.StatusOK {
 		t.Fatalf("interaction: %d", code)
@@ -293,6 +302,9 @@ func TestTransportClaimButton(t *testing.T) {
 	}
 	if text := trStrings(r.Blocks); !strings.Contains(text, rv.ReviewID) || !strings.Contains(text, "<@"+trBo+">") {
 		t.Errorf("redrawn list lacks %s owned by %s:\n%s", rv.ReviewID, trBo, r.Blocks)
+	}
+	if line := rv.ReviewID + " · 1★ · 连衣裙 L 黑色 · size · <@" + trBo + ">"; !strings.Contains(r.Text, line) {
+		t.Errorf("redrawn list's text lacks the line %q:\n%s", line, r.Text)
 	}
 	if len(e.fake.Posts()) != 0 {
 		t.Errorf("a button press posted to the channel")
@@ -317,6 +329,9 @@ func TestTransportResolveSelect(t *testing.T) {
 	}
 	if strings.Contains(string(resp[0].Blocks), "review|dy-fashion|"+rv.ReviewID+"|") {
 		t.Errorf("the closed review still has buttons in the open list:\n%s", resp[0].Blocks)
+	}
+	if strings.Contains(resp[0].Text, rv.ReviewID) {
+		t.Errorf("the closed review is still in the open list's text:\n%s", resp[0].Text)
 	}
 
 	// Pressing again (a second person, a stale message) changes nothing and
@@ -358,7 +373,7 @@ func TestTransportSlowSlashIsAcknowledgedThenAnswered(t *testing.T) {
 	if len(resp) != 1 {
 		t.Fatalf("%d response_url posts, want 1", len(resp))
 	}
-	if got := resp[0]; got.Name != "slow" || !strings.Contains(got.Text, trCardHead) || got.ReplaceOriginal || got.ResponseType != "ephemeral" || len(got.Blocks) == 0 {
+	if got := resp[0]; got.Name != "slow" || got.Path != "/respond/slow" || !strings.Contains(got.Text, trCardHead) || got.ReplaceOriginal || got.ResponseType != "ephemeral" || len(got.Blocks) == 0 {
 		t.Errorf("follow-up = %+v", got)
 	}
 }

@@ -166,6 +166,11 @@ func TestTransportReadsStayInTheirWorkspace(t *testing.T) {
 	e.setTeam("dy-home", "T2")
 	e.setTeam("tb-tea", "T2")
 	home, fashion := e.openReview("dy-home"), e.openReview("dy-fashion")
+	// A closed review of T2's, for a reopen from T1.
+	homeClosed := e.importReview("dy-home", "R900002", "抱枕", "破了")
+	if err := e.db.CloseReview(ctx, homeClosed.ID, "refund", storage.Change{Actor: "U0", At: trNow}); err != nil {
+		t.Fatal(err)
+	}
 	for _, rv := range []storage.Review{home, fashion} {
 		// Alice follows up a review in each workspace (a shared channel).
 		if err := e.db.AssignReview(ctx, rv.ID, trAlice, storage.Change{Actor: "U0", At: trNow}); err != nil {
@@ -192,6 +197,7 @@ func TestTransportReadsStayInTheirWorkspace(t *testing.T) {
 		{"bind dy-home", noShop("dy-home")},
 		{"status " + home.ReviewID, fmt.Sprintf("There is no review %q.", home.ReviewID)},
 		{"done " + home.ReviewID + " refund", fmt.Sprintf("There is no review %q.", home.ReviewID)},
+		{"reopen " + homeClosed.ReviewID, fmt.Sprintf("There is no review %q.", homeClosed.ReviewID)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -208,6 +214,9 @@ func TestTransportReadsStayInTheirWorkspace(t *testing.T) {
 	}
 	if got := e.review("dy-home", home.ReviewID); got.Status != storage.StatusOpen {
 		t.Errorf("T1 closed T2's review: %+v", got)
+	}
+	if got := e.review("dy-home", homeClosed.ReviewID); got.Status != storage.StatusDone {
+		t.Errorf("T1 reopened T2's review: %+v", got)
 	}
 
 	// T2 binds its shop to C7, a channel shared with T1.
