@@ -330,6 +330,12 @@ func trAction(user, responseURL string, action map[string]any) string {
 // trActionFrom is trAction pressed by a person of workspace team; an empty
 // team leaves the payload's team (and the user's) out.
 func trActionFrom(team, user, responseURL string, action map[string]any) string {
+	return trForm("payload", trActionPayload(team, user, responseURL, action))
+}
+
+// trActionPayload is the JSON of a block_actions interaction, as the
+// payload= field carries it over HTTP and an envelope over the socket.
+func trActionPayload(team, user, responseURL string, action map[string]any) string {
 	payload := map[string]any{
 		"type":       "block_actions",
 		"user":       map[string]any{"id": user, "username": "bo", "name": "bo", "team_id": team},
@@ -348,7 +354,7 @@ func trActionFrom(team, user, responseURL string, action map[string]any) string 
 		delete(payload["user"].(map[string]any), "team_id")
 	}
 	raw, _ := json.Marshal(payload)
-	return trForm("payload", string(raw))
+	return string(raw)
 }
 
 func trClaim(shop, review, scope string) map[string]any {

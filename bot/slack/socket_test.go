@@ -3,6 +3,7 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -101,18 +102,12 @@ func TestTransportSocketSlowSlashCommandIsAckedThenAnswered(t *testing.T) {
 	}
 }
 
-// trEventsAPI parses an Events API envelope the way the socketmode client
-// does before handing it over.
+// trEventsAPI is trMention (app_mention of the card in C1) parsed the
+// way the socketmode client parses an envelope before handing it over.
 func trEventsAPI(t *testing.T, eventID, user, botID string) slackevents.EventsAPIEvent {
 	t.Helper()
-	inner := map[string]any{"type": "app_mention", "user": user, "text": "<@UBOT> today dy-fashion", "channel": "C1",
-		"ts": "1764000000.000100", "event_ts": "1764000000.000100"}
-	if botID != "" {
-		inner["bot_id"] = botID
-	}
-	raw, _ := json.Marshal(map[string]any{"token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-		"event_id": eventID, "event_time": 1764000000, "event": inner})
-	ev, err := slackevents.ParseEvent(raw, slackevents.OptionNoVerifyToken())
+	raw := trMention(eventID, user, botID, "<@UBOT> today dy-fashion", "1764000000.000100", "")
+	ev, err := slackevents.ParseEvent(json.RawMessage(raw), slackevents.OptionNoVerifyToken())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,8 +156,7 @@ func TestTransportSocketButtonAndLifecycle(t *testing.T) {
 	ctx := context.Background()
 	rv := e.openReview("dy-fashion")
 	var cb slackapi.InteractionCallback
-	payload := `{"type":"block_actions","user":{"id":"U7"},"team":{"id":"T1"},"channel":{"id":"C1"},"response_url":"` + fake.ResponseURL("btn") + `",
-		"actions":[{"type":"button","action_id":"claim","block_id":"review|dy-fashion|` + rv.ReviewID + `|open|msg","value":"` + rv.ReviewID + `"}]}`
+	payload := trActionPayload("T1", "U7", fake.ResponseURL("btn"), trClaim("dy-fashion", rv.ReviewID, "msg"))
 	if err := json.Unmarshal([]byte(payload), &cb); err != nil {
 		t.Fatal(err)
 	}
@@ -261,22 +255,28 @@ func trRunSocket(t *testing.T, s *slack.Server, fake *slacktest.Slack) {
 	}
 }
 
+// trSlashPayload is trSlash (Alice in C1) as the JSON object a Socket
+// Mode envelope carries: the same fields as the HTTP form.
 func trSlashPayload(text, responseURL string) map[string]any {
-	return map[string]any{
-		"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": "T1", "team_domain": "trendcloset", "channel_id": "C1",
-		"channel_name": "shop-ops", "user_id": "U01ALICE1", "user_name": "alice", "command": "/dsr", "text": text,
-		"api_app_id": "A0DSRBOT", "is_enterprise_install": "false", "response_url": responseURL,
-		"trigger_id": "13345224609.738474920.8088930838d88f008e0",
+	form, err := url.ParseQuery(trSlash(text, trAlice, "C1", responseURL))
+	if err != nil {
+		panic(err)
 	}
+	m := map[string]any{}
+	for k := range form {
+		m[k] = form.Get(k)
+	}
+	return m
 }
 
+// trMentionPayload is trMention (Alice in C1) as the JSON object a Socket
+// Mode envelope carries.
 func trMentionPayload(eventID, text string) map[string]any {
-	return map[string]any{
-		"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": "T1", "api_app_id": "A0DSRBOT", "type": "event_callback",
-		"event_id": eventID, "event_time": 1764000000,
-		"event": map[string]any{"type": "app_mention", "user": "U01ALICE1", "text": text, "channel": "C1",
-			"ts": "1764000000.000100", "event_ts": "1764000000.000100"},
+	var m map[string]any
+	if err := json.Unmarshal([]byte(trMention(eventID, trAlice, "", text, "1764000000.000100", "")), &m); err != nil {
+		panic(err)
 	}
+	return m
 }
 
 // The same handlers over a real Socket Mode connection: each envelope is
@@ -312,9 +312,9 @@ func TestTransportSocketModeOverWebSocket(t *testing.T) {
 
 	rv := e.openReview("dy-fashion")
 	var cb map[string]any
-	json.Unmarshal([]byte(`{"type":"block_actions","user":{"id":"U07BOBO77"},"team":{"id":"T1"},"channel":{"id":"C1"},
-		"response_url":"`+fake.ResponseURL("btn")+`",
-		"actions":[{"type":"button","action_id":"claim","block_id":"review|dy-fashion|`+rv.ReviewID+`|open|shop","value":"`+rv.ReviewID+`"}]}`), &cb)
+	if err := json.Unmarshal([]byte(trActionPayload("T1", trBo, fake.ResponseURL("btn"), trClaim("dy-fashion", rv.ReviewID, "shop"))), &cb); err != nil {
+		t.Fatal(err)
+	}
 	btn, _ := fake.SendEnvelope("interactive", cb, 0)
 	if _, ok := fake.WaitAck(btn, 5*time.Second); !ok {
 		t.Error("button not acknowledged")
@@ -329,7 +329,7 @@ func TestTransportSocketModeOverWebSocket(t *testing.T) {
 	if r := fake.Responses(); len(r) != 1 || r[0].Name != "btn" || !r[0].ReplaceOriginal {
 		t.Errorf("responses = %+v", r)
 	}
-	if got, _ := db.FindReview(context.Background(), "dy-fashion", rv.ReviewID); got == nil || got.Owner != "U07BOBO77" {
+	if got, _ := db.FindReview(context.Background(), "dy-fashion", rv.ReviewID); got == nil || got.Owner != trBo {
 		t.Errorf("after Claim over the socket: %+v", got)
 	}
 }
