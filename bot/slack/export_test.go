@@ -6,10 +6,6 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// SignForTest exposes the v0 signature to the external tests, which sign
-// requests exactly as Slack does.
-func SignForTest(secret, ts string, body []byte) string { return sign(secret, ts, body) }
-
 // SocketEvent is socketEvent for the tests of package slack_test, which
 // hand it envelopes and record the acknowledgements.
 func (s *Server) SocketEvent(ctx context.Context, client interface {

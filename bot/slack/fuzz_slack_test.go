@@ -3,13 +3,10 @@ package slack_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -28,14 +25,14 @@ import (
 // written nothing to the database. Run each for minutes after changing a
 // handler:
 //
-//	go test ./bot -run '^$' -fuzz FuzzSlashCommand -fuzztime 2m
-//	go test ./bot -run '^$' -fuzz FuzzEvent -fuzztime 2m
-//	go test ./bot -run '^$' -fuzz FuzzInteraction -fuzztime 2m
+//	go test ./bot/slack -run '^$' -fuzz FuzzSlashCommand -fuzztime 2m
+//	go test ./bot/slack -run '^$' -fuzz FuzzEvent -fuzztime 2m
+//	go test ./bot/slack -run '^$' -fuzz FuzzInteraction -fuzztime 2m
 
 func FuzzSlashCommand(f *testing.F) {
 	for _, text := range []string{"today", "today dy-fashion", "reviews all dy-fashion", "late", "bind dy-fashion", "owner logistics <@U1>",
 		"done R1 refund note", "分配 R3538 给 <@U2>", "schedule 0 9 * * *", "help", ""} {
-		f.Add(slashBody(text, "C1", "http://fake/respond"))
+		f.Add(trSlash(text, trAlice, "C1", "http://fake/respond"))
 	}
 	f.Add("ssl_check=1&token=x")
 	f.Add("command=%2Fdsr&text=%ZZ")
@@ -45,9 +42,9 @@ func FuzzSlashCommand(f *testing.F) {
 }
 
 func FuzzEvent(f *testing.F) {
-	f.Add(mentionEnvelope("Ev1", "U0ALICE", "", "<@UBOT> today dy-fashion"))
-	f.Add(mentionEnvelope("Ev2", "U0ALICE", "", "<@UBOT> assign R3538 to <@U2>"))
-	f.Add(mentionEnvelope("Ev3", "U0ALICE", "B1", "<@UBOT> mine"))
+	f.Add(trMention("Ev1", trAlice, "", "<@UBOT> today dy-fashion", "1764000000.000100", ""))
+	f.Add(trMention("Ev2", trAlice, "", "<@UBOT> assign R3538 to <@U2>", "1764000000.000200", ""))
+	f.Add(trMention("Ev3", trAlice, "B1", "<@UBOT> mine", "1764000000.000300", ""))
 	f.Add(`{"type":"url_verification","challenge":"abc","token":"x"}`)
 	f.Add(`{"type":"event_callback","event_id":"Ev4","team_id":"T1","event":{"type":"reaction_added"}}`)
 	f.Add(`{"type":"event_callback","event_id":"Ev5","event":{"type":"app_mention","user":"U1","text":7}}`)
@@ -63,16 +60,14 @@ func FuzzInteraction(f *testing.F) {
 		for k, v := range extra {
 			a[k] = v
 		}
-		p, _ := json.Marshal(map[string]any{"type": "block_actions", "team": map[string]any{"id": "T1"}, "user": map[string]any{"id": "U0ALICE"},
-			"channel": map[string]any{"id": "C1"}, "response_url": "http://fake/respond", "actions": []any{a}})
-		return url.Values{"payload": {string(p)}}.Encode()
+		return trAction(trAlice, "http://fake/respond", a)
 	}
 	f.Add(press("claim", "button", nil))
 	f.Add(press("resolve", "static_select", map[string]any{"selected_option": map[string]any{"value": "refund"}}))
 	f.Add(press("resolve", "static_select", map[string]any{"selected_option": nil}))
 	f.Add(press("unknown", "overflow", nil))
-	f.Add(url.Values{"payload": {`{"type":"view_submission","view":{}}`}}.Encode())
-	f.Add(url.Values{"payload": {`{"type":"block_actions","actions":[{"block_id":"review|||"}]}`}}.Encode())
+	f.Add(trForm("payload", `{"type":"view_submission","view":{}}`))
+	f.Add(trForm("payload", `{"type":"block_actions","actions":[{"block_id":"review|||"}]}`))
 	f.Add("payload=%7B")
 	f.Add("payload=")
 	fuzzSlack(f, "/slack/interactions", "application/x-www-form-urlencoded")
@@ -97,7 +92,7 @@ func (p *fuzzPoster) Respond(context.Context, string, bot.Message, bool) error {
 // moves with every commit by another connection) compared when the body
 // was refused.
 func fuzzSlack(f *testing.F, path, contentType string) {
-	now := time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
+	now := trNow
 	dbPath := filepath.Join(f.TempDir(), "dsrbot.db")
 	db, err := storage.Open(dbPath)
 	if err != nil {
@@ -129,19 +124,17 @@ func fuzzSlack(f *testing.F, path, contentType string) {
 		Bot:           &bot.Bot{Store: db, Now: func() time.Time { return now }, Log: quiet},
 		Poster:        &fuzzPoster{},
 		Events:        db,
-		SigningSecret: secret,
+		SigningSecret: trSecret,
 		BotUserID:     "UBOT",
 		Now:           func() time.Time { return now },
 		Log:           quiet,
 	}
 	h := srv.Handler()
-	ts := strconv.FormatInt(now.Unix(), 10)
 	f.Fuzz(func(t *testing.T, body string) {
 		before := version(t)
 		req := httptest.NewRequest("POST", path, strings.NewReader(body))
 		req.Header.Set("Content-Type", contentType)
-		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", slack.SignForTest(secret, ts, []byte(body)))
+		trResign(req, body, trSecret, now)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		srv.Wait()

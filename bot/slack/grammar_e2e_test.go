@@ -2,11 +2,10 @@ package slack_test
 
 import (
 	"context"
-	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/dsrbot/dsrbot/bot/slack"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -16,7 +15,7 @@ import (
 // asker, and the message queued for the previous owner reaches them as a
 // direct message when delivered.
 func TestSlackDouyinIDAndHandover(t *testing.T) {
-	e := newE2E(t)
+	e := trNewEnv(t)
 	ctx := context.Background()
 	const id = "6921345678901234571-3581004"
 	csv := "shop,review_id,order_id,product_id,rating,created_at,content\n" +
@@ -25,24 +24,20 @@ func TestSlackDouyinIDAndHandover(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	env := mentionEnvelope("EvDY1", "U0LEAD", "", "<@UBOT>分配"+id+"给<@U0BO00001>")
-	if code, _ := e.send("/slack/events", "application/json", env, 0); code != 200 {
+	const lead = "U0LEAD001"
+	mention := trMention("EvDY1", lead, "", "<@UBOT>分配"+id+"给<@"+trBo+">", "1764000000.000100", "")
+	if code, _, _ := e.do(e.request("/slack/events", trJSONType, mention)); code != http.StatusOK {
 		t.Fatalf("event: %d", code)
 	}
-	e.server.Wait()
-	posts := e.slack.Posts()
-	if len(posts) != 1 || posts[0].Channel != "C1" || posts[0].ThreadTS == "" || strings.TrimSpace(posts[0].Text) != id+" → <@U0BO00001>: follow-up assigned." {
+	e.srv.Wait()
+	posts := e.fake.Posts()
+	if len(posts) != 1 || posts[0].Channel != "C1" || posts[0].ThreadTS == "" || strings.TrimSpace(posts[0].Text) != id+" → <@"+trBo+">: follow-up assigned." {
 		t.Fatalf("the mention's answer: %+v", posts)
 	}
 
-	_, body := e.send("/slack/commands", "application/x-www-form-urlencoded", slashBody("claim "+strings.ToUpper(id)+" dy-fashion", "C1", e.slack.ResponseURL("claim")), 0)
-	var msg struct {
-		ResponseType string `json:"response_type"`
-		Text         string `json:"text"`
-	}
-	json.Unmarshal([]byte(body), &msg)
-	if msg.ResponseType != "ephemeral" || strings.TrimSpace(msg.Text) != id+" was <@U0BO00001>'s; now yours." {
-		t.Fatalf("the claim's answer: %q", body)
+	r := e.slash("claim "+strings.ToUpper(id)+" dy-fashion", trAlice, "C1", e.fake.ResponseURL("claim"))
+	if r.ResponseType != "ephemeral" || strings.TrimSpace(r.Text) != id+" was <@"+trBo+">'s; now yours." {
+		t.Fatalf("the claim's answer: %+v", r)
 	}
 
 	keys, err := e.db.PendingKeys(ctx, "dy-fashion", "handover")
@@ -54,13 +49,12 @@ func TestSlackDouyinIDAndHandover(t *testing.T) {
 		t.Fatalf("outbox: %v, %v", queued, err)
 	}
 	m := queued[0]
-	client := e.server.Poster.(*slack.Client)
-	if _, err := client.Deliver(ctx, m.Channel, m.Key, m.Text, []byte(m.Blocks)); err != nil {
+	if _, err := e.client.Deliver(ctx, m.Channel, m.Key, m.Text, []byte(m.Blocks)); err != nil {
 		t.Fatal(err)
 	}
-	posts = e.slack.Posts()
+	posts = e.fake.Posts()
 	dm := posts[len(posts)-1]
-	if dm.Channel != "DU0BO00001" || !strings.Contains(dm.Text, "<@U0ALICE> took over "+id+" (潮衣馆 Trend Closet · dy-fashion) from you") || len(dm.Blocks) == 0 {
+	if dm.Channel != "D"+trBo || !strings.Contains(dm.Text, "<@"+trAlice+"> took over "+id+" (潮衣馆 Trend Closet · dy-fashion) from you") || len(dm.Blocks) == 0 {
 		t.Fatalf("the direct message: %+v", dm)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,19 +26,15 @@ var benchTrigger atomic.Int64
 
 // signedToday is a signed POST /slack/commands for `/dsr today dy-fashion`.
 func signedToday(url string, at time.Time) *http.Request {
-	body := slashBody("today dy-fashion", "C1", "http://127.0.0.1:1/respond") + "&trigger_id=" + strconv.FormatInt(benchTrigger.Add(1), 10)
-	ts := strconv.FormatInt(at.Unix(), 10)
-	req, _ := http.NewRequest("POST", url+"/slack/commands", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", sign(secret, ts, body))
+	body := trSlash("today dy-fashion", trAlice, "C1", "http://127.0.0.1:1/respond") + "&trigger_id=" + strconv.FormatInt(benchTrigger.Add(1), 10)
+	req, _ := trSignedRequest(url+"/slack/commands", trFormType, body, at)
 	return req
 }
 
 func benchServer(b *testing.B) *httptest.Server {
 	db := storagetest.Bench(b, benchNow)
 	bt := &bot.Bot{Store: db, Now: func() time.Time { return benchNow }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	srv := &slack.Server{Bot: bt, Events: db, SigningSecret: secret, Now: func() time.Time { return benchNow },
+	srv := &slack.Server{Bot: bt, Events: db, SigningSecret: trSecret, Now: func() time.Time { return benchNow },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	hs := httptest.NewServer(srv.Handler())
 	b.Cleanup(hs.Close)

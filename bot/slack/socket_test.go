@@ -3,9 +3,7 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"path/filepath"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -16,10 +14,8 @@ import (
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
-	"github.com/dsrbot/dsrbot/bot"
 	"github.com/dsrbot/dsrbot/bot/slack"
 	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
-	"github.com/dsrbot/dsrbot/storage"
 )
 
 // trAck is one acknowledgement sent over the socket.
@@ -47,44 +43,9 @@ func (a *trAcker) all() []trAck {
 	return append([]trAck(nil), a.acks...)
 }
 
-var trSocketNow = time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
-
-// trSocketServer is a Server on the demo data, posting to a fake Slack.
-func trSocketServer(t *testing.T, store bot.Store) (*slack.Server, *slacktest.Slack, *storage.DB) {
-	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "dsrbot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, trSocketNow); err != nil {
-		t.Fatal(err)
-	}
-	trOwn(t, db, "T1")
-	if store == nil {
-		store = db
-	}
-	fake := slacktest.New()
-	t.Cleanup(fake.Close)
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client := slack.NewClient("xoxb-test", fake.URL(), nil, quiet)
-	client.Sleep = func(context.Context, time.Duration) error { return nil }
-	clock := func() time.Time { return trSocketNow }
-	s := &slack.Server{
-		Bot:           &bot.Bot{Store: store, Now: clock, Log: quiet},
-		Poster:        client,
-		Events:        db,
-		SigningSecret: "unused over the socket",
-		BotUserID:     "UBOT",
-		Now:           clock,
-		Log:           quiet,
-	}
-	t.Cleanup(s.Wait)
-	return s, fake, db
-}
-
 func TestTransportSocketSlashCommandIsAckedWithTheAnswer(t *testing.T) {
-	s, fake, _ := trSocketServer(t, nil)
+	e := trNewEnv(t)
+	s, fake := e.srv, e.fake
 	acker := &trAcker{}
 	s.SocketEvent(context.Background(), acker, socketmode.Event{
 		Type: socketmode.EventTypeSlashCommand,
@@ -117,23 +78,9 @@ func TestTransportSocketSlashCommandIsAckedWithTheAnswer(t *testing.T) {
 	}
 }
 
-// trBlockingStore holds the day report until released: work that
-// outlasts the acknowledgement window.
-type trBlockingStore struct {
-	*storage.DB
-	release chan struct{}
-}
-
-func (s *trBlockingStore) DayReport(ctx context.Context, shopID *storage.Shop, now time.Time) (*storage.DayReport, error) {
-	<-s.release
-	return s.DB.DayReport(ctx, shopID, now)
-}
-
 func TestTransportSocketSlowSlashCommandIsAckedThenAnswered(t *testing.T) {
-	store := &trBlockingStore{release: make(chan struct{})}
-	s, fake, db := trSocketServer(t, store)
-	store.DB = db
-	s.AckAfter = 20 * time.Millisecond
+	e, store := trSlowEnv(t, 20*time.Millisecond)
+	s, fake := e.srv, e.fake
 	acker := &trAcker{}
 	s.SocketEvent(context.Background(), acker, socketmode.Event{
 		Type:    socketmode.EventTypeSlashCommand,
@@ -147,7 +94,7 @@ func TestTransportSocketSlowSlashCommandIsAckedThenAnswered(t *testing.T) {
 	if m, ok := acks[0].payload[0].(*slackapi.Msg); !ok || !strings.Contains(m.Text, "Working on it") {
 		t.Errorf("ack payload = %#v, want the acknowledgement", acks[0].payload[0])
 	}
-	close(store.release)
+	store.release()
 	s.Wait()
 	got := fake.Responses()
 	if len(got) != 1 || got[0].Name != "slow" || !strings.Contains(got[0].Text, "dy-fashion · Douyin") {
@@ -155,44 +102,12 @@ func TestTransportSocketSlowSlashCommandIsAckedThenAnswered(t *testing.T) {
 	}
 }
 
-// trOpenReview returns an open bad review of a shop. The small demo has
-// closed all of dy-fashion's (only reviews of the last three days and one
-// in ten older ones stay open), so the newest is reopened, as a team would.
-func trOpenReview(t *testing.T, db *storage.DB, shop string) storage.Review {
-	t.Helper()
-	ctx := context.Background()
-	open, _, err := db.BadReviews(ctx, storage.ReviewFilter{ShopID: shop, OpenOnly: true, Limit: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(open) == 1 {
-		return open[0]
-	}
-	all, _, err := db.BadReviews(ctx, storage.ReviewFilter{ShopID: shop, Limit: 1})
-	if err != nil || len(all) != 1 {
-		t.Fatalf("%s has no bad review: %v", shop, err)
-	}
-	if err := db.ReopenReview(ctx, all[0].ID, storage.Change{Actor: "U0", At: trSocketNow}); err != nil {
-		t.Fatal(err)
-	}
-	if open, _, err = db.BadReviews(ctx, storage.ReviewFilter{ShopID: shop, OpenOnly: true, Limit: 1}); err != nil || len(open) != 1 {
-		t.Fatalf("no open review after reopening: %v", err)
-	}
-	return open[0]
-}
-
-// trEventsAPI parses an Events API envelope the way the socketmode client
-// does before handing it over.
+// trEventsAPI is trMention (app_mention of the card in C1) parsed the
+// way the socketmode client parses an envelope before handing it over.
 func trEventsAPI(t *testing.T, eventID, user, botID string) slackevents.EventsAPIEvent {
 	t.Helper()
-	inner := map[string]any{"type": "app_mention", "user": user, "text": "<@UBOT> today dy-fashion", "channel": "C1",
-		"ts": "1764000000.000100", "event_ts": "1764000000.000100"}
-	if botID != "" {
-		inner["bot_id"] = botID
-	}
-	raw, _ := json.Marshal(map[string]any{"token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-		"event_id": eventID, "event_time": 1764000000, "event": inner})
-	ev, err := slackevents.ParseEvent(raw, slackevents.OptionNoVerifyToken())
+	raw := trMention(eventID, user, botID, "<@UBOT> today dy-fashion", "1764000000.000100", "")
+	ev, err := slackevents.ParseEvent(json.RawMessage(raw), slackevents.OptionNoVerifyToken())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +115,8 @@ func trEventsAPI(t *testing.T, eventID, user, botID string) slackevents.EventsAP
 }
 
 func TestTransportSocketMentionIsAckedAndPostedOnce(t *testing.T) {
-	s, fake, _ := trSocketServer(t, nil)
+	e := trNewEnv(t)
+	s, fake := e.srv, e.fake
 	acker := &trAcker{}
 	ctx := context.Background()
 	deliver := func(envelope, eventID, user, botID string, retry int) {
@@ -235,12 +151,12 @@ func TestTransportSocketMentionIsAckedAndPostedOnce(t *testing.T) {
 }
 
 func TestTransportSocketButtonAndLifecycle(t *testing.T) {
-	s, fake, db := trSocketServer(t, nil)
+	e := trNewEnv(t)
+	s, fake, db := e.srv, e.fake, e.db
 	ctx := context.Background()
-	rv := trOpenReview(t, db, "dy-fashion")
+	rv := e.openReview("dy-fashion")
 	var cb slackapi.InteractionCallback
-	payload := `{"type":"block_actions","user":{"id":"U7"},"team":{"id":"T1"},"channel":{"id":"C1"},"response_url":"` + fake.ResponseURL("btn") + `",
-		"actions":[{"type":"button","action_id":"claim","block_id":"review|dy-fashion|` + rv.ReviewID + `|open|msg","value":"` + rv.ReviewID + `"}]}`
+	payload := trActionPayload("T1", "U7", fake.ResponseURL("btn"), trClaim("dy-fashion", rv.ReviewID, "msg"))
 	if err := json.Unmarshal([]byte(payload), &cb); err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +194,8 @@ func trSocketRequest(t *testing.T, raw string) *socketmode.Request {
 // "disconnect" with a Request that has no envelope ID: acknowledging those
 // would send Slack {"envelope_id":""}.
 func TestTransportSocketAcksOnlyEnvelopes(t *testing.T) {
-	s, fake, _ := trSocketServer(t, nil)
+	e := trNewEnv(t)
+	s, fake := e.srv, e.fake
 	hello := trSocketRequest(t, `{"type":"hello","num_connections":1,"debug_info":{"host":"applink-1","build_number":10,"approximate_connection_time":18060},"connection_info":{"app_id":"A0DSRBOT"}}`)
 	disconnect := trSocketRequest(t, `{"type":"disconnect","reason":"refresh_requested","debug_info":{"host":"applink-1"}}`)
 	rawSlash, _ := json.Marshal(map[string]any{"envelope_id": "e-slash", "type": "slash_commands",
@@ -338,28 +255,35 @@ func trRunSocket(t *testing.T, s *slack.Server, fake *slacktest.Slack) {
 	}
 }
 
+// trSlashPayload is trSlash (Alice in C1) as the JSON object a Socket
+// Mode envelope carries: the same fields as the HTTP form.
 func trSlashPayload(text, responseURL string) map[string]any {
-	return map[string]any{
-		"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": "T1", "team_domain": "trendcloset", "channel_id": "C1",
-		"channel_name": "shop-ops", "user_id": "U01ALICE1", "user_name": "alice", "command": "/dsr", "text": text,
-		"api_app_id": "A0DSRBOT", "is_enterprise_install": "false", "response_url": responseURL,
-		"trigger_id": "13345224609.738474920.8088930838d88f008e0",
+	form, err := url.ParseQuery(trSlash(text, trAlice, "C1", responseURL))
+	if err != nil {
+		panic(err)
 	}
+	m := map[string]any{}
+	for k := range form {
+		m[k] = form.Get(k)
+	}
+	return m
 }
 
+// trMentionPayload is trMention (Alice in C1) as the JSON object a Socket
+// Mode envelope carries.
 func trMentionPayload(eventID, text string) map[string]any {
-	return map[string]any{
-		"token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": "T1", "api_app_id": "A0DSRBOT", "type": "event_callback",
-		"event_id": eventID, "event_time": 1764000000,
-		"event": map[string]any{"type": "app_mention", "user": "U01ALICE1", "text": text, "channel": "C1",
-			"ts": "1764000000.000100", "event_ts": "1764000000.000100"},
+	var m map[string]any
+	if err := json.Unmarshal([]byte(trMention(eventID, trAlice, "", text, "1764000000.000100", "")), &m); err != nil {
+		panic(err)
 	}
+	return m
 }
 
 // The same handlers over a real Socket Mode connection: each envelope is
 // acknowledged, a slash command's with its answer.
 func TestTransportSocketModeOverWebSocket(t *testing.T) {
-	s, fake, db := trSocketServer(t, nil)
+	e := trNewEnv(t)
+	s, fake, db := e.srv, e.fake, e.db
 	trRunSocket(t, s, fake)
 
 	id, err := fake.SendEnvelope("slash_commands", trSlashPayload("today dy-fashion", fake.ResponseURL("sock")), 0)
@@ -386,11 +310,11 @@ func TestTransportSocketModeOverWebSocket(t *testing.T) {
 		}
 	}
 
-	rv := trOpenReview(t, db, "dy-fashion")
+	rv := e.openReview("dy-fashion")
 	var cb map[string]any
-	json.Unmarshal([]byte(`{"type":"block_actions","user":{"id":"U07BOBO77"},"team":{"id":"T1"},"channel":{"id":"C1"},
-		"response_url":"`+fake.ResponseURL("btn")+`",
-		"actions":[{"type":"button","action_id":"claim","block_id":"review|dy-fashion|`+rv.ReviewID+`|open|shop","value":"`+rv.ReviewID+`"}]}`), &cb)
+	if err := json.Unmarshal([]byte(trActionPayload("T1", trBo, fake.ResponseURL("btn"), trClaim("dy-fashion", rv.ReviewID, "shop"))), &cb); err != nil {
+		t.Fatal(err)
+	}
 	btn, _ := fake.SendEnvelope("interactive", cb, 0)
 	if _, ok := fake.WaitAck(btn, 5*time.Second); !ok {
 		t.Error("button not acknowledged")
@@ -405,7 +329,7 @@ func TestTransportSocketModeOverWebSocket(t *testing.T) {
 	if r := fake.Responses(); len(r) != 1 || r[0].Name != "btn" || !r[0].ReplaceOriginal {
 		t.Errorf("responses = %+v", r)
 	}
-	if got, _ := db.FindReview(context.Background(), "dy-fashion", rv.ReviewID); got == nil || got.Owner != "U07BOBO77" {
+	if got, _ := db.FindReview(context.Background(), "dy-fashion", rv.ReviewID); got == nil || got.Owner != trBo {
 		t.Errorf("after Claim over the socket: %+v", got)
 	}
 }
@@ -418,7 +342,8 @@ func TestTransportSocketModeOverWebSocket(t *testing.T) {
 // hello would go out at once, well before that of the slash command that
 // follows it, which waits on the database.
 func TestTransportSocketModeHelloAndDisconnectAreNotAcked(t *testing.T) {
-	s, fake, _ := trSocketServer(t, nil)
+	e := trNewEnv(t)
+	s, fake := e.srv, e.fake
 	trRunSocket(t, s, fake)
 
 	before, err := fake.SendEnvelope("slash_commands", trSlashPayload("help", fake.ResponseURL("before")), 0)
@@ -460,19 +385,9 @@ func TestTransportSocketModeHelloAndDisconnectAreNotAcked(t *testing.T) {
 // default AckAfter (2 s), two slow commands in a row would have the second
 // acknowledged after about 4 s, and Slack shows the user a timeout.
 func TestTransportSocketModeSlowCommandDoesNotHoldOtherEnvelopes(t *testing.T) {
-	store := &trBlockingStore{release: make(chan struct{})}
-	s, fake, db := trSocketServer(t, store)
-	store.DB = db
-	s.AckAfter = time.Minute // the slash command is still inside its window
+	e, store := trSlowEnv(t, time.Minute) // the slash command is still inside its window
+	s, fake := e.srv, e.fake
 	trRunSocket(t, s, fake)
-	released := false
-	release := func() {
-		if !released {
-			released = true
-			close(store.release)
-		}
-	}
-	defer release()
 
 	slow, err := fake.SendEnvelope("slash_commands", trSlashPayload("today dy-fashion", fake.ResponseURL("slow")), 0)
 	if err != nil {
@@ -488,7 +403,7 @@ func TestTransportSocketModeSlowCommandDoesNotHoldOtherEnvelopes(t *testing.T) {
 	if !evAcked || !helpAcked {
 		t.Errorf("while one slash command works, the envelopes behind it wait: event acked %v, /dsr help acked %v (Slack allows 3 s)", evAcked, helpAcked)
 	}
-	release()
+	store.release()
 	if a, ok := fake.WaitAck(slow, 5*time.Second); !ok || !strings.Contains(string(a.Payload), "dy-fashion") {
 		t.Errorf("slow command: acked %v with %s", ok, a.Payload)
 	}

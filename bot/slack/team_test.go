@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/dsrbot/dsrbot/storage"
@@ -23,90 +22,6 @@ const (
 	trUnclaimedEN = "belongs to no Slack workspace yet"
 	trUnclaimedZH = "尚未归属任何 Slack 工作区"
 )
-
-// state is everything a change from Slack could touch, as one string: each
-// shop's channel, workspace, schedule and owner rules, and each bad
-// review's owner, state and the length of its history.
-func (e *trEnv) state() string {
-	e.t.Helper()
-	ctx := context.Background()
-	var b strings.Builder
-	shops, err := e.db.ListShops(ctx)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	for _, s := range shops {
-		fmt.Fprintf(&b, "shop %s channel=%q team=%q cron=%q\n", s.ID, s.Channel, s.TeamID, s.DigestCron)
-		owners, err := e.db.Owners(ctx, s.ID)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		for _, o := range owners {
-			fmt.Fprintf(&b, "  owner %s=%s next=%d\n", o.Aspect, o.Users, o.Next)
-		}
-		rows, _, err := e.db.BadReviews(ctx, storage.ReviewFilter{ShopID: s.ID})
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		for _, r := range rows {
-			hist, err := e.db.ReviewHistory(ctx, r.ID)
-			if err != nil {
-				e.t.Fatal(err)
-			}
-			fmt.Fprintf(&b, "  review %s owner=%q status=%q outcome=%q history=%d\n", r.ReviewID, r.Owner, r.Status, r.Outcome, len(hist))
-		}
-	}
-	return b.String()
-}
-
-// setTeam is what `dsrbot shop set ID --team T…` does ("" for `--team -`).
-func (e *trEnv) setTeam(shop, team string) {
-	e.t.Helper()
-	if _, err := e.db.UpdateShop(context.Background(), shop, func(s *storage.Shop) { s.TeamID = team }); err != nil {
-		e.t.Fatal(err)
-	}
-}
-
-// trSeq numbers the slash commands of these tests.
-var trSeq atomic.Int64
-
-// slashFrom sends a signed slash command typed in workspace team ("" for a
-// payload without team_id) and returns the answer's text and blocks.
-func (e *trEnv) slashFrom(team, text, user, channel string) (string, string) {
-	e.t.Helper()
-	// Each command has its own response_url, as Slack gives it, so two
-	// commands of the same text are two requests, not a replay.
-	name := "s" + strconv.FormatInt(trSeq.Add(1), 10)
-	code, _, body := e.do(e.request("/slack/commands", trFormType, trSlashFrom(team, text, user, channel, e.fake.ResponseURL(name))))
-	if code != http.StatusOK {
-		e.t.Fatalf("/dsr %s from %q: %d %s", text, team, code, body)
-	}
-	var r trSlashReply
-	if err := json.Unmarshal([]byte(body), &r); err != nil {
-		e.t.Fatalf("/dsr %s: %v in %s", text, err, body)
-	}
-	var blocks strings.Builder
-	for _, b := range r.Blocks {
-		blocks.WriteString(trStrings(b))
-	}
-	return r.Text, blocks.String()
-}
-
-// closedReview is a closed bad review of a shop, for a reopen.
-func (e *trEnv) closedReview(shop string) storage.Review {
-	e.t.Helper()
-	rows, _, err := e.db.BadReviews(context.Background(), storage.ReviewFilter{ShopID: shop})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	for _, r := range rows {
-		if r.Status == storage.StatusDone {
-			return r
-		}
-	}
-	e.t.Fatalf("%s has no closed bad review", shop)
-	return storage.Review{}
-}
 
 // A signed request whose payload names no workspace (a slash command
 // without team_id, an event without team_id, an interaction without team)
@@ -251,6 +166,11 @@ func TestTransportReadsStayInTheirWorkspace(t *testing.T) {
 	e.setTeam("dy-home", "T2")
 	e.setTeam("tb-tea", "T2")
 	home, fashion := e.openReview("dy-home"), e.openReview("dy-fashion")
+	// A closed review of T2's, for a reopen from T1.
+	homeClosed := e.importReview("dy-home", "R900002", "抱枕", "破了")
+	if err := e.db.CloseReview(ctx, homeClosed.ID, "refund", storage.Change{Actor: "U0", At: trNow}); err != nil {
+		t.Fatal(err)
+	}
 	for _, rv := range []storage.Review{home, fashion} {
 		// Alice follows up a review in each workspace (a shared channel).
 		if err := e.db.AssignReview(ctx, rv.ID, trAlice, storage.Change{Actor: "U0", At: trNow}); err != nil {
@@ -277,6 +197,7 @@ func TestTransportReadsStayInTheirWorkspace(t *testing.T) {
 		{"bind dy-home", noShop("dy-home")},
 		{"status " + home.ReviewID, fmt.Sprintf("There is no review %q.", home.ReviewID)},
 		{"done " + home.ReviewID + " refund", fmt.Sprintf("There is no review %q.", home.ReviewID)},
+		{"reopen " + homeClosed.ReviewID, fmt.Sprintf("There is no review %q.", homeClosed.ReviewID)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -293,6 +214,9 @@ func TestTransportReadsStayInTheirWorkspace(t *testing.T) {
 	}
 	if got := e.review("dy-home", home.ReviewID); got.Status != storage.StatusOpen {
 		t.Errorf("T1 closed T2's review: %+v", got)
+	}
+	if got := e.review("dy-home", homeClosed.ReviewID); got.Status != storage.StatusDone {
+		t.Errorf("T1 reopened T2's review: %+v", got)
 	}
 
 	// T2 binds its shop to C7, a channel shared with T1.

@@ -1,17 +1,11 @@
 package slack_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/dsrbot/dsrbot/storage"
 )
 
 // trHostileContent and trHostileProduct are a buyer's review and a
@@ -30,15 +24,7 @@ var trMarkup = regexp.MustCompile(`<[!#]|<https?:|<mailto:|<@U999HACK`)
 // hostile product and content, as an import of the shop's export would.
 func (e *trEnv) importHostileReview(id string) {
 	e.t.Helper()
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	w.Write([]string{"shop", "review_id", "order_id", "product_id", "product", "rating", "created_at", "content"})
-	created := trNow.Add(-time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04:05")
-	w.Write([]string{"dy-fashion", id, "O" + id, "P-evil", trHostileProduct, "1", created, trHostileContent})
-	w.Flush()
-	if _, err := e.db.Import(context.Background(), storage.KindReviews, "reviews.csv", &buf); err != nil {
-		e.t.Fatal(err)
-	}
+	e.importReview("dy-fashion", id, trHostileProduct, trHostileContent)
 }
 
 // checkSlackFields asserts that what Slack received (a text and blocks)
