@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dsrbot/dsrbot/storage"
+	"github.com/dsrbot/dsrbot/storage/storagetest"
 )
 
 // demoNow is the fixed clock of the Handle tests: 10:00 in Shanghai.
@@ -40,7 +41,7 @@ func newDemoBot(t *testing.T) *demoBot {
 	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, demoNow); err != nil {
 		t.Fatal(err)
 	}
-	claimShops(t, db, demoTeam)
+	storagetest.Own(t, db, demoTeam)
 	var log bytes.Buffer
 	b := &Bot{
 		Store:    db,
@@ -49,22 +50,6 @@ func newDemoBot(t *testing.T) *demoBot {
 		Log:      slog.New(slog.NewTextHandler(&log, nil)),
 	}
 	return &demoBot{b, db, &log}
-}
-
-// claimShops gives every shop to a Slack workspace, as an admin does with
-// dsrbot shop set ID --team: the demo leaves its shops without one.
-func claimShops(t testing.TB, db *storage.DB, team string) {
-	t.Helper()
-	ctx := context.Background()
-	shops, err := db.ListShops(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range shops {
-		if _, err := db.UpdateShop(ctx, s.ID, func(s *storage.Shop) { s.TeamID = team }); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func (d *demoBot) handle(t *testing.T, req Request) Message {

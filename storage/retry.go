@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -63,4 +64,18 @@ func (p RetryPolicy) Next(err error, attempt int) (wait time.Duration, asked, re
 		return p.Backoff(attempt), false, true
 	}
 	return 0, false, false
+}
+
+// Sleep waits d between two tries, or until ctx ends (then its error):
+// the real wait of both deliveries, which tests replace with a fake
+// clock's.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/dsrbot/dsrbot/bot/slack"
 	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
 	"github.com/dsrbot/dsrbot/storage"
+	"github.com/dsrbot/dsrbot/storage/storagetest"
 )
 
 // The one end-to-end environment of the Slack transport's tests: the whole
@@ -117,7 +118,7 @@ func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 	if _, err := db.Demo(context.Background(), storage.DemoOptions{Seed: 1, Shops: 4, Orders: 3000, TZ: "Asia/Shanghai"}, trNow); err != nil {
 		t.Fatal(err)
 	}
-	trOwn(t, db, "T1")
+	storagetest.Own(t, db, "T1")
 	e := &trEnv{t: t, path: path, db: db, fake: slacktest.New(), sleeps: &trSleeps{}, log: &trLog{}}
 	t.Cleanup(e.fake.Close)
 	logger := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -148,23 +149,6 @@ func trNewEnv(t *testing.T, setup ...func(*trEnv)) *trEnv {
 		}
 	})
 	return e
-}
-
-// trOwn gives every shop to Slack workspace team, as an admin does with
-// `dsrbot shop set ID --team T…`: the demo's shops belong to none, and
-// Slack may neither see nor change such a shop.
-func trOwn(t testing.TB, db *storage.DB, team string) {
-	t.Helper()
-	ctx := context.Background()
-	shops, err := db.ListShops(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range shops {
-		if _, err := db.UpdateShop(ctx, s.ID, func(s *storage.Shop) { s.TeamID = team }); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // trSign is Slack's v0 signature, written here from Slack's documentation

@@ -56,7 +56,7 @@ func NewClient(token, apiURL string, httpClient *http.Client, log *slog.Logger) 
 		http:  httpClient,
 		log:   log,
 		Retry: storage.AnswerRetry,
-		Sleep: sleepContext,
+		Sleep: storage.Sleep,
 	}
 }
 
@@ -276,15 +276,4 @@ func newKey() string {
 	b := make([]byte, 12)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
