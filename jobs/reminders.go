@@ -25,8 +25,9 @@ type ReminderStore interface {
 }
 
 // ReminderRenderer is what the reminders job needs of a renderer: its
-// three messages, a direct message to an owner whose follow-up is overdue, the channel's
-// list of escalations and unassigned reviews, and a cluster alert.
+// three messages, a direct message to an owner whose follow-up is
+// overdue, the channel's list of escalations and unassigned reviews, and
+// a cluster alert.
 type ReminderRenderer interface {
 	Reminder(shop *storage.Shop, r *storage.Review, now time.Time) (Rendered, error)
 	FollowUps(r *storage.ReminderReport) (Rendered, error)
