@@ -37,13 +37,6 @@ func parseLang(s string) (lang, bool) {
 		return zh, true
 	}
 	return en, false
-
-	// /dsr why (原因): the cause of a move, down to the rows.
-
-	// /dsr products (商品): the products that drag the score.
-
-	// /dsr recover (恢复): the way back above the line.
-
 }
 
 // saidInChinese reports whether a command's first word is Chinese (我的,
