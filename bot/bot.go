@@ -33,6 +33,7 @@ type Store interface {
 	SetOwner(ctx context.Context, shopID, aspect string, users []string) error
 	Owners(ctx context.Context, shopID string) ([]storage.ShopOwner, error)
 	SetDigestCron(ctx context.Context, shopID, spec string) (*storage.Shop, error)
+	Recovery(ctx context.Context, shop *storage.Shop, now time.Time, target *float64) (*storage.RecoveryReport, error)
 }
 
 // Request is one thing a person said to the bot.

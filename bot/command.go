@@ -26,6 +26,7 @@ type Command struct {
 	Spec    string   // schedule: a 5-field cron expression
 	Aspect  string   // owner: an aspect key or "default"
 	Users   []string // owner: the people (several for the default rota)
+	Target  *float64 // recover: --target X (目标 X), nil when not said
 }
 
 type verb string
@@ -46,6 +47,7 @@ const (
 	verbStatus   verb = "status"
 	verbOwner    verb = "owner"
 	verbSettings verb = "settings"
+	verbRecover  verb = "recover"
 )
 
 // ownerAspect reads the aspect of `/dsr owner`: any name storage.ParseAspect

@@ -209,6 +209,15 @@ var commands = []command{
 		},
 	},
 	{
+		verb:   verbRecover,
+		words:  []string{"recover", "恢复", "回升"},
+		usage:  "/dsr recover [SHOP] [--target X]",
+		help:   []string{"help.recover"},
+		group:  groupLook,
+		parse:  parseRecover,
+		handle: handleRecover,
+	},
+	{
 		// help has no handler: Handle answers it (command.handle says why).
 		verb:  verbHelp,
 		words: []string{"help", "帮助", "?", "？"},

@@ -11,6 +11,7 @@ import (
 // lines are real, and help keeps its order, which the table decides.
 func TestCommandTable(t *testing.T) {
 	verbs := []verb{verbToday, verbReviews, verbLate, verbHelp, verbAssign, verbDone, verbMine, verbBind, verbSchedule, verbClaim, verbReopen, verbStatus, verbOwner, verbSettings}
+	verbs = append(verbs, verbRecover)
 	if len(commands) != len(verbs) {
 		t.Errorf("%d commands for %d verbs", len(commands), len(verbs))
 	}
@@ -49,7 +50,7 @@ func TestCommandTable(t *testing.T) {
 	}
 	// Help's order, as it was before the table.
 	want := [][]string{
-		{"help.look", "help.today", "help.reviews", "help.late"},
+		{"help.look", "help.today", "help.reviews", "help.late", "help.recover"},
 		{"help.follow", "help.assign", "help.done", "help.claim", "help.mine", "help.outcomes"},
 		{"help.setup", "help.bind", "help.owner", "help.schedule", "help.settings"},
 	}

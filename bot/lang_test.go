@@ -202,6 +202,7 @@ func TestChineseEverywhere(t *testing.T) {
 		"owner", "schedule 0 9 * * *", "settings", "settings dy-fashion", "settings tb-tea",
 		"bind dy-fashion", "today nope", "bogus", "assign R1", "done R1", "status", "reviews a b",
 		"owner size @a @b", "schedule 0 9 * *", "settings a b", "claim", "reopen",
+		"recover", "恢复", "recover dy-fashion", "recover tb-tea", "recover dy-home", "recover --target abc", "recover tb-tea --target 80", "recover --target 4.9",
 	} {
 		say("", text)
 	}
@@ -263,6 +264,10 @@ func TestChineseEverywhere(t *testing.T) {
 	for name, r := range map[string]*storage.DayReport{"below 70": fellBelow70("zh"), "growth": growthStage(), "taobao": taobaoStale(), "no score": noScore(), "many": manyNewBad()} {
 		r.Shop.Lang = storage.LangChinese
 		results = append(results, result{"card " + name, cardDoc(r).message()})
+	}
+	for name, r := range map[string]*storage.RecoveryReport{"douyin": recoverDouyin("zh"), "taobao short": recoverTaobao("zh"), "taobao covered": recoverTaobao("en")} {
+		r.Shop.Lang = storage.LangChinese
+		results = append(results, result{"recover " + name, recoverDoc(r).message()})
 	}
 	results = append(results, result{"internal error", d.failure(ctx, Request{Text: "today"}, nil, fmt.Errorf("boom"))})
 

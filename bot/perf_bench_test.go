@@ -47,3 +47,28 @@ func BenchmarkCardAllShops(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRecoverOne is `/dsr recover` of one Douyin shop: its window's
+// bad reviews and late orders, by day and product, and both renderings.
+func BenchmarkRecoverOne(b *testing.B) {
+	bt := benchBot(storagetest.Bench(b, benchNow))
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if m := bt.Handle(ctx, bot.Request{Text: "recover dy-fashion", Local: true}); !strings.Contains(m.Text, "dy-fashion") {
+			b.Fatal(m.Text)
+		}
+	}
+}
+
+// BenchmarkRecoverAllShops is `/dsr recover` across the 30 shops.
+func BenchmarkRecoverAllShops(b *testing.B) {
+	bt := benchBot(storagetest.Bench(b, benchNow))
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if m := bt.Handle(ctx, bot.Request{Text: "recover", Local: true}); !strings.Contains(m.Text, "all shops") {
+			b.Fatal(m.Text)
+		}
+	}
+}
