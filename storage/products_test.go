@@ -219,3 +219,28 @@ func TestProductsEmpty(t *testing.T) {
 		t.Errorf("empty report: %+v", r)
 	}
 }
+
+// TestDemoProductsStory: the demo's first answer to /dsr products
+// dy-fashion is its dress, dragged by size complaints, and its coat's late
+// presales drag it next, with the steps they call for.
+func TestDemoProductsStory(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	if _, err := db.Demo(ctx, DefaultDemo, testNow); err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.Products(ctx, shopOf(t, db, "dy-fashion"), testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Dragging() < 2 {
+		t.Fatalf("%d products drag dy-fashion, want the dress and the coat: %+v", r.Dragging(), r.Products)
+	}
+	first, second := r.Products[0], r.Products[1]
+	if first.Name != demoSizeProduct || first.Problem != ProblemSize || first.Aspects[0].Aspect != AspectSize {
+		t.Errorf("first: %+v, want %s with size complaints", first, demoSizeProduct)
+	}
+	if second.Name != demoPresaleProduct || second.Problem != ProblemPresale || second.PresaleLate < 10 {
+		t.Errorf("second: %+v, want %s with late presales", second, demoPresaleProduct)
+	}
+}
