@@ -33,6 +33,8 @@ type Store interface {
 	SetOwner(ctx context.Context, shopID, aspect string, users []string) error
 	Owners(ctx context.Context, shopID string) ([]storage.ShopOwner, error)
 	SetDigestCron(ctx context.Context, shopID, spec string) (*storage.Shop, error)
+	Products(ctx context.Context, shop *storage.Shop, now time.Time) (*storage.ProductReport, error)
+	ProductsAcross(ctx context.Context, shops []storage.Shop, now time.Time) ([]storage.ShopProduct, error)
 	Recovery(ctx context.Context, shop *storage.Shop, now time.Time, target *float64) (*storage.RecoveryReport, error)
 }
 

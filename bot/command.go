@@ -47,6 +47,7 @@ const (
 	verbStatus   verb = "status"
 	verbOwner    verb = "owner"
 	verbSettings verb = "settings"
+	verbProducts verb = "products"
 	verbRecover  verb = "recover"
 )
 

@@ -209,6 +209,17 @@ var commands = []command{
 		},
 	},
 	{
+		verb:  verbProducts,
+		words: []string{"products", "product", "商品"},
+		usage: "/dsr products [SHOP]",
+		help:  []string{"help.products"},
+		group: groupLook,
+		parse: parseShop,
+		handle: func(b *Bot, ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
+			return b.products(ctx, shop, req)
+		},
+	},
+	{
 		verb:   verbRecover,
 		words:  []string{"recover", "恢复", "回升"},
 		usage:  "/dsr recover [SHOP] [--target X]",

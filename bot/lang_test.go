@@ -184,6 +184,7 @@ func TestChineseEverywhere(t *testing.T) {
 	for _, text := range []string{
 		"", "help", "帮助", "today", "今天", "reviews", "reviews all", "reviews mine", "mine", "我的", "late",
 		"today dy-fashion", "today tb-tea", "today dy-home", "reviews dy-fashion", "late tb-tea",
+		"products", "商品", "products dy-fashion", "products tb-tea", "products dy-home",
 		"status " + rv.ReviewID,
 		"assign " + rv.ReviewID + " to @alice",
 		"assign " + rv.ReviewID + " @bo",

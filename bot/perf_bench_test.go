@@ -72,3 +72,29 @@ func BenchmarkRecoverAllShops(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkProductsOne is `/dsr products` of one shop: its orders and
+// reviews of the window aggregated by product, ranked and rendered.
+func BenchmarkProductsOne(b *testing.B) {
+	bt := benchBot(storagetest.Bench(b, benchNow))
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if m := bt.Handle(ctx, bot.Request{Text: "products dy-fashion", Local: true}); !strings.Contains(m.Text, "连衣裙 L 黑色") {
+			b.Fatal(m.Text)
+		}
+	}
+}
+
+// BenchmarkProductsAllShops is `/dsr products` outside a shop's channel:
+// 30 shops' reports, the worst products of all of them.
+func BenchmarkProductsAllShops(b *testing.B) {
+	bt := benchBot(storagetest.Bench(b, benchNow))
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if m := bt.Handle(ctx, bot.Request{Text: "products", Local: true}); !strings.Contains(m.Text, "dy-fashion") {
+			b.Fatal(m.Text)
+		}
+	}
+}

@@ -175,6 +175,7 @@ func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoRe
 		}
 		for i := 0; i < n; i++ {
 			o, rv := demoOrder(rng, s, si, i, n, day, loc)
+			demoStory(s, i, &o, rv, day, reviewSeq+1-1000)
 			if err := orders.add(orderValues(&o)...); err != nil {
 				return nil, err
 			}
@@ -362,4 +363,54 @@ func demoOrder(rng *rand.Rand, s *demoShop, si, i, n int, now time.Time, loc *ti
 		rv.Content = demoGood[rng.IntN(len(demoGood))]
 	}
 	return o, rv
+}
+
+// The products of the demo's /dsr products story, both of dy-fashion: a
+// dress whose buyers complain of its size, and a coat whose presales ship
+// late.
+const (
+	demoSizeProduct    = "连衣裙 L 黑色"
+	demoPresaleProduct = "羊毛大衣 驼色"
+)
+
+// demoSizeBad are the dress's size complaints.
+var demoSizeBad = []string{
+	"尺码偏小，平时穿M这次L都紧", "尺码不准，按尺码表买的还是小", "码数偏小，建议拍大一码",
+	"尺码表不准，肩宽太窄", "尺码太小了，穿不上，退了", "尺码偏大，腰围大了一圈",
+}
+
+// demoStory gives the base dy-fashion shop a product that clearly drags
+// its score, so /dsr products has an answer on first run: a third of
+// the dress's good reviews of the last 4 to 27 days become size
+// complaints (old enough for the team to have followed most up, young
+// enough to stay in the 30-day window for days), and the
+// coat's presales of the last 30 days without a review ship 6 to 65
+// hours late.
+//
+// It draws nothing from the demo's random stream and decides on values
+// the order already has (its index, product, promise, times): every
+// later row, and every ID (the README's R3538), stays as it was. The
+// presale is moved only when it was shipped and stays shipped before now,
+// and only without a review, whose time rides on the shipment. A review
+// is turned only when demoFollowUps will close it (its row ID, rowID: the
+// demo's reviews are numbered from 1 as written, R1001 first), so the
+// open follow-ups every card and list shows stay the same.
+func demoStory(s *demoShop, i int, o *Order, rv *Review, now time.Time, rowID int) {
+	if s.ID != "dy-fashion" {
+		return
+	}
+	day := 24 * time.Hour
+	switch {
+	case o.Product == demoSizeProduct && rv != nil && rv.Rating >= 4 && i%3 == 0 && rowID%10 != 0:
+		if age := now.Sub(rv.CreatedAt); age > 4*day && age < 27*day {
+			rv.Rating = 1 + i/3%2
+			rv.Content = demoSizeBad[i/3%len(demoSizeBad)]
+			rv.Aspects = joinAspects(Classify(rv.Content))
+		}
+	case o.Product == demoPresaleProduct && o.Promise == PromisePresale && rv == nil && o.ShippedAt != nil && now.Sub(o.PaidAt) < 30*day:
+		late := o.ShipBy.Add(time.Duration(6+i%60) * time.Hour).Truncate(time.Second)
+		if !late.After(now) {
+			o.ShippedAt = &late
+		}
+	}
 }
