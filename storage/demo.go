@@ -188,12 +188,21 @@ func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoRe
 			}
 		}
 	}
+	for si := range shops {
+		for _, rv := range demoRatingHistory(&shops[si], opt.Seed, si, day) {
+			reviewSeq++
+			rv.ReviewID = fmt.Sprintf("R%d", reviewSeq)
+			if err := reviews.add(reviewValues(&rv)...); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for _, b := range []*batcher{scores, reviews, orders} {
 		if err := b.close(); err != nil {
 			return nil, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, demoFollowUps, utc(day.Add(-72*time.Hour))); err != nil {
+	if _, err := tx.ExecContext(ctx, demoFollowUps, utc(day.Add(-72*time.Hour)), utc(day.AddDate(0, 0, -DemoDays))); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -205,7 +214,8 @@ func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoRe
 
 // demoFollowUps gives the demo a team's history: most bad reviews older
 // than three days were followed up by someone and closed with an outcome,
-// a few were forgotten (the ones the digest should nag about). It is
+// a few were forgotten (the ones the digest should nag about), none of
+// those before the demo's 90 days of orders (demoRatingHistory). It is
 // deterministic: the choice rides on the row ID.
 const demoFollowUps = `UPDATE reviews SET
 	owner = CASE id % 3 WHEN 0 THEN 'alice' WHEN 1 THEN 'bo' ELSE 'mei' END,
@@ -213,7 +223,7 @@ const demoFollowUps = `UPDATE reviews SET
 	outcome = CASE id % 6 WHEN 0 THEN 'refund' WHEN 1 THEN 'resend' WHEN 2 THEN 'compensate'
 		WHEN 3 THEN 'gift' WHEN 4 THEN 'explained' ELSE 'no_action' END,
 	closed_at = datetime(created_at, '+' || (2 + id % 30) || ' hours') || '+00:00'
-	WHERE status = 'open' AND created_at < ? AND id % 10 <> 0`
+	WHERE status = 'open' AND created_at < ? AND (id % 10 <> 0 OR created_at < ?)`
 
 // demoShops returns the base shops and, past them, generated ones.
 func demoShops(n int, tz string) []demoShop {
@@ -413,4 +423,47 @@ func demoStory(s *demoShop, i int, o *Order, rv *Review, now time.Time, rowID in
 			o.ShippedAt = &late
 		}
 	}
+}
+
+// demoRatingHistoryDays is how far back a Taobao shop's ratings reach in
+// the demo: past the DSR's 180-day window, so /dsr recover can count the
+// 5★ ratings a DSR needs (with fewer days it rightly declines to).
+const demoRatingHistoryDays = 185
+
+// demoRatingHistory is a Taobao shop's ratings from before the demo's 90
+// days of orders back to demoRatingHistoryDays: the reviews of orders the
+// demo does not hold, as a shop that imported its review history has them.
+// They come from a random stream of their own, after every other row, so
+// the rest of the demo (and every ID in it) is the same with or without
+// them; their bad reviews were followed up long ago (demoFollowUps).
+func demoRatingHistory(s *demoShop, seed uint64, si int, today time.Time) []Review {
+	if s.Platform != Taobao {
+		return nil
+	}
+	rng := rand.New(rand.NewPCG(seed^0x7ea, uint64(si)))
+	var out []Review
+	for d := demoRatingHistoryDays; d > DemoDays; d-- {
+		day := today.AddDate(0, 0, -d)
+		for k, n := 0, 10+rng.IntN(8); k < n; k++ {
+			p := s.products[rng.IntN(len(s.products))]
+			rv := Review{
+				ShopID: s.ID, OrderID: fmt.Sprintf("H%02d%03d%02d", si, d, k), ProductID: p.id, Product: p.name,
+				CreatedAt: day.Add(time.Duration(8*3600+rng.IntN(14*3600)) * time.Second),
+			}
+			switch r := rng.Float64(); {
+			case r < 0.04:
+				rv.Rating = 1 + rng.IntN(2)
+				rv.Content = demoBad[rng.IntN(len(demoBad))]
+				rv.Aspects = joinAspects(Classify(rv.Content))
+			case r < 0.09:
+				rv.Rating = 3
+				rv.Content = demoNeutral[rng.IntN(len(demoNeutral))]
+			default:
+				rv.Rating = 4 + rng.IntN(2)
+				rv.Content = demoGood[rng.IntN(len(demoGood))]
+			}
+			out = append(out, rv)
+		}
+	}
+	return out
 }
