@@ -33,6 +33,8 @@ type Store interface {
 	SetOwner(ctx context.Context, shopID, aspect string, users []string) error
 	Owners(ctx context.Context, shopID string) ([]storage.ShopOwner, error)
 	SetDigestCron(ctx context.Context, shopID, spec string) (*storage.Shop, error)
+	ChartHistory(ctx context.Context, shop *storage.Shop, now time.Time, days int) (*storage.ChartHistory, error)
+	ScoreHistories(ctx context.Context, shopIDs []string, first, last string) (map[string][]storage.Score, error)
 }
 
 // Request is one thing a person said to the bot.

@@ -26,6 +26,7 @@ type Command struct {
 	Spec    string   // schedule: a 5-field cron expression
 	Aspect  string   // owner: an aspect key or "default"
 	Users   []string // owner: the people (several for the default rota)
+	Days    int      // chart: the period, 30 or 90 days
 }
 
 type verb string
@@ -46,6 +47,7 @@ const (
 	verbStatus   verb = "status"
 	verbOwner    verb = "owner"
 	verbSettings verb = "settings"
+	verbChart    verb = "chart"
 )
 
 // ownerAspect reads the aspect of `/dsr owner`: any name storage.ParseAspect

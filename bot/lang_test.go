@@ -202,6 +202,7 @@ func TestChineseEverywhere(t *testing.T) {
 		"owner", "schedule 0 9 * * *", "settings", "settings dy-fashion", "settings tb-tea",
 		"bind dy-fashion", "today nope", "bogus", "assign R1", "done R1", "status", "reviews a b",
 		"owner size @a @b", "schedule 0 9 * *", "settings a b", "claim", "reopen",
+		"chart", "chart dy-fashion", "chart tb-tea 90d", "chart dy-fashion 45d",
 	} {
 		say("", text)
 	}
