@@ -36,6 +36,8 @@ type Store interface {
 	Products(ctx context.Context, shop *storage.Shop, now time.Time) (*storage.ProductReport, error)
 	ProductsAcross(ctx context.Context, shops []storage.Shop, now time.Time) ([]storage.ShopProduct, error)
 	Recovery(ctx context.Context, shop *storage.Shop, now time.Time, target *float64) (*storage.RecoveryReport, error)
+	ChartHistory(ctx context.Context, shop *storage.Shop, now time.Time, days int) (*storage.ChartHistory, error)
+	ScoreHistories(ctx context.Context, shopIDs []string, first, last string) (map[string][]storage.Score, error)
 }
 
 // Request is one thing a person said to the bot.

@@ -27,6 +27,7 @@ type Command struct {
 	Aspect  string   // owner: an aspect key or "default"
 	Users   []string // owner: the people (several for the default rota)
 	Target  *float64 // recover: --target X (目标 X), nil when not said
+	Days    int      // chart: the period, 30 or 90 days
 }
 
 type verb string
@@ -49,6 +50,7 @@ const (
 	verbSettings verb = "settings"
 	verbProducts verb = "products"
 	verbRecover  verb = "recover"
+	verbChart    verb = "chart"
 )
 
 // ownerAspect reads the aspect of `/dsr owner`: any name storage.ParseAspect

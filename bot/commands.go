@@ -229,6 +229,16 @@ var commands = []command{
 		handle: handleRecover,
 	},
 	{
+		verb:   verbChart,
+		words:  []string{"chart", "trend", "趋势", "图表"},
+		usage:  "/dsr chart [SHOP] [30d|90d]",
+		help:   []string{"help.chart"},
+		group:  groupLook,
+		parse:  parseChart,
+		handle: (*Bot).chart,
+		shared: true,
+	},
+	{
 		// help has no handler: Handle answers it (command.handle says why).
 		verb:  verbHelp,
 		words: []string{"help", "帮助", "?", "？"},

@@ -204,6 +204,7 @@ func TestChineseEverywhere(t *testing.T) {
 		"bind dy-fashion", "today nope", "bogus", "assign R1", "done R1", "status", "reviews a b",
 		"owner size @a @b", "schedule 0 9 * *", "settings a b", "claim", "reopen",
 		"recover", "恢复", "recover dy-fashion", "recover tb-tea", "recover dy-home", "recover --target abc", "recover tb-tea --target 80", "recover --target 4.9",
+		"chart", "chart dy-fashion", "chart tb-tea 90d", "chart dy-fashion 45d",
 	} {
 		say("", text)
 	}

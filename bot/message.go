@@ -36,6 +36,20 @@ type Message struct {
 	// score card in the shop's own channel); others are shown only to the
 	// person who asked.
 	InChannel bool
+	// Image, when set, is a picture that goes with the answer (a trend
+	// chart): Slack's transport uploads it beside the text, the shell
+	// writes it to a file. The text says what it shows.
+	Image *Image
+}
+
+// Image is a PNG an answer carries, with the text a screen reader says.
+type Image struct {
+	Name string
+	PNG  []byte
+	Alt  string
+	// lang is the answer's, for the shell's line that says where the
+	// image was written.
+	lang lang
 }
 
 // Slack's Block Kit limits; past them Slack refuses the whole message.
@@ -46,6 +60,7 @@ const (
 	// A button's label and an option's text; a select's placeholder.
 	maxLabelText       = 75
 	maxPlaceholderText = 150
+	maxAltText         = 2000
 )
 
 // doc is a message before rendering: a title, sections of lines, a footer.
@@ -54,6 +69,11 @@ type doc struct {
 	title    string
 	sections []section
 	footer   string
+	// image is a picture the answer carries (Message.Image); slackFile
+	// is an uploaded one the message shows in an image block, alt its
+	// text.
+	image          *Image
+	slackFile, alt string
 }
 
 // section is a heading and its lines; a section with no heading is a
@@ -215,7 +235,17 @@ func (s said) Format(f fmt.State, verb rune) {
 // message renders the doc into every form. It is the only maker of a
 // Message: every string Slack receives goes through the escaping here.
 func (d *doc) message() Message {
-	return Message{Text: d.text(forSlackText), Blocks: d.blocks(), Plain: d.text(forPerson)}
+	return Message{Text: d.text(forSlackText), Blocks: d.blocks(), Plain: d.text(forPerson), Image: d.imageIn()}
+}
+
+// imageIn is the doc's image in the doc's language, or nil.
+func (d *doc) imageIn() *Image {
+	if d.image == nil {
+		return nil
+	}
+	img := *d.image
+	img.lang = d.lang
+	return &img
 }
 
 // text is the text form: title, sections and footer separated by blank
@@ -254,6 +284,9 @@ func (d *doc) blocks() []slack.Block {
 	var out []slack.Block
 	if d.title != "" {
 		out = append(out, slack.NewHeaderBlock(plainTextObject(d.title, maxHeaderText)))
+	}
+	if d.slackFile != "" {
+		out = append(out, slack.NewImageBlockSlackFile(&slack.SlackFileObject{ID: d.slackFile}, escapeCut(d.alt, maxAltText), "chart", nil))
 	}
 	room := maxBlocks - len(out)
 	if d.footer != "" {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -23,6 +25,9 @@ type Shell struct {
 	User string
 	// Prompt is printed before each line; empty when input is not a terminal.
 	Prompt string
+	// ImageDir is where an answer's image (a chart) is written, so it can
+	// be opened; empty is the system's temporary directory.
+	ImageDir string
 }
 
 // Run reads commands until end of input (Ctrl-D), "exit" or ctx is done.
@@ -56,8 +61,25 @@ func (s *Shell) Run(ctx context.Context) error {
 		// Local, so it sees and changes every shop, owned or not.
 		m := s.Bot.Handle(ctx, Request{Text: text, User: s.User, Local: true})
 		fmt.Fprintln(s.Out, strings.TrimRight(m.Plain, "\n"))
+		if m.Image != nil {
+			s.saveImage(m.Image)
+		}
 		fmt.Fprintln(s.Out)
 	}
+}
+
+// saveImage writes an answer's image to a file and says where, or why not.
+func (s *Shell) saveImage(img *Image) {
+	dir := s.ImageDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	path := filepath.Join(dir, filepath.Base(img.Name))
+	if err := os.WriteFile(path, img.PNG, 0o644); err != nil {
+		fmt.Fprintln(s.Out, err)
+		return
+	}
+	fmt.Fprintln(s.Out, img.lang.t("chart.saved", path))
 }
 
 // shellMention is the bot named in the shell, as a word, with the

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -276,4 +277,34 @@ func newKey() string {
 	b := make([]byte, 12)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// Upload puts a PNG in Slack by its current upload flow
+// (files.getUploadURLExternal, the upload, files.completeUploadExternal)
+// and returns the file's ID. With a channel (a channel ID, or a user ID
+// for the bot's direct message) the file is shared there, in the thread
+// when threadTS is set; without one it stays unshared, for a message to
+// show in an image block. One attempt: a caller that needs the file
+// again (the digest) records its ID rather than upload twice.
+func (c *Client) Upload(ctx context.Context, channel, threadTS string, img bot.Image) (string, error) {
+	if channel != "" {
+		var err error
+		if channel, err = c.channelFor(ctx, channel); err != nil {
+			return "", classify(err)
+		}
+	}
+	u, err := c.api.GetUploadURLExternalContext(ctx, slackapi.GetUploadURLExternalParameters{FileName: img.Name, FileSize: len(img.PNG), AltTxt: img.Alt})
+	if err != nil {
+		return "", classify(err)
+	}
+	if err := c.api.UploadToURL(ctx, slackapi.UploadToURLParameters{UploadURL: u.UploadURL, Reader: bytes.NewReader(img.PNG), Filename: img.Name}); err != nil {
+		return "", classify(err)
+	}
+	_, err = c.api.CompleteUploadExternalContext(ctx, slackapi.CompleteUploadExternalParameters{
+		Files: []slackapi.FileSummary{{ID: u.FileID, Title: img.Name}}, Channel: channel, ThreadTimestamp: threadTS,
+	})
+	if err != nil {
+		return "", classify(err)
+	}
+	return u.FileID, nil
 }

@@ -198,6 +198,7 @@ func (s *Server) Slash(ctx context.Context, req bot.Request, responseURL string)
 	select {
 	case m := <-result:
 		cancel()
+		s.shareImage(ctx, req, m, "")
 		return m
 	case <-timer.C:
 	}
@@ -213,6 +214,7 @@ func (s *Server) Slash(ctx context.Context, req bot.Request, responseURL string)
 		if err := s.Poster.Respond(work, responseURL, m, false); err != nil {
 			s.log().ErrorContext(work, "cannot deliver a slow answer", "user", req.User, "channel", req.Channel, "err", err)
 		}
+		s.shareImage(work, req, m, "")
 	}()
 	return s.Bot.Working(req)
 }
@@ -301,6 +303,8 @@ func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error
 		if _, err := s.Poster.Post(work, mention.Channel, thread, m); err != nil {
 			s.log().ErrorContext(work, "cannot answer a mention", "channel", mention.Channel, "event_id", outer.EventID, "err", err)
 		}
+		m.InChannel = true // a mention's answer is in the thread for all
+		s.shareImage(work, bot.Request{Channel: mention.Channel, User: mention.User}, m, thread)
 	})
 	return nil
 }

@@ -102,6 +102,12 @@ type Slack struct {
 	postFaults    []fault
 	respondFaults []fault
 	lastMicros    int64
+	// Files (files.go): the uploads, by file ID, and every call's name
+	// in order.
+	files      map[string]*File
+	fileIDs    []string
+	order      []string
+	fileFaults []fault
 
 	// Socket Mode.
 	wmu       sync.Mutex // one writer on the socket at a time
@@ -124,6 +130,7 @@ func New() *Slack {
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("/respond/{name}", s.serveResponse)
 	mux.HandleFunc("/link/", s.serveSocket)
+	mux.HandleFunc("/api/upload/{id}", s.serveUpload)
 	s.srv = httptest.NewServer(mux)
 	return s
 }
@@ -288,6 +295,7 @@ func (s *Slack) serveAPI(w http.ResponseWriter, r *http.Request) {
 	method := r.PathValue("method")
 	s.mu.Lock()
 	s.calls[method]++
+	s.order = append(s.order, method)
 	s.mu.Unlock()
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -323,6 +331,10 @@ func (s *Slack) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.history(w, form)
 	case "conversations.replies":
 		s.replies(w, form)
+	case "files.getUploadURLExternal":
+		s.getUploadURL(w, form)
+	case "files.completeUploadExternal":
+		s.completeUpload(w, form)
 	case "conversations.open":
 		// The bot's direct-message channel with a user: "D" + the user ID.
 		users := form.Get("users")
@@ -635,6 +647,19 @@ func checkBlocks(raw string) string {
 				if utf8.RuneCountInString(e.Text) > 3000 {
 					return "invalid_blocks"
 				}
+			}
+		case "image":
+			// An image of an uploaded file must name one Slack has.
+			var img struct {
+				SlackFile *struct {
+					ID string `json:"id"`
+				} `json:"slack_file"`
+				ImageURL string `json:"image_url"`
+			}
+			json.Unmarshal(b["slack_file"], &img.SlackFile)
+			json.Unmarshal(b["image_url"], &img.ImageURL)
+			if img.ImageURL == "" && (img.SlackFile == nil || img.SlackFile.ID == "") {
+				return "invalid_blocks"
 			}
 		case "actions":
 			var elems []json.RawMessage
