@@ -22,14 +22,20 @@ import (
 func (b *Bot) Redraw(ctx context.Context, a Action, blocks []slack.Block) ([]slack.Block, bool) {
 	prefix := "review|" + a.Shop + "|" + a.Review + "|"
 	state := "reviewstate|" + a.Shop + "|" + a.Review
-	at := -1
+	// at is the review's actions block, or where an earlier redraw put
+	// what replaced them (a closed review's state, which a reopening
+	// turns back into actions).
+	at, drop := -1, 1
 	var kept []slack.Block
 	for _, bl := range blocks {
-		if bl.ID() == state {
-			continue // drawn by an earlier redraw; drawn again below
-		}
-		if strings.HasPrefix(bl.ID(), prefix) && bl.BlockType() == slack.MBTAction {
-			at = len(kept)
+		switch {
+		case bl.ID() == state && at < 0:
+			at, drop = len(kept), 0
+			continue
+		case bl.ID() == state:
+			continue
+		case strings.HasPrefix(bl.ID(), prefix) && bl.BlockType() == slack.MBTAction:
+			at, drop = len(kept), 1
 		}
 		kept = append(kept, bl)
 	}
@@ -68,7 +74,7 @@ func (b *Bot) Redraw(ctx context.Context, a Action, blocks []slack.Block) ([]sla
 		}
 		swap = []slack.Block{slack.NewContextBlock(state, mrkdwnObject(ln.render(forBlocks)))}
 	}
-	out := append(append(append([]slack.Block{}, kept[:at]...), swap...), kept[at+1:]...)
+	out := append(append(append([]slack.Block{}, kept[:at]...), swap...), kept[at+drop:]...)
 	if len(out) > maxBlocks {
 		return nil, false
 	}
