@@ -25,6 +25,15 @@ type Action struct {
 	// Channel and Team are where the button was pressed.
 	Channel string
 	Team    string
+	// Assignee is the person picked in the Reassign user picker; empty
+	// for Claim, which assigns the review to User.
+	Assignee string
+	// Note is the resolve form's note (with the amount, for compensation).
+	Note string
+	// Version is the review's state when the message was drawn
+	// (reviewVersion); empty on messages drawn before it was carried,
+	// which are acted on as before, unchecked.
+	Version string
 }
 
 // Action IDs of the review buttons.
@@ -34,20 +43,43 @@ const (
 )
 
 // reviewActions is the actions block under an open review: which review,
-// and what to redraw after a press, ride in the block ID. scope is "shop"
-// or "all" for a review list (redrawn with filter), "msg" for a single
-// review's message (answered with a line instead).
+// what to redraw after a press, and the review's state when drawn
+// (reviewVersion) ride in the block ID. scope is "shop" or "all" for a
+// review list (redrawn with filter), "msg" for a single review's message
+// (updated in place), "home" for the App Home (published again), "view"
+// for the shortcut's modal (updated again).
+//
+// Resolve is a button that opens the resolve form (a modal with the
+// outcome, a note and an amount), except in the shortcut's modal, where a
+// form cannot open over the form and the outcome select of older messages
+// resolves at once. Reassign is a user picker; Home has none, since what
+// is on it is the reader's own.
 func reviewActions(l lang, rv *storage.Review, filter, scope string) *actions {
 	claim := slack.NewButtonBlockElement(actionClaim, rv.ReviewID, plainTextObject(l.t("action.claim"), maxLabelText))
+	elements := []slack.BlockElement{claim}
+	if scope == "view" {
+		elements = append(elements, resolveSelect(l))
+	} else {
+		elements = append(elements, slack.NewButtonBlockElement(actionResolveForm, rv.ReviewID, plainTextObject(l.t("action.resolve"), maxLabelText)))
+	}
+	if scope != "home" {
+		pick := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plainTextObject(l.t("action.reassign"), maxPlaceholderText), actionReassign)
+		elements = append(elements, pick)
+	}
+	return &actions{
+		blockID:  strings.Join([]string{"review", rv.ShopID, rv.ReviewID, filter, scope, reviewVersion(rv)}, "|"),
+		elements: elements,
+	}
+}
+
+// resolveSelect is the outcome select that resolves a review at once: the
+// Resolve of messages drawn before the resolve form, still answered.
+func resolveSelect(l lang) *slack.SelectBlockElement {
 	var options []*slack.OptionBlockObject
 	for _, o := range outcomes {
 		options = append(options, slack.NewOptionBlockObject(o, plainTextObject(l.t("outcome."+o), maxLabelText), nil))
 	}
-	resolve := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plainTextObject(l.t("action.resolve"), maxPlaceholderText), actionResolve, options...)
-	return &actions{
-		blockID:  strings.Join([]string{"review", rv.ShopID, rv.ReviewID, filter, scope}, "|"),
-		elements: []slack.BlockElement{claim, resolve},
-	}
+	return slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plainTextObject(l.t("action.resolve"), maxPlaceholderText), actionResolve, options...)
 }
 
 // outcomes are the outcome keys in the order a person picks from.
@@ -56,13 +88,25 @@ var outcomes = storage.Outcomes
 // ParseAction reads a review button press; ok is false for anything else.
 func ParseAction(act *slack.BlockAction) (Action, bool) {
 	parts := strings.Split(act.BlockID, "|")
-	if len(parts) != 5 || parts[0] != "review" {
+	if len(parts) < 5 || len(parts) > 6 || parts[0] != "review" {
 		return Action{}, false
 	}
 	a := Action{Shop: parts[1], Review: parts[2], Filter: parts[3], Scope: parts[4]}
+	if len(parts) == 6 {
+		a.Version = parts[5]
+	}
 	switch act.ActionID {
 	case actionClaim:
 		a.Verb = verbAssign
+	case actionReassign:
+		a.Verb = verbAssign
+		a.Assignee = act.SelectedUser
+		if !storage.IsSlackUserID(a.Assignee) {
+			return Action{}, false
+		}
+	case actionResolveForm:
+		// Opens the form; the transport asks ResolveForm for it.
+		a.Verb = verbDone
 	case actionResolve:
 		a.Verb = verbDone
 		a.Outcome = act.SelectedOption.Value
@@ -88,39 +132,8 @@ func isOutcome(o string) bool {
 // and replace = true, so the message the button was on shows the new state;
 // on failure, a one-line explanation to show beside it.
 func (b *Bot) Act(ctx context.Context, a Action) (Message, bool) {
-	req := Request{User: a.User, Channel: a.Channel, Team: a.Team}
-	shop, err := b.Store.FindShop(ctx, a.Shop)
-	if err != nil {
-		return b.failure(ctx, req, nil, err), false
-	}
-	// The shop is on the message the button was pressed on, so a refusal
-	// may name it: the person sees it already (in a channel shared with
-	// another workspace). Checked before anything else is looked up.
-	if err := b.mayChange(shop, req); err != nil {
-		return b.failure(ctx, req, shop, err), false
-	}
-	c := Command{Verb: a.Verb, Review: a.Review, User: a.User, Outcome: a.Outcome}
-	var done *doc
-	if a.Verb == verbAssign {
-		done, err = b.assign(ctx, shop, c, req)
-	} else {
-		done, err = b.done(ctx, shop, c, req)
-	}
-	if err != nil {
-		return b.failure(ctx, req, shop, err), false
-	}
-	if a.Scope == "msg" {
-		return done.message(), false
-	}
-	var scope *storage.Shop
-	if a.Scope == "shop" {
-		scope = shop
-	}
-	d, err := b.reviews(ctx, scope, a.Filter, req)
-	if err != nil {
-		return b.failure(ctx, req, shop, err), false
-	}
-	return d.message(), true
+	r := b.Perform(ctx, a)
+	return r.Message, r.Replace
 }
 
 // openActions are the buttons of a review in a posted message (a digest,

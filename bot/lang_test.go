@@ -272,6 +272,16 @@ func TestChineseEverywhere(t *testing.T) {
 		results = append(results, result{"recover " + name, recoverDoc(r).message()})
 	}
 	results = append(results, result{"internal error", d.failure(ctx, Request{Text: "today"}, nil, fmt.Errorf("boom"))})
+	// The App Home, the shortcut's answer, and a stale press.
+	if hd, err := d.home(ctx, Request{User: "U0ALICE01", Team: demoTeam}); err == nil {
+		results = append(results, result{"home", hd.message()})
+	} else {
+		t.Fatal(err)
+	}
+	if _, m := d.FollowUp(ctx, "nothing here", Request{User: "U0ALICE01", Team: demoTeam}); m != nil {
+		results = append(results, result{"shortcut", *m})
+	}
+	results = append(results, result{"stale", d.Perform(ctx, Action{Verb: verbAssign, Shop: next.ShopID, Review: next.ReviewID, Scope: "msg", Version: "old", User: "U0ALICE01", Team: demoTeam}).Message})
 
 	english := englishOnly()
 	if len(english) < 100 {

@@ -275,6 +275,10 @@ func (s *Server) Event(ctx context.Context, ev slackevents.EventsAPIEvent) error
 	if !ok || ev.Type != slackevents.CallbackEvent {
 		return nil
 	}
+	if home, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok {
+		s.homeOpened(ctx, outer, home)
+		return nil
+	}
 	mention, ok := ev.InnerEvent.Data.(*slackevents.AppMentionEvent)
 	if !ok || mention.BotID != "" || mention.User == "" || mention.User == s.BotUserID {
 		return nil
@@ -322,6 +326,15 @@ func (s *Server) serveInteraction(w http.ResponseWriter, r *http.Request, body [
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
+	if cb.Type == slackapi.InteractionTypeViewSubmission {
+		// A form's answer is the response itself (views.go).
+		if resp := s.Submission(r.Context(), cb); resp != nil {
+			writeJSON(w, resp)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	s.Interaction(r.Context(), cb)
 	w.WriteHeader(http.StatusOK)
 }
@@ -332,6 +345,10 @@ func (s *Server) serveInteraction(w http.ResponseWriter, r *http.Request, body [
 // more than one press, and a payload carrying 2,000 actions otherwise
 // started 2,000 goroutines and wrote as many history rows.
 func (s *Server) Interaction(ctx context.Context, cb slackapi.InteractionCallback) {
+	if cb.Type == slackapi.InteractionTypeMessageAction {
+		s.shortcut(ctx, cb)
+		return
+	}
 	if cb.Type != slackapi.InteractionTypeBlockActions {
 		return
 	}
@@ -350,12 +367,7 @@ func (s *Server) Interaction(ctx context.Context, cb slackapi.InteractionCallbac
 	// without one is refused any change (Act), rather than guessed from
 	// the user's home team.
 	a.User, a.Channel, a.Team = cb.User.ID, cb.Channel.ID, cb.Team.ID
-	s.afterAck(ctx, "button", func(work context.Context) {
-		m, replace := s.Bot.Act(work, a)
-		if err := s.Poster.Respond(work, cb.ResponseURL, m, replace); err != nil {
-			s.log().ErrorContext(work, "cannot update a message after an action", "review", a.Review, "err", err)
-		}
-	})
+	s.afterAck(ctx, "button", func(work context.Context) { s.act(work, cb, a) })
 }
 
 // afterAck runs work after Slack has its acknowledgement: on its own

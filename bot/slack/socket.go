@@ -91,6 +91,19 @@ func (s *Server) socketEvent(ctx context.Context, client acker, evt socketmode.E
 			}
 		}
 	case socketmode.EventTypeInteractive:
+		if cb, ok := evt.Data.(slackapi.InteractionCallback); ok && cb.Type == slackapi.InteractionTypeViewSubmission {
+			// A form's answer rides on the acknowledgement (views.go).
+			var err error
+			if resp := s.Submission(ctx, cb); resp != nil {
+				err = client.Ack(*evt.Request, resp)
+			} else {
+				err = client.Ack(*evt.Request)
+			}
+			if err != nil {
+				s.log().ErrorContext(ctx, "cannot acknowledge a form", "err", err)
+			}
+			return
+		}
 		client.Ack(*evt.Request)
 		if cb, ok := evt.Data.(slackapi.InteractionCallback); ok {
 			s.Interaction(ctx, cb)

@@ -97,6 +97,8 @@ type Slack struct {
 	channels      map[string][]*message
 	posts         []Post
 	updates       []Update
+	views         []ViewCall
+	viewIDs       int
 	responses     []Response
 	calls         map[string]int
 	postFaults    []fault
@@ -327,6 +329,8 @@ func (s *Slack) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.postMessage(w, form)
 	case "chat.update":
 		s.update(w, form)
+	case "views.open", "views.update", "views.publish":
+		s.view(w, method, form)
 	case "conversations.history":
 		s.history(w, form)
 	case "conversations.replies":

@@ -1,0 +1,108 @@
+package bot
+
+import (
+	"context"
+	"hash/fnv"
+	"strconv"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// Action IDs of the review actions added for the Slack-native surfaces.
+const (
+	// actionResolveForm is the Resolve button that opens the resolve form.
+	actionResolveForm = "resolve_form"
+	// actionReassign is the user picker that gives the review to another.
+	actionReassign = "reassign"
+)
+
+// OpensForm reports whether the action asks for the resolve form rather
+// than a change: the transport opens ResolveForm with the press's trigger.
+func (a Action) OpensForm() bool { return a.Verb == verbDone && a.Outcome == "" }
+
+// FromHome reports whether the action was pressed on the App Home, which
+// the transport publishes again after it.
+func (a Action) FromHome() bool { return a.Scope == "home" }
+
+// InPlace reports whether the message the action came from shows the
+// review on its own line (a digest, an alert, a status), so the transport
+// updates that line in place (Redraw) rather than redrawing a list.
+func (a Action) InPlace() bool { return a.Scope == "msg" }
+
+// reviewVersion is a review's follow-up state as a short token, carried in
+// the block ID of its actions: an action whose token differs from the
+// review's now was drawn before someone else changed it, and is refused
+// rather than acting on what the person did not see.
+func reviewVersion(rv *storage.Review) string {
+	h := fnv.New32a()
+	h.Write([]byte(rv.Status + "\x00" + rv.Owner))
+	return strconv.FormatUint(uint64(h.Sum32()), 36)
+}
+
+// Result is what a press did: the answer to show, whether it replaces the
+// message it came from (a redrawn list), whether the review changed, and
+// whether it was refused as stale.
+type Result struct {
+	Message Message
+	Replace bool
+	Changed bool
+	Stale   bool
+}
+
+// Perform carries out a review action from any surface: a message's
+// buttons, the App Home, the resolve form, the shortcut's modal. It
+// re-checks, before anything else, that the presser's workspace owns the
+// shop, then that the review is as the message showed it.
+func (b *Bot) Perform(ctx context.Context, a Action) Result {
+	req := Request{User: a.User, Channel: a.Channel, Team: a.Team}
+	shop, err := b.Store.FindShop(ctx, a.Shop)
+	if err != nil {
+		return Result{Message: b.failure(ctx, req, nil, err)}
+	}
+	// The shop is on the message the button was pressed on, so a refusal
+	// may name it: the person sees it already (in a channel shared with
+	// another workspace). Checked before anything else is looked up.
+	if err := b.mayChange(shop, req); err != nil {
+		return Result{Message: b.failure(ctx, req, shop, err)}
+	}
+	if a.Version != "" {
+		rv, err := b.Store.FindReviewIn(ctx, req.scope(), shop.ID, a.Review)
+		if err != nil {
+			return Result{Message: b.failure(ctx, req, shop, err)}
+		}
+		if reviewVersion(rv) != a.Version {
+			l := langOf(shop)
+			b.log().InfoContext(ctx, "refused an action on a review changed since it was drawn", "shop", shop.ID, "review", rv.ReviewID, "by", a.User)
+			return Result{Message: reply(l, line{txt(l.t("action.stale", rv.ReviewID))}).message(), Stale: true}
+		}
+	}
+	if a.OpensForm() {
+		return Result{Message: b.failure(ctx, req, shop, &userError{langOf(shop).t("err.outcome.none")})}
+	}
+	user := a.User
+	if a.Assignee != "" {
+		user = a.Assignee
+	}
+	c := Command{Verb: a.Verb, Review: a.Review, User: user, Outcome: a.Outcome, Note: a.Note}
+	var done *doc
+	if a.Verb == verbAssign {
+		done, err = b.assign(ctx, shop, c, req)
+	} else {
+		done, err = b.done(ctx, shop, c, req)
+	}
+	if err != nil {
+		return Result{Message: b.failure(ctx, req, shop, err)}
+	}
+	if a.Scope != "shop" && a.Scope != "all" {
+		return Result{Message: done.message(), Changed: true}
+	}
+	var scope *storage.Shop
+	if a.Scope == "shop" {
+		scope = shop
+	}
+	d, err := b.reviews(ctx, scope, a.Filter, req)
+	if err != nil {
+		return Result{Message: b.failure(ctx, req, shop, err), Changed: true}
+	}
+	return Result{Message: d.message(), Replace: true, Changed: true}
+}
