@@ -211,6 +211,19 @@ var migrations = []string{
 	// The digest's week of outcomes reads a shop's follow-ups closed in a
 	// range of days; without this it read every review of the shop.
 	`CREATE INDEX idx_reviews_closed ON reviews(shop_id, closed_at) WHERE status = 'done';`,
+
+	// The 体验分 indicators a scores file may carry (storage.Indicators),
+	// so "why did it fall" can start from the one that moved; nullable:
+	// most files carry none of them.
+	`ALTER TABLE scores ADD COLUMN product_rating REAL;
+	ALTER TABLE scores ADD COLUMN quality_return_rate REAL;
+	ALTER TABLE scores ADD COLUMN pickup_hours REAL;
+	ALTER TABLE scores ADD COLUMN delivery_on_time_rate REAL;
+	ALTER TABLE scores ADD COLUMN logistics_return_rate REAL;
+	ALTER TABLE scores ADD COLUMN aftersale_review_hours REAL;
+	ALTER TABLE scores ADD COLUMN im_response_seconds REAL;
+	ALTER TABLE scores ADD COLUMN dissatisfaction_rate REAL;
+	ALTER TABLE scores ADD COLUMN platform_help_rate REAL;`,
 }
 
 // migrate brings the schema up to date inside one transaction.
