@@ -469,9 +469,9 @@ func (db *DB) logisticsEvidence(ctx context.Context, shop *Shop, f *Fall, since,
 	if agg.Shipped == 0 || agg.Mean == nil {
 		return nil
 	}
-	p := &Pickup{WindowMean: *agg.Mean, WindowOrders: agg.Shipped, RecentOrders: agg.Recent}
+	p := &Pickup{WindowMean: hours(*agg.Mean), WindowOrders: agg.Shipped, RecentOrders: agg.Recent}
 	if agg.RecentMean != nil {
-		p.RecentMean = *agg.RecentMean
+		p.RecentMean = hours(*agg.RecentMean)
 	}
 	p.Slower = p.RecentOrders > 0 && p.RecentMean > p.WindowMean*slowPickupMargin
 	f.Pickup = p
@@ -491,10 +491,14 @@ func (db *DB) logisticsEvidence(ctx context.Context, shop *Shop, f *Fall, since,
 		return err
 	}
 	for _, s := range slow {
-		p.Slow = append(p.Slow, SlowOrder{Order: s.Order, Hours: s.Hours})
+		p.Slow = append(p.Slow, SlowOrder{Order: s.Order, Hours: hours(s.Hours)})
 	}
 	return nil
 }
+
+// hours rounds SQLite's julianday arithmetic, which is off by a few
+// microseconds, to the hundredth of an hour.
+func hours(h float64) float64 { return math.Round(h*100) / 100 }
 
 // serviceEvidence fills the overdue follow-ups and those closed in the
 // window without an outcome.
