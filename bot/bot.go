@@ -33,6 +33,7 @@ type Store interface {
 	SetOwner(ctx context.Context, shopID, aspect string, users []string) error
 	Owners(ctx context.Context, shopID string) ([]storage.ShopOwner, error)
 	SetDigestCron(ctx context.Context, shopID, spec string) (*storage.Shop, error)
+	Why(ctx context.Context, shop *storage.Shop, now time.Time) (*storage.WhyReport, error)
 }
 
 // Request is one thing a person said to the bot.

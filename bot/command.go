@@ -46,6 +46,7 @@ const (
 	verbStatus   verb = "status"
 	verbOwner    verb = "owner"
 	verbSettings verb = "settings"
+	verbWhy      verb = "why"
 )
 
 // ownerAspect reads the aspect of `/dsr owner`: any name storage.ParseAspect
