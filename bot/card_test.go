@@ -451,7 +451,7 @@ func TestCardMoverCause(t *testing.T) {
 		return r
 	}
 	rise := fellBelow70("en")
-	rise.Latest.Product = score(73.0)
+	rise.Latest.Product = score(74.0)
 	tests := []struct {
 		name string
 		r    *storage.DayReport
@@ -462,7 +462,7 @@ func TestCardMoverCause(t *testing.T) {
 		{"a cause of another dimension is not said", withCause(fellBelow70("en"), late),
 			"商品体验 product moved most: ▼1.6 vs previous day, ▼0.80 of the overall."},
 		{"a rise has no cause", rise,
-			"服务体验 service moved most: ▲0.2 vs previous day, ▲0.07 of the overall."},
+			"商品体验 product moved most: ▲2.0 vs previous day, ▲1.00 of the overall."},
 		{"an indicator", withCause(otherWeights(), &storage.Cause{Dim: storage.DimLogistics, Kind: storage.CauseIndicator,
 			Move: &storage.IndicatorMove{Indicator: storage.Indicators[2], Was: 20, Now: 26.5}}),
 			"物流体验 logistics moved most: ▼4.0 vs previous day, ▼2.40 of the overall: 揽收时长 pickup time went from 20.0 h to 26.5 h."},
