@@ -202,12 +202,14 @@ func TestChineseEverywhere(t *testing.T) {
 		"owner", "schedule 0 9 * * *", "settings", "settings dy-fashion", "settings tb-tea",
 		"bind dy-fashion", "today nope", "bogus", "assign R1", "done R1", "status", "reviews a b",
 		"owner size @a @b", "schedule 0 9 * *", "settings a b", "claim", "reopen",
+		"why", "原因", "why dy-fashion", "why tb-tea", "why dy-home", "why a b",
 	} {
 		say("", text)
 	}
 	for _, text := range []string{
 		"today", "reviews", "late", "owner", "owner size @alice", "owner default @alice @bo", "owner",
 		"schedule 0 8 * * *", "schedule 0 25 * * *", "settings", "bind dy-fashion", "help", "bogus",
+		"why",
 	} {
 		say("C0FASHION", text)
 	}
@@ -264,6 +266,11 @@ func TestChineseEverywhere(t *testing.T) {
 		r.Shop.Lang = storage.LangChinese
 		results = append(results, result{"card " + name, cardDoc(r).message()})
 	}
+	for name, r := range map[string]*storage.WhyReport{"douyin": whyDouyin("zh"), "taobao": whyTaobao(), "held": whyHeld()} {
+		r.Shop.Lang = storage.LangChinese
+		results = append(results, result{"why " + name, whyDoc(r).message()})
+	}
+	results = append(results, result{"why all", whyAllDoc(zh, "2026-11-24", []*storage.WhyReport{whyDouyin("zh"), whyTaobao()}).message()})
 	results = append(results, result{"internal error", d.failure(ctx, Request{Text: "today"}, nil, fmt.Errorf("boom"))})
 
 	english := englishOnly()
