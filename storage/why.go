@@ -276,8 +276,10 @@ func moverFall(shop *Shop, prev, cur *Score) (Dimension, bool) {
 }
 
 // topCause is the top cause of the dimension that moved most since the
-// previous day, for the card's "moved most" line: one dimension's
-// evidence, so the all-shops view stays cheap.
+// previous day, for the card's "moved most" line. It asks only what
+// Fall.Top needs, in Top's order, and stops at the first answer: the
+// all-shops view runs it for every shop, so it reads counts and groups,
+// never the rows, and late orders through their partial index.
 func (db *DB) topCause(ctx context.Context, shop *Shop, latest, prev, week *Score, now time.Time) (*Cause, error) {
 	if latest == nil {
 		return nil, nil
@@ -286,16 +288,92 @@ func (db *DB) topCause(ctx context.Context, shop *Shop, latest, prev, week *Scor
 	if !ok {
 		return nil, nil
 	}
+	days := shop.Platform.WindowDays()
+	if m := indicatorMove(d, latest, prev, week); m != nil {
+		return &Cause{Dim: d, Kind: CauseIndicator, Move: m, Days: days}, nil
+	}
 	since := now.Add(-shop.Platform.Window())
-	f := Fall{Dim: d}
-	reviews, err := db.windowBadReviews(ctx, shop.ID, since, now)
+	combos, err := db.reviewCombos(ctx, shop.ID, since, now)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.evidence(ctx, shop, &f, reviews, latest, prev, week, since, now); err != nil {
+	f := Fall{Dim: d}
+	for _, c := range combos {
+		if reviewWeighsOn(&Review{Aspects: c.Aspects}, d) {
+			f.ReviewCount += c.N
+		}
+	}
+	switch d {
+	case DimProduct:
+		f.Products, f.ProductReviews = productGroups(combos)
+	case DimLogistics:
+		if f.LateCount, err = db.lateCount(ctx, shop.ID, since, now); err != nil || f.LateCount > 0 || f.ReviewCount > 0 {
+			break
+		}
+		err = db.logisticsEvidence(ctx, shop, &f, since, now)
+	case DimService:
+		if f.ReviewCount > 0 {
+			break
+		}
+		err = db.serviceEvidence(ctx, shop, &f, since, now)
+	}
+	if err != nil {
 		return nil, err
 	}
-	return f.Top(shop.Platform.WindowDays()), nil
+	return f.Top(days), nil
+}
+
+// reviewCombo counts a shop's bad reviews in the window of one product
+// with one set of aspects.
+type reviewCombo struct {
+	ProductID, Product, Aspects string
+	N                           int
+}
+
+// reviewCombos are the window's bad reviews that name an aspect, counted
+// by product and aspects, the combination with the newest review first.
+func (db *DB) reviewCombos(ctx context.Context, shopID string, since, now time.Time) ([]reviewCombo, error) {
+	var rows []reviewCombo
+	err := db.gdb.WithContext(ctx).Raw(`SELECT product_id, product, aspects, COUNT(*) AS n FROM reviews
+		WHERE shop_id = ? AND rating <= ? AND created_at >= ? AND created_at < ? AND aspects <> ''
+		GROUP BY product_id, product, aspects ORDER BY MAX(created_at) DESC, MAX(id) DESC`,
+		shopID, BadRating, utc(since), utc(now.Add(time.Second))).Scan(&rows).Error
+	return rows, err
+}
+
+// productGroups is productCauses from counts, without the rows: the same
+// groups in the same order.
+func productGroups(combos []reviewCombo) ([]ProductCause, int) {
+	var reviews []Review
+	for _, c := range combos {
+		for i := 0; i < c.N; i++ {
+			reviews = append(reviews, Review{ProductID: c.ProductID, Product: c.Product, Aspects: c.Aspects})
+		}
+	}
+	var of []Review
+	for _, rv := range reviews {
+		if reviewWeighsOn(&rv, DimProduct) {
+			of = append(of, rv)
+		}
+	}
+	groups, n := productCauses(of)
+	for i := range groups {
+		groups[i].Reviews = nil
+	}
+	return groups, n
+}
+
+// lateCount counts the orders paid in the window that shipped late or are
+// unshipped past due, through idx_orders_late: its WHERE is repeated here
+// term for term, which is how SQLite knows it may use the partial index
+// (written without COALESCE, which SQLite does not match in a partial
+// index's WHERE).
+func (db *DB) lateCount(ctx context.Context, shopID string, since, now time.Time) (int, error) {
+	var n int
+	err := db.gdb.WithContext(ctx).Raw(`SELECT COUNT(*) FROM orders WHERE shop_id = ? AND paid_at >= ? AND paid_at < ?
+		AND `+lateIndexed+`
+		AND (shipped_at IS NOT NULL OR ship_by < ?)`, shopID, utc(since), utc(now), utc(now)).Scan(&n).Error
+	return n, err
 }
 
 // windowBadReviews are a shop's bad reviews created in [since, now) that
@@ -425,6 +503,7 @@ func indicatorMove(d Dimension, latest, prev, week *Score) *IndicatorMove {
 // or still unshipped past it (?: now). Times are stored as UTC text, which
 // compares in time order.
 const (
+	lateIndexed = `cancelled = 0 AND (shipped_at IS NULL OR picked_up_at > ship_by OR (picked_up_at IS NULL AND shipped_at > ship_by))`
 	shipTimeSQL = `COALESCE(picked_up_at, shipped_at)`
 	lateSQL     = `((` + shipTimeSQL + ` IS NOT NULL AND ` + shipTimeSQL + ` > ship_by) OR (shipped_at IS NULL AND ship_by < ?))`
 	hoursSQL    = `(julianday(` + shipTimeSQL + `) - julianday(paid_at)) * 24`
@@ -452,8 +531,8 @@ func (db *DB) logisticsEvidence(ctx context.Context, shop *Shop, f *Fall, since,
 	f.LateCount = agg.Late
 	if f.LateCount > 0 {
 		var rows []Order
-		if err := g.Raw(`SELECT * FROM orders WHERE shop_id = ? AND cancelled = 0 AND paid_at >= ? AND paid_at < ? AND `+lateSQL+`
-			ORDER BY paid_at DESC, id DESC LIMIT ?`, shop.ID, utc(since), utc(now), utc(now), WhyListLimit).Scan(&rows).Error; err != nil {
+		if err := g.Raw(`SELECT * FROM orders WHERE shop_id = ? AND paid_at >= ? AND paid_at < ? AND `+lateIndexed+`
+			AND (shipped_at IS NOT NULL OR ship_by < ?) ORDER BY paid_at DESC, id DESC LIMIT ?`, shop.ID, utc(since), utc(now), utc(now), WhyListLimit).Scan(&rows).Error; err != nil {
 			return err
 		}
 		for _, o := range rows {
