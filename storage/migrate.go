@@ -216,7 +216,9 @@ var migrations = []string{
 	// so "why did it fall" can start from the one that moved; nullable:
 	// most files carry none of them. The late orders (shipped after their
 	// ship-by time, or not yet shipped) get a partial index: the card's
-	// cause counts a shop's in the window without reading every order.
+	// cause counts a shop's in the window without reading every order;
+	// so do the bad reviews, which it groups by product and aspects from
+	// the index alone.
 	`ALTER TABLE scores ADD COLUMN product_rating REAL;
 	ALTER TABLE scores ADD COLUMN quality_return_rate REAL;
 	ALTER TABLE scores ADD COLUMN pickup_hours REAL;
@@ -227,7 +229,8 @@ var migrations = []string{
 	ALTER TABLE scores ADD COLUMN dissatisfaction_rate REAL;
 	ALTER TABLE scores ADD COLUMN platform_help_rate REAL;
 	CREATE INDEX idx_orders_late ON orders(shop_id, paid_at)
-		WHERE cancelled = 0 AND (shipped_at IS NULL OR picked_up_at > ship_by OR (picked_up_at IS NULL AND shipped_at > ship_by));`,
+		WHERE cancelled = 0 AND (shipped_at IS NULL OR picked_up_at > ship_by OR (picked_up_at IS NULL AND shipped_at > ship_by));
+	CREATE INDEX idx_reviews_bad_window ON reviews(shop_id, created_at, product_id, product, aspects) WHERE rating <= 2;`,
 }
 
 // migrate brings the schema up to date inside one transaction.
