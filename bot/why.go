@@ -105,7 +105,7 @@ func evidenceSections(l lang, r *storage.WhyReport, f *storage.Fall) []section {
 			if o.Shipped {
 				key = "why.late.shipped"
 			}
-			lines = append(lines, line{txt(l.t(key, o.OrderID, o.Product, oneDecimal(o.Late.Hours()), shortTime(o.PaidAt, loc)))})
+			lines = append(lines, line{txt(l.t(key, o.OrderID, o.Product, compact(l, o.Late), shortTime(o.PaidAt, loc)))})
 		}
 		list(l.t("why.late", f.LateCount), lines, f.LateCount)
 	}

@@ -101,8 +101,8 @@ func TestWhyGoldenFiles(t *testing.T) {
 			"商品体验 product\n  • ▼1.6 vs previous day · ▼2.1 vs 7 days before\n",
 			"5 bad reviews about the goods\n  • 连衣裙 L 黑色 · size · 4 bad reviews: R2042, R2031, R2020, and 1 more\n  • 针织开衫 <米色> & 围巾 · quality · 1 bad reviews: R2011\n",
 			"物流体验 logistics\n  • ▼4.0 vs previous day · ▼17.0 vs 7 days before\n  • Indicator that moved most: 揽收时长 pickup time 20.0 h → 26.5 h\n",
-			"7 orders late to ship\n  • 6921000000000000011 · 连衣裙 L 黑色 · unshipped, 2.0 h past its ship-by time · paid 11-22 08:00\n" +
-				"  • 6921000000000000012 · 针织开衫 <米色> & 围巾 · shipped 5.5 h late · paid 11-21 22:00\n",
+			"7 orders late to ship\n  • 6921000000000000011 · 连衣裙 L 黑色 · unshipped, 2h past its ship-by time · paid 11-22 08:00\n" +
+				"  • 6921000000000000012 · 针织开衫 <米色> & 围巾 · shipped 5h late · paid 11-21 22:00\n",
 			"  … and 2 more\n",
 			"Payment to pickup took 31.0 h on average in the last 3 days (18 orders), against 22.4 h over the window (120 orders)\n" +
 				"  • 6921000000000000021 · 连衣裙 L 黑色 · 29.5 h from payment to pickup · paid 11-23 04:00\n",
@@ -117,7 +117,7 @@ func TestWhyGoldenFiles(t *testing.T) {
 			"  • 连衣裙 L 黑色 ·「尺码」差评 4 条：R2042、R2031、R2020、还有 1 条\n",
 			"  • 变化最大的指标：揽收时长 20.0 小时 → 26.5 小时\n",
 			"发货超时 7 单\n",
-			"  • 6921000000000000011 · 连衣裙 L 黑色 · 未发货，已超过应发时间 2.0 小时 · 支付于 11-22 08:00\n",
+			"  • 6921000000000000011 · 连衣裙 L 黑色 · 未发货，已超过应发时间 2小时 · 支付于 11-22 08:00\n",
 			"近 3 天支付到揽收平均 31.0 小时（18 单），统计周期内平均 22.4 小时（120 单）\n",
 			"超时未跟进 1 条\n",
 		}, []string{"vs previous day", "bad reviews", "!"}},
