@@ -38,6 +38,7 @@ type Store interface {
 	Recovery(ctx context.Context, shop *storage.Shop, now time.Time, target *float64) (*storage.RecoveryReport, error)
 	ChartHistory(ctx context.Context, shop *storage.Shop, now time.Time, days int) (*storage.ChartHistory, error)
 	ScoreHistories(ctx context.Context, shopIDs []string, first, last string) (map[string][]storage.Score, error)
+	Why(ctx context.Context, shop *storage.Shop, now time.Time) (*storage.WhyReport, error)
 }
 
 // Request is one thing a person said to the bot.

@@ -198,13 +198,23 @@ func mover(l lang, r *storage.DayReport) string {
 			best, bestImpact, bestDelta = d, impact, change
 		}
 	}
+	// The day report carries the top cause of the dimension that fell
+	// most; the line names it in one clause.
+	cause := ""
+	if c := r.Cause; c != nil && c.Dim == best && bestDelta < 0 {
+		cause = causeClause(l, p, c)
+	}
 	switch {
 	case !seen:
 		return ""
 	case best == "":
 		return l.t("card.mover.none")
+	case p == storage.Taobao && cause != "":
+		return l.t("card.mover.dsr.cause", dimName(l, p, best), delta(p, bestDelta), cause)
 	case p == storage.Taobao:
 		return l.t("card.mover.dsr", dimName(l, p, best), delta(p, bestDelta))
+	case cause != "":
+		return l.t("card.mover.cause", dimName(l, p, best), delta(p, bestDelta), deltaN(bestImpact, 2), cause)
 	}
 	return l.t("card.mover", dimName(l, p, best), delta(p, bestDelta), deltaN(bestImpact, 2))
 }

@@ -53,10 +53,12 @@ func cardShop(lang string) storage.Shop {
 // fellBelow70 is a formal-stage Douyin shop that fell under the 70 line
 // (精选联盟) overnight. Logistics fell most in points (▼4.0) but weighs 15%;
 // product fell ▼1.6 at 50%, so it moved the overall most (▼0.80 against
-// ▼0.60): the card must name product.
+// ▼0.60): the card must name product, and the cause the day report found
+// behind it: four size reviews of one dress.
 func fellBelow70(lang string) *storage.DayReport {
 	return &storage.DayReport{
-		Shop: cardShop(lang), Now: cardClock, Today: "2026-11-24",
+		Cause: &storage.Cause{Dim: storage.DimProduct, Kind: storage.CauseProduct, Count: 4, Product: "连衣裙 L 黑色", Aspect: storage.AspectSize, Days: 30},
+		Shop:  cardShop(lang), Now: cardClock, Today: "2026-11-24",
 		Latest:        formalScore("2026-11-24", 69.1, 70.4, 61.0, 71.2),
 		Prev:          formalScore("2026-11-23", 70.3, 72.0, 65.0, 71.0),
 		WeekAgo:       formalScore("2026-11-17", 72.6, 72.5, 78.0, 70.8),
@@ -147,7 +149,7 @@ func TestCardGoldenFiles(t *testing.T) {
 			"  • 商品体验 product 50%: 70.4 (▼1.6)\n",
 			"  • 物流体验 logistics 15%: 61.0 (▼4.0)\n",
 			"  • 服务体验 service 35%: 71.2 (▲0.2)\n",
-			"  • 商品体验 product moved most: ▼1.6 vs previous day, ▼0.80 of the overall.\n",
+			"  • 商品体验 product moved most: ▼1.6 vs previous day, ▼0.80 of the overall: 4 bad reviews of 连衣裙 L 黑色 (size).\n",
 			"  • 2 new since yesterday · 3 older still open\n",
 			"  • R2042 · 1★ · 连衣裙 L 黑色 · size · <@U0ALICE01> · 3h ago\n",
 			"  • R2039 · 2★ · 针织开衫 <米色> & 围巾 · logistics, service · unassigned · 26h ago\n",
@@ -162,7 +164,7 @@ func TestCardGoldenFiles(t *testing.T) {
 			"  • 较前一日 ▼1.2 · 较7日前 ▼3.5\n",
 			"  • 高于 60 分线（千川投放）9.1 · 低于 70 分线（精选联盟）0.9\n",
 			"  • 商品体验 50%：70.4（▼1.6）\n",
-			"  • 变化最大的是商品体验：较前一日 ▼1.6，影响总分 ▼0.80。\n",
+			"  • 变化最大的是商品体验：较前一日 ▼1.6，影响总分 ▼0.80，主要原因：连衣裙 L 黑色「尺码」差评 4 条。\n",
 			"  • 昨日以来新增 2 条 · 更早未处理 3 条\n",
 			"  • R2039 · 2★ · 针织开衫 <米色> & 围巾 · 物流、客服 · 未分配 · 26小时前\n",
 			"  • 已超时 1 单 · 即将超时 2 单（6 小时内到期）\n",
@@ -317,6 +319,7 @@ func TestCardGates(t *testing.T) {
 func TestCardMover(t *testing.T) {
 	douyin := func(weights [3]int, prev, cur [3]float64) *storage.DayReport {
 		r := fellBelow70("en")
+		r.Cause = nil // the mover's arithmetic; TestCardMoverCause has the clause
 		r.Shop.WeightProduct, r.Shop.WeightLogistics, r.Shop.WeightService = weights[0], weights[1], weights[2]
 		r.Prev.Product, r.Prev.Logistics, r.Prev.Service = score(prev[0]), score(prev[1]), score(prev[2])
 		r.Latest.Product, r.Latest.Logistics, r.Latest.Service = score(cur[0]), score(cur[1]), score(cur[2])
@@ -433,5 +436,44 @@ func TestGrowthPenaltyUnderAGate(t *testing.T) {
 	}
 	if ln := summaryLine(en, r).render(forPerson); !strings.Contains(ln, "growth stage 60.0 · 10.0 below the 70 line (精选联盟)") {
 		t.Errorf("all-shops line: %s", ln)
+	}
+}
+
+// TestCardMoverCause: the "moved most" line names the day report's top
+// cause in one clause, only when it is the cause of the dimension named and
+// that dimension fell.
+func TestCardMoverCause(t *testing.T) {
+	late := &storage.Cause{Dim: storage.DimLogistics, Kind: storage.CauseLate, Count: 6, Days: 30}
+	withCause := func(r *storage.DayReport, c *storage.Cause) *storage.DayReport { r.Cause = c; return r }
+	otherWeights := func() *storage.DayReport {
+		r := fellBelow70("en")
+		r.Shop.WeightProduct, r.Shop.WeightLogistics, r.Shop.WeightService = 20, 60, 20
+		return r
+	}
+	rise := fellBelow70("en")
+	rise.Latest.Product = score(74.0)
+	tests := []struct {
+		name string
+		r    *storage.DayReport
+		want string
+	}{
+		{"late orders", withCause(otherWeights(), late),
+			"物流体验 logistics moved most: ▼4.0 vs previous day, ▼2.40 of the overall: 6 orders late to ship in 30 days."},
+		{"a cause of another dimension is not said", withCause(fellBelow70("en"), late),
+			"商品体验 product moved most: ▼1.6 vs previous day, ▼0.80 of the overall."},
+		{"a rise has no cause", rise,
+			"商品体验 product moved most: ▲2.0 vs previous day, ▲1.00 of the overall."},
+		{"an indicator", withCause(otherWeights(), &storage.Cause{Dim: storage.DimLogistics, Kind: storage.CauseIndicator,
+			Move: &storage.IndicatorMove{Indicator: storage.Indicators[2], Was: 20, Now: 26.5}}),
+			"物流体验 logistics moved most: ▼4.0 vs previous day, ▼2.40 of the overall: 揽收时长 pickup time went from 20.0 h to 26.5 h."},
+		{"taobao", withCause(taobaoStale(), &storage.Cause{Dim: storage.DimService, Kind: storage.CauseOverdue, Count: 3, Days: 180}),
+			"服务态度 service moved most: ▼0.05 vs previous day: 3 follow-ups overdue."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if text := cardDoc(tt.r).message().Plain; !strings.Contains(text, "  • "+tt.want+"\n") {
+				t.Errorf("card lacks %q:\n%s", tt.want, text)
+			}
+		})
 	}
 }

@@ -51,6 +51,7 @@ const (
 	verbProducts verb = "products"
 	verbRecover  verb = "recover"
 	verbChart    verb = "chart"
+	verbWhy      verb = "why"
 )
 
 // ownerAspect reads the aspect of `/dsr owner`: any name storage.ParseAspect

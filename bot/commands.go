@@ -239,6 +239,15 @@ var commands = []command{
 		shared: true,
 	},
 	{
+		verb:   verbWhy,
+		words:  []string{"why", "原因", "为什么"},
+		usage:  "/dsr why [SHOP]",
+		help:   []string{"help.why"},
+		group:  groupLook,
+		parse:  parseShop,
+		handle: (*Bot).whyHandler,
+	},
+	{
 		// help has no handler: Handle answers it (command.handle says why).
 		verb:  verbHelp,
 		words: []string{"help", "帮助", "?", "？"},

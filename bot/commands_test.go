@@ -10,7 +10,7 @@ import (
 // (a form, a parser, a handler unless it is help), its keywords and help
 // lines are real, and help keeps its order, which the table decides.
 func TestCommandTable(t *testing.T) {
-	verbs := []verb{verbToday, verbReviews, verbLate, verbHelp, verbAssign, verbDone, verbMine, verbBind, verbSchedule, verbClaim, verbReopen, verbStatus, verbOwner, verbSettings, verbProducts, verbRecover, verbChart}
+	verbs := []verb{verbToday, verbReviews, verbLate, verbHelp, verbAssign, verbDone, verbMine, verbBind, verbSchedule, verbClaim, verbReopen, verbStatus, verbOwner, verbSettings, verbProducts, verbRecover, verbChart, verbWhy}
 	if len(commands) != len(verbs) {
 		t.Errorf("%d commands for %d verbs", len(commands), len(verbs))
 	}
@@ -49,7 +49,7 @@ func TestCommandTable(t *testing.T) {
 	}
 	// Help's order, as it was before the table.
 	want := [][]string{
-		{"help.look", "help.today", "help.reviews", "help.late", "help.products", "help.recover", "help.chart"},
+		{"help.look", "help.today", "help.reviews", "help.late", "help.products", "help.recover", "help.chart", "help.why"},
 		{"help.follow", "help.assign", "help.done", "help.claim", "help.mine", "help.outcomes"},
 		{"help.setup", "help.bind", "help.owner", "help.schedule", "help.settings"},
 	}

@@ -205,12 +205,14 @@ func TestChineseEverywhere(t *testing.T) {
 		"owner size @a @b", "schedule 0 9 * *", "settings a b", "claim", "reopen",
 		"recover", "恢复", "recover dy-fashion", "recover tb-tea", "recover dy-home", "recover --target abc", "recover tb-tea --target 80", "recover --target 4.9",
 		"chart", "chart dy-fashion", "chart tb-tea 90d", "chart dy-fashion 45d",
+		"why", "原因", "why dy-fashion", "why tb-tea", "why dy-home", "why a b",
 	} {
 		say("", text)
 	}
 	for _, text := range []string{
 		"today", "reviews", "late", "owner", "owner size @alice", "owner default @alice @bo", "owner",
 		"schedule 0 8 * * *", "schedule 0 25 * * *", "settings", "bind dy-fashion", "help", "bogus",
+		"why",
 	} {
 		say("C0FASHION", text)
 	}
@@ -271,6 +273,11 @@ func TestChineseEverywhere(t *testing.T) {
 		r.Shop.Lang = storage.LangChinese
 		results = append(results, result{"recover " + name, recoverDoc(r).message()})
 	}
+	for name, r := range map[string]*storage.WhyReport{"douyin": whyDouyin("zh"), "taobao": whyTaobao(), "held": whyHeld()} {
+		r.Shop.Lang = storage.LangChinese
+		results = append(results, result{"why " + name, whyDoc(r).message()})
+	}
+	results = append(results, result{"why all", whyAllDoc(zh, "2026-11-24", []*storage.WhyReport{whyDouyin("zh"), whyTaobao()}).message()})
 	results = append(results, result{"internal error", d.failure(ctx, Request{Text: "today"}, nil, fmt.Errorf("boom"))})
 	// The App Home, the shortcut's answer, and a stale press.
 	if hd, err := d.home(ctx, Request{User: "U0ALICE01", Team: demoTeam}); err == nil {

@@ -98,3 +98,30 @@ func BenchmarkProductsAllShops(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWhy is `/dsr why` of one shop: the scores compared, the
+// window's bad reviews, the orders' aggregate and the rows listed, and
+// both renderings.
+func BenchmarkWhy(b *testing.B) {
+	bt := benchBot(storagetest.Bench(b, benchNow))
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if m := bt.Handle(ctx, bot.Request{Text: "why dy-fashion", Local: true}); !strings.Contains(m.Text, "dy-fashion") {
+			b.Fatal(m.Text)
+		}
+	}
+}
+
+// BenchmarkWhyAllShops is `/dsr why` outside a shop's channel: the why
+// report of each of the 30 shops, one line per shop that fell.
+func BenchmarkWhyAllShops(b *testing.B) {
+	bt := benchBot(storagetest.Bench(b, benchNow))
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if m := bt.Handle(ctx, bot.Request{Text: "why", Local: true}); !strings.Contains(m.Text, "all shops") {
+			b.Fatal(m.Text)
+		}
+	}
+}

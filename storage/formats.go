@@ -39,7 +39,7 @@ type fieldError struct{ field, reason string }
 func fields(k Kind) []string {
 	switch k {
 	case KindScores:
-		return append(k.Columns(), "stage")
+		return append(append(k.Columns(), "stage"), indicatorColumns()...)
 	case KindReviews:
 		return append(k.Columns(), "grade")
 	case KindOrders:
@@ -53,6 +53,12 @@ func canonicalFormat(k Kind) *format {
 	cols := map[string][]string{}
 	for _, f := range fields(k) {
 		cols[f] = []string{f}
+	}
+	if k == KindScores {
+		// The indicators are also read under the platform's own headers.
+		for _, ind := range Indicators {
+			cols[ind.Column] = append(cols[ind.Column], ind.Chinese)
+		}
 	}
 	// The shop column is required unless the import names the shop.
 	var required []string

@@ -562,9 +562,15 @@ func parseScoreRow(r *csvRow, shop *Shop) ([]any, error) {
 			}
 			s.Set(d, v)
 		}
+		if err := parseIndicators(r, shop, &s); err != nil {
+			return nil, err
+		}
 		return scoreValues(&s), nil
 	}
 	if err := parseDouyinScore(r, &s); err != nil {
+		return nil, err
+	}
+	if err := parseIndicators(r, shop, &s); err != nil {
 		return nil, err
 	}
 	return scoreValues(&s), nil

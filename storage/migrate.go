@@ -211,6 +211,26 @@ var migrations = []string{
 	// The digest's week of outcomes reads a shop's follow-ups closed in a
 	// range of days; without this it read every review of the shop.
 	`CREATE INDEX idx_reviews_closed ON reviews(shop_id, closed_at) WHERE status = 'done';`,
+
+	// The 体验分 indicators a scores file may carry (storage.Indicators),
+	// so "why did it fall" can start from the one that moved; nullable:
+	// most files carry none of them. The late orders (shipped after their
+	// ship-by time, or not yet shipped) get a partial index: the card's
+	// cause counts a shop's in the window without reading every order;
+	// so do the bad reviews, which it groups by product and aspects from
+	// the index alone.
+	`ALTER TABLE scores ADD COLUMN product_rating REAL;
+	ALTER TABLE scores ADD COLUMN quality_return_rate REAL;
+	ALTER TABLE scores ADD COLUMN pickup_hours REAL;
+	ALTER TABLE scores ADD COLUMN delivery_on_time_rate REAL;
+	ALTER TABLE scores ADD COLUMN logistics_return_rate REAL;
+	ALTER TABLE scores ADD COLUMN aftersale_review_hours REAL;
+	ALTER TABLE scores ADD COLUMN im_response_seconds REAL;
+	ALTER TABLE scores ADD COLUMN dissatisfaction_rate REAL;
+	ALTER TABLE scores ADD COLUMN platform_help_rate REAL;
+	CREATE INDEX idx_orders_late ON orders(shop_id, paid_at)
+		WHERE cancelled = 0 AND (shipped_at IS NULL OR picked_up_at > ship_by OR (picked_up_at IS NULL AND shipped_at > ship_by));
+	CREATE INDEX idx_reviews_bad_window ON reviews(shop_id, created_at, product_id, product, aspects) WHERE rating <= 2;`,
 }
 
 // migrate brings the schema up to date inside one transaction.

@@ -48,6 +48,10 @@ type DayReport struct {
 	LateCount   int
 	AtRisk      []Order
 	AtRiskCount int
+	// Cause is the top cause (Fall.Top) of the dimension that moved most
+	// since the previous day, when that move is a fall; nil otherwise.
+	// The card's "moved most" line says it in one clause.
+	Cause *Cause
 }
 
 // GrowthStage reports whether the newest score is a Douyin growth-stage
@@ -80,6 +84,9 @@ func (db *DB) DayReport(ctx context.Context, shop *Shop, now time.Time) (*DayRep
 			return nil, err
 		}
 		r.Prev, r.WeekAgo = m[prev], m[week]
+	}
+	if r.Cause, err = db.topCause(ctx, shop, r.Latest, r.Prev, r.WeekAgo, now); err != nil {
+		return nil, err
 	}
 	if r.PaidOrders30d, err = db.PaidOrders(ctx, shopID, now.AddDate(0, 0, -30), now.Add(time.Second)); err != nil {
 		return nil, err

@@ -28,6 +28,16 @@ type Score struct {
 	Product   *float64
 	Logistics *float64
 	Service   *float64
+	// The 体验分 indicators (see Indicators), nil when not imported.
+	ProductRating        *float64
+	QualityReturnRate    *float64
+	PickupHours          *float64
+	DeliveryOnTimeRate   *float64
+	LogisticsReturnRate  *float64
+	AftersaleReviewHours *float64
+	IMResponseSeconds    *float64 `gorm:"column:im_response_seconds"`
+	DissatisfactionRate  *float64
+	PlatformHelpRate     *float64
 }
 
 // Stage is a Douyin shop's scoring stage. The platform decides it (30 paid

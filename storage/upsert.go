@@ -31,10 +31,10 @@ type table struct {
 var (
 	scoresTable = table{
 		name:     "scores",
-		columns:  []string{"shop_id", "date", "stage", "overall", "product", "logistics", "service"},
+		columns:  append([]string{"shop_id", "date", "stage", "overall", "product", "logistics", "service"}, indicatorColumns()...),
 		conflict: "shop_id, date",
-		update:   "stage = excluded.stage, overall = excluded.overall, product = excluded.product, logistics = excluded.logistics, service = excluded.service",
-		changed:  changedWhere("scores", "stage", "overall", "product", "logistics", "service"),
+		update:   "stage = excluded.stage, overall = excluded.overall, product = excluded.product, logistics = excluded.logistics, service = excluded.service" + indicatorUpdate(),
+		changed:  changedWhere("scores", append([]string{"stage", "overall", "product", "logistics", "service"}, indicatorColumns()...)...),
 	}
 	reviewsTable = table{
 		name:     "reviews",
@@ -158,7 +158,21 @@ func (b *batcher) close() error {
 // scoreValues, reviewValues and orderValues put a domain value in its
 // table's column order, normalising times for storage.
 func scoreValues(s *Score) []any {
-	return []any{s.ShopID, s.Date, string(s.Stage), s.Overall, s.Product, s.Logistics, s.Service}
+	v := []any{s.ShopID, s.Date, string(s.Stage), s.Overall, s.Product, s.Logistics, s.Service}
+	for _, ind := range Indicators {
+		v = append(v, s.Indicator(ind.Column))
+	}
+	return v
+}
+
+// indicatorUpdate is the DO UPDATE SET of the indicator columns: a
+// re-import states the day's indicators as the file has them.
+func indicatorUpdate() string {
+	var b strings.Builder
+	for _, c := range indicatorColumns() {
+		b.WriteString(", " + c + " = excluded." + c)
+	}
+	return b.String()
 }
 
 func reviewValues(r *Review) []any {
