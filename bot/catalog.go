@@ -306,7 +306,7 @@ var catalog = map[string][2]string{
 	"help.outcomes": {"Outcomes: refund 退款, resend 补发, compensate 补偿, gift 赠品/优惠券, explained 已解释, no_action 无需处理", "处理结果：退款、补发、补偿、赠品/优惠券、已解释、无需处理"},
 	"help.settings": {"/dsr settings [SHOP]: a shop's weights, gates, warning window, follow-up deadline, digest schedule, language and owners", "/dsr settings [店铺ID]（设置）：店铺的权重、分线、预警时长、跟进时限、简报时间、语言和负责人"},
 	"help.bind":     {"/dsr bind SHOP: this channel gets the shop's digests and warnings", "/dsr bind 店铺ID：本频道接收该店铺的日报和预警"},
-	"help.footer":   {"Keywords work in English and Chinese: today 今天, reviews 差评, late 超时, settings 设置, help 帮助.", "中英文关键字都可以：today 今天、reviews 差评、late 超时、settings 设置、help 帮助。"},
+	"help.footer":   {"Keywords work in English and Chinese: today 今天, reviews 差评, late 超时, why 原因, products 商品, recover 恢复, chart 趋势, settings 设置, help 帮助.", "中英文关键字都可以：today 今天、reviews 差评、late 超时、why 原因、products 商品、recover 恢复、chart 趋势、settings 设置、help 帮助。"},
 
 	// The right form of each command, shown with err.usage. The English
 	// side is the grammar's own usage line (TestUsageInCatalog holds them

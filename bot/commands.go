@@ -99,6 +99,45 @@ var commands = []command{
 		},
 	},
 	{
+		verb:   verbWhy,
+		words:  []string{"why", "原因", "为什么"},
+		usage:  "/dsr why [SHOP]",
+		help:   []string{"help.why"},
+		group:  groupLook,
+		parse:  parseShop,
+		handle: (*Bot).whyHandler,
+	},
+	{
+		verb:  verbProducts,
+		words: []string{"products", "product", "商品"},
+		usage: "/dsr products [SHOP]",
+		help:  []string{"help.products"},
+		group: groupLook,
+		parse: parseShop,
+		handle: func(b *Bot, ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
+			return b.products(ctx, shop, req)
+		},
+	},
+	{
+		verb:   verbRecover,
+		words:  []string{"recover", "恢复", "回升"},
+		usage:  "/dsr recover [SHOP] [--target X]",
+		help:   []string{"help.recover"},
+		group:  groupLook,
+		parse:  parseRecover,
+		handle: handleRecover,
+	},
+	{
+		verb:   verbChart,
+		words:  []string{"chart", "trend", "趋势", "图表"},
+		usage:  "/dsr chart [SHOP] [30d|90d]",
+		help:   []string{"help.chart"},
+		group:  groupLook,
+		parse:  parseChart,
+		handle: (*Bot).chart,
+		shared: true,
+	},
+	{
 		verb:   verbAssign,
 		words:  []string{"assign", "分配", "分配给"},
 		usage:  "/dsr assign REVIEW @user [SHOP]  ·  @dsrbot assign R123 to @alice  ·  @dsrbot 分配 R123 给 @alice",
@@ -207,45 +246,6 @@ var commands = []command{
 		handle: func(b *Bot, ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
 			return b.settings(ctx, shop, req)
 		},
-	},
-	{
-		verb:  verbProducts,
-		words: []string{"products", "product", "商品"},
-		usage: "/dsr products [SHOP]",
-		help:  []string{"help.products"},
-		group: groupLook,
-		parse: parseShop,
-		handle: func(b *Bot, ctx context.Context, shop *storage.Shop, c Command, req Request) (*doc, error) {
-			return b.products(ctx, shop, req)
-		},
-	},
-	{
-		verb:   verbRecover,
-		words:  []string{"recover", "恢复", "回升"},
-		usage:  "/dsr recover [SHOP] [--target X]",
-		help:   []string{"help.recover"},
-		group:  groupLook,
-		parse:  parseRecover,
-		handle: handleRecover,
-	},
-	{
-		verb:   verbChart,
-		words:  []string{"chart", "trend", "趋势", "图表"},
-		usage:  "/dsr chart [SHOP] [30d|90d]",
-		help:   []string{"help.chart"},
-		group:  groupLook,
-		parse:  parseChart,
-		handle: (*Bot).chart,
-		shared: true,
-	},
-	{
-		verb:   verbWhy,
-		words:  []string{"why", "原因", "为什么"},
-		usage:  "/dsr why [SHOP]",
-		help:   []string{"help.why"},
-		group:  groupLook,
-		parse:  parseShop,
-		handle: (*Bot).whyHandler,
 	},
 	{
 		// help has no handler: Handle answers it (command.handle says why).

@@ -49,7 +49,7 @@ func TestCommandTable(t *testing.T) {
 	}
 	// Help's order, as it was before the table.
 	want := [][]string{
-		{"help.look", "help.today", "help.reviews", "help.late", "help.products", "help.recover", "help.chart", "help.why"},
+		{"help.look", "help.today", "help.reviews", "help.late", "help.why", "help.products", "help.recover", "help.chart"},
 		{"help.follow", "help.assign", "help.done", "help.claim", "help.mine", "help.outcomes"},
 		{"help.setup", "help.bind", "help.owner", "help.schedule", "help.settings"},
 	}
