@@ -33,9 +33,22 @@ func (a Action) InPlace() bool { return a.Scope == "msg" }
 // the block ID of its actions: an action whose token differs from the
 // review's now was drawn before someone else changed it, and is refused
 // rather than acting on what the person did not see.
+//
+// Status and owner alone miss a round trip: a review closed and reopened
+// to the same owner is open and theirs again, and a press drawn before
+// would act on a follow-up that has since been closed once. A reopening
+// sets opened_at (a new deadline) and a closing sets closed_at, so both
+// are in: every change of state since the drawing changes the token. The
+// times are whole seconds, as storage keeps them, so the token drawn from
+// one read is the token of the next; two openings within one second are
+// the one change it cannot tell apart.
 func reviewVersion(rv *storage.Review) string {
 	h := fnv.New32a()
-	h.Write([]byte(rv.Status + "\x00" + rv.Owner))
+	closed := int64(0)
+	if rv.ClosedAt != nil {
+		closed = rv.ClosedAt.Unix()
+	}
+	h.Write([]byte(rv.Status + "\x00" + rv.Owner + "\x00" + strconv.FormatInt(rv.OpenedAt.Unix(), 10) + "\x00" + strconv.FormatInt(closed, 10)))
 	return strconv.FormatUint(uint64(h.Sum32()), 36)
 }
 
