@@ -36,16 +36,18 @@ func (s *Server) homeOpened(ctx context.Context, outer *slackevents.EventsAPICal
 	if ev.Tab != "home" || ev.User == "" || ev.User == s.BotUserID {
 		return
 	}
-	s.afterAck(ctx, "home", func(work context.Context) { s.publishHome(work, ev.User, outer.TeamID) })
+	s.afterAck(ctx, "home", func(work context.Context) { s.publishHome(work, ev.User, outer.TeamID, "") })
 }
 
-// publishHome draws and publishes a person's App Home.
-func (s *Server) publishHome(ctx context.Context, user, team string) {
+// publishHome draws and publishes a person's App Home, with notice (why an
+// action from it was refused or failed) at its top when there is one. An
+// opening of the tab publishes it without, which clears the notice.
+func (s *Server) publishHome(ctx context.Context, user, team, notice string) {
 	v := s.viewer()
 	if v == nil {
 		return
 	}
-	home, err := s.Bot.Home(ctx, user, team)
+	home, err := s.Bot.HomeWithNotice(ctx, user, team, notice)
 	if err != nil {
 		s.log().ErrorContext(ctx, "cannot draw the App Home", "user", user, "err", err)
 		return
@@ -77,7 +79,7 @@ func (s *Server) act(ctx context.Context, cb slackapi.InteractionCallback, a bot
 		form, refusal := s.Bot.ResolveForm(ctx, a, back)
 		switch {
 		case refusal != nil:
-			s.answer(ctx, cb, a, bot.Result{Message: *refusal, Stale: true})
+			s.answer(ctx, cb, a, *refusal)
 		case v == nil:
 			s.log().WarnContext(ctx, "cannot open the resolve form without a Web API client", "review", a.Review)
 		default:
@@ -99,7 +101,7 @@ func (s *Server) answer(ctx context.Context, cb slackapi.InteractionCallback, a 
 		if !r.Changed {
 			s.log().InfoContext(ctx, "an action from the App Home changed nothing", "review", a.Review, "answer", r.Message.Plain)
 		}
-		s.publishHome(ctx, cb.User.ID, cb.Team.ID)
+		s.publishHome(ctx, cb.User.ID, cb.Team.ID, r.Notice)
 	case fromView(cb):
 		if v == nil {
 			return
@@ -180,7 +182,7 @@ func (s *Server) Submission(ctx context.Context, cb slackapi.InteractionCallback
 		r := s.Bot.Perform(work, a)
 		back := sub.Back
 		if a.FromHome() {
-			s.publishHome(work, a.User, a.Team)
+			s.publishHome(work, a.User, a.Team, r.Notice)
 			return
 		}
 		if back.ResponseURL != "" {
