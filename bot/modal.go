@@ -46,7 +46,18 @@ type Back struct {
 	Thread      string `json:"th,omitempty"`
 	ResponseURL string `json:"u,omitempty"`
 	Ephemeral   bool   `json:"e,omitempty"`
+	// Drawn is the message as the press of Resolve carried it (its text
+	// and blocks, packed by the transport), for a direct message: the
+	// submission redraws the review's line in it from this copy, since
+	// reading a DM back needs im:history, which the app does not ask for.
+	// A channel's message is read back instead (channels:history), which
+	// also keeps what other presses redrew in it meanwhile. Dropped when
+	// it would not fit in the form's private_metadata.
+	Drawn string `json:"d,omitempty"`
 }
+
+// maxPrivateMetadata is Slack's limit on a view's private_metadata.
+const maxPrivateMetadata = 3000
 
 // formState is the form's private_metadata: the action it completes, the
 // language its errors are in (so a submission is checked without a query,
@@ -100,6 +111,12 @@ func (b *Bot) ResolveForm(ctx context.Context, a Action, back Back) (*slack.Moda
 // resolveForm renders the form: the review's line, then the inputs.
 func resolveForm(l lang, rv *storage.Review, now time.Time, st formState) *slack.ModalViewRequest {
 	meta, _ := json.Marshal(st)
+	if len(meta) > maxPrivateMetadata && st.Back.Drawn != "" {
+		// Without the copy the form still resolves; only the DM's line
+		// is not redrawn.
+		st.Back.Drawn = ""
+		meta, _ = json.Marshal(st)
+	}
 	var options []*slack.OptionBlockObject
 	for _, o := range outcomes {
 		options = append(options, slack.NewOptionBlockObject(o, plainTextObject(l.t("outcome."+o), maxLabelText), nil))

@@ -36,11 +36,17 @@ func trHomeOpened(eventID, user, tab string) string {
 // Slack stores it: its ts, text and blocks.
 func (e *trEnv) trPosted(rv *storage.Review) slacktestPost {
 	e.t.Helper()
+	return e.trPostedIn("C1", rv)
+}
+
+// trPostedIn is trPosted in channel.
+func (e *trEnv) trPostedIn(channel string, rv *storage.Review) slacktestPost {
+	e.t.Helper()
 	shop, err := e.db.FindShop(context.Background(), rv.ShopID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	ts, err := e.client.Post(context.Background(), "C1", "", bot.RenderReminder(shop, rv, trNow))
+	ts, err := e.client.Post(context.Background(), channel, "", bot.RenderReminder(shop, rv, trNow))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -75,13 +81,19 @@ func (p slacktestPost) reviewBlockID(t *testing.T) string {
 // trMessageAction is a block_actions payload from a channel message (not
 // ephemeral), carrying the message as Slack does.
 func trMessageAction(user string, p slacktestPost, responseURL string, action map[string]any) string {
+	return trMessageActionIn("C1", user, p, responseURL, action)
+}
+
+// trMessageActionIn is trMessageAction on a message in channel (a DM's
+// D… ID for a reminder sent to a person).
+func trMessageActionIn(channel, user string, p slacktestPost, responseURL string, action map[string]any) string {
 	payload := map[string]any{
 		"type": "block_actions", "user": map[string]any{"id": user, "username": "bo", "team_id": "T1"},
 		"api_app_id": "A0DSRBOT", "token": "gIkuvaNzQIHg97ATvDxqgjtO",
-		"container":  map[string]any{"type": "message", "message_ts": p.TS, "channel_id": "C1", "is_ephemeral": false},
+		"container":  map[string]any{"type": "message", "message_ts": p.TS, "channel_id": channel, "is_ephemeral": false},
 		"trigger_id": "13345224609.738474920.trigger1",
 		"team":       map[string]any{"id": "T1", "domain": "trendcloset"},
-		"channel":    map[string]any{"id": "C1", "name": "shop-ops"},
+		"channel":    map[string]any{"id": channel, "name": "shop-ops"},
 		"message":    map[string]any{"type": "message", "user": "UBOT", "bot_id": "BBOT", "text": p.Text, "ts": p.TS, "blocks": p.Blocks},
 		"state":      map[string]any{"values": map[string]any{}}, "response_url": responseURL,
 		"actions": []any{action},
@@ -546,4 +558,49 @@ func trViewTexts(t *testing.T, v slacktest.ViewCall) []string {
 		}
 	}
 	return out
+}
+
+// A form opened from a reminder in a direct message redraws that message
+// when submitted without reading it back (conversations.history of a DM
+// needs im:history, which the app does not ask for): the press carried
+// the message, and the form keeps it in its private_metadata.
+func TestViewsFormFromDMRedrawsWithoutHistory(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	const dm = "D0BO00001"
+	msg := e.trPostedIn(dm, &rv)
+	e.trInteract(trMessageActionIn(dm, trBo, msg, e.fake.ResponseURL("r1"), trButton("resolve_form", msg.reviewBlockID(t), rv.ReviewID)))
+	e.srv.Wait()
+	views := e.fake.Views()
+	if len(views) != 1 || views[0].Method != "views.open" {
+		t.Fatalf("views = %+v", views)
+	}
+	meta := views[0].View.PrivateMetadata
+	if !strings.Contains(meta, `"d":"`) || len(meta) > 3000 {
+		t.Errorf("the form does not carry the DM within 3,000 characters (%d): %s", len(meta), meta)
+	}
+	if body := e.trInteract(trSubmission(trBo, meta, "refund", "", "called back")); strings.TrimSpace(body) != "" {
+		t.Errorf("a valid form is answered %q", body)
+	}
+	e.srv.Wait()
+	if got := e.review("dy-fashion", rv.ReviewID); got.Status != storage.StatusDone || got.Outcome != "refund" {
+		t.Errorf("after the form: %+v", got)
+	}
+	if n := e.fake.Calls("conversations.history") + e.fake.Calls("conversations.replies"); n != 0 {
+		t.Errorf("the DM was read back (%d calls)", n)
+	}
+	ups := e.fake.Updates()
+	if len(ups) != 1 || ups[0].Channel != dm || ups[0].TS != msg.TS {
+		t.Fatalf("chat.update calls = %+v", ups)
+	}
+	if s := trStrings(ups[0].Blocks); !strings.Contains(s, "Closed by <@"+trBo+">: refund · “called back”") || strings.Contains(string(ups[0].Blocks), `"resolve_form"`) {
+		t.Errorf("the updated DM:\n%s", s)
+	}
+	// The rest of the reminder is kept as it was drawn.
+	var was, now []json.RawMessage
+	json.Unmarshal(msg.Blocks, &was)
+	json.Unmarshal(ups[0].Blocks, &now)
+	if len(now) != len(was) || string(now[0]) != string(was[0]) {
+		t.Errorf("the DM's other blocks changed:\nwas %s\nnow %s", msg.Blocks, ups[0].Blocks)
+	}
 }
