@@ -576,6 +576,7 @@ func TestViewsFormFromDMRedrawsWithoutHistory(t *testing.T) {
 		t.Fatalf("views = %+v", views)
 	}
 	meta := views[0].View.PrivateMetadata
+	t.Logf("the form's private_metadata: %d characters", len(meta))
 	if !strings.Contains(meta, `"d":"`) || len(meta) > 3000 {
 		t.Errorf("the form does not carry the DM within 3,000 characters (%d): %s", len(meta), meta)
 	}
