@@ -29,6 +29,24 @@ type userError struct{ text string }
 
 func (e *userError) Error() string { return e.text }
 
+// sentenceError is a refusal that a catalogue sentence says, in any
+// language: explain says it in the language of the shop it is about
+// (lang), as a userError of that language would read; the App Home, which
+// is in the workspace's language, says it in its own (explainIn), so that a
+// refused press on the Home reads the same sentence as beside a message.
+type sentenceError struct {
+	lang lang
+	say  func(lang) string
+}
+
+func (e *sentenceError) Error() string { return e.say(en) }
+
+// sayIn is a sentenceError of the catalogue's key, in the shop's
+// language l wherever explain says it.
+func sayIn(l lang, key string, args ...any) *sentenceError {
+	return &sentenceError{lang: l, say: func(l lang) string { return l.t(key, args...) }}
+}
+
 // codeKeys are the sentences of storage's codes (storage.ErrorCode): what a
 // person reads when a store call refuses and the handler has no sentence of
 // its own for it (onCode). storage's own message is English and written
@@ -49,6 +67,7 @@ var codeKeys = map[string]string{
 func (b *Bot) explain(ctx context.Context, l lang, req Request, err error) string {
 	var pe *parseError
 	var ue *userError
+	var sen *sentenceError
 	var se *storage.Error
 	switch {
 	case errors.As(err, &pe) && pe.key == "err.usage" && pe.verb != "":
@@ -65,6 +84,8 @@ func (b *Bot) explain(ctx context.Context, l lang, req Request, err error) strin
 		return l.t(pe.key, args...)
 	case errors.As(err, &ue):
 		return ue.text
+	case errors.As(err, &sen):
+		return sen.say(sen.lang)
 	case errors.As(err, &se) && codeKeys[se.Code] != "":
 		// Not a failure: the store said no. The log keeps its words.
 		b.log().InfoContext(ctx, "command refused", "text", req.Text, "user", req.User, "channel", req.Channel, "team", req.Team, "code", se.Code, "err", err)
@@ -72,6 +93,16 @@ func (b *Bot) explain(ctx context.Context, l lang, req Request, err error) strin
 	}
 	b.log().ErrorContext(ctx, "command failed", "text", req.Text, "user", req.User, "channel", req.Channel, "team", req.Team, "err", err)
 	return l.t("err.internal")
+}
+
+// explainIn is explain for a reader of l whatever the error's own
+// language: a sentenceError is said in l rather than its shop's.
+func (b *Bot) explainIn(ctx context.Context, l lang, req Request, err error) string {
+	var sen *sentenceError
+	if errors.As(err, &sen) {
+		return sen.say(l)
+	}
+	return b.explain(ctx, l, req, err)
 }
 
 // isCode reports whether err is a storage error of code: how a handler
@@ -88,6 +119,15 @@ func isCode(err error, code string) bool {
 func onCode(err error, code, text string) error {
 	if isCode(err, code) {
 		return &userError{text}
+	}
+	return err
+}
+
+// onCodeSay is onCode with a sentenceError, for a refusal the App Home
+// says in its own language.
+func onCodeSay(err error, code string, say *sentenceError) error {
+	if isCode(err, code) {
+		return say
 	}
 	return err
 }

@@ -134,7 +134,7 @@ func (b *Bot) unclaimedReview(ctx context.Context, shopID, id string, req Reques
 func (b *Bot) mayChange(shop *storage.Shop, req Request) error {
 	err := b.allowed(shop, req)
 	if errors.Is(err, errForeign) {
-		return &userError{langOf(shop).t("err.team", shop.ID)}
+		return sayIn(langOf(shop), "err.team", shop.ID)
 	}
 	return err
 }
@@ -165,7 +165,7 @@ func (b *Bot) assign(ctx context.Context, shop *storage.Shop, c Command, req Req
 	l := langOf(shop)
 	previous, err := b.Store.Reassign(ctx, rv.ID, c.User, b.change(req, ""), b.handover(ctx, shop, rv, c.User, req))
 	if err != nil {
-		return nil, onCode(err, storage.ECONFLICT, l.t("assign.closed", rv.ReviewID, rv.ReviewID))
+		return nil, onCodeSay(err, storage.ECONFLICT, sayIn(l, "assign.closed", rv.ReviewID, rv.ReviewID))
 	}
 	b.log().InfoContext(ctx, "review assigned", "shop", rv.ShopID, "review", rv.ReviewID, "owner", c.User, "previous", previous, "by", req.User)
 	switch {
@@ -229,10 +229,18 @@ func (b *Bot) done(ctx context.Context, shop *storage.Shop, c Command, req Reque
 	}
 	l := langOf(shop)
 	if err := b.Store.CloseReview(ctx, rv.ID, c.Outcome, b.change(req, c.Note)); err != nil {
-		return nil, onCode(err, storage.ECONFLICT, l.t("done.already", rv.ReviewID, l.t("outcome."+rv.Outcome)))
+		return nil, onCodeSay(err, storage.ECONFLICT, alreadyClosed(l, rv))
 	}
 	b.log().InfoContext(ctx, "review closed", "shop", rv.ShopID, "review", rv.ReviewID, "outcome", c.Outcome, "by", req.User)
 	return reply(l, line{txt(l.t("done.ok", rv.ReviewID, l.t("outcome."+c.Outcome)))}), nil
+}
+
+// alreadyClosed is the refusal to close a closed review, saying how it
+// was closed.
+func alreadyClosed(l lang, rv *storage.Review) *sentenceError {
+	return &sentenceError{lang: l, say: func(l lang) string {
+		return l.t("done.already", rv.ReviewID, l.t("outcome."+rv.Outcome))
+	}}
 }
 
 // reopen is `reopen REVIEW [note]`: a closed follow-up is open again.

@@ -21,10 +21,23 @@ const homeLimit = 10
 // the workspace's language (replyLang). The transport publishes it with
 // views.publish when the tab is opened and after every action from it.
 func (b *Bot) Home(ctx context.Context, user, team string) (*slack.HomeTabViewRequest, error) {
+	return b.HomeWithNotice(ctx, user, team, "")
+}
+
+// HomeWithNotice is the App Home with a notice at its top: the sentence
+// (Result.Notice) saying why an action from the Home was refused or failed,
+// which the person would otherwise not see, since a Home action has no
+// message to answer beside. The notice lives in the published view only:
+// the next opening of the tab publishes the Home without it.
+func (b *Bot) HomeWithNotice(ctx context.Context, user, team, notice string) (*slack.HomeTabViewRequest, error) {
 	req := Request{User: user, Team: team}
 	d, err := b.home(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	if notice != "" {
+		// First, so that no cut of the lists below can take it.
+		d.sections = append([]section{{lines: []line{{txt(notice)}}}}, d.sections...)
 	}
 	return &slack.HomeTabViewRequest{Type: slack.VTHomeTab, CallbackID: "dsr_home", Blocks: slack.Blocks{BlockSet: d.blocks()}}, nil
 }

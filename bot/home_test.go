@@ -83,7 +83,7 @@ func TestResolveFormGolden(t *testing.T) {
 			a := Action{Verb: verbDone, Shop: rv.ShopID, Review: rv.ReviewID, Filter: "open", Scope: "msg", Version: reviewVersion(&rv), User: "U0ALICE01", Team: demoTeam}
 			form, refusal := d.ResolveForm(ctx, a, Back{Channel: "C1", TS: "1.000100"})
 			if refusal != nil {
-				t.Fatalf("refused: %s", refusal.Plain)
+				t.Fatalf("refused: %s", refusal.Message.Plain)
 			}
 			golden(t, "modal_"+lg+".json", jsonIndent(t, form))
 			a.Team = "T0OTHER"

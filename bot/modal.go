@@ -46,7 +46,18 @@ type Back struct {
 	Thread      string `json:"th,omitempty"`
 	ResponseURL string `json:"u,omitempty"`
 	Ephemeral   bool   `json:"e,omitempty"`
+	// Drawn is the message as the press of Resolve carried it (its text
+	// and blocks, packed by the transport), for a direct message: the
+	// submission redraws the review's line in it from this copy, since
+	// reading a DM back needs im:history, which the app does not ask for.
+	// A channel's message is read back instead (channels:history), which
+	// also keeps what other presses redrew in it meanwhile. Dropped when
+	// it would not fit in the form's private_metadata.
+	Drawn string `json:"d,omitempty"`
 }
+
+// maxPrivateMetadata is Slack's limit on a view's private_metadata.
+const maxPrivateMetadata = 3000
 
 // formState is the form's private_metadata: the action it completes, the
 // language its errors are in (so a submission is checked without a query,
@@ -65,31 +76,33 @@ type formState struct {
 // an outcome, an amount (for compensation) and a note. It is in the shop's
 // language. A press the presser may not act on (another workspace's shop,
 // a review changed since it was drawn, a closed one) gets the refusal
-// instead, to show beside the message.
-func (b *Bot) ResolveForm(ctx context.Context, a Action, back Back) (*slack.ModalViewRequest, *Message) {
+// instead (Perform's kind of Result, Stale when the press was), to show
+// beside the message, or on the App Home as its notice.
+func (b *Bot) ResolveForm(ctx context.Context, a Action, back Back) (*slack.ModalViewRequest, *Result) {
 	req := Request{User: a.User, Channel: a.Channel, Team: a.Team}
+	refuse := func(shop *storage.Shop, err error) (*slack.ModalViewRequest, *Result) {
+		r := b.refuse(ctx, req, shop, a, err)
+		r.Stale = true
+		return nil, &r
+	}
 	shop, err := b.Store.FindShop(ctx, a.Shop)
 	if err != nil {
-		m := b.failure(ctx, req, nil, err)
-		return nil, &m
+		return refuse(nil, err)
 	}
 	if err := b.mayChange(shop, req); err != nil {
-		m := b.failure(ctx, req, shop, err)
-		return nil, &m
+		return refuse(shop, err)
 	}
-	rv, shop, err := b.findReview(ctx, shop, a.Review, req)
+	rv, found, err := b.findReview(ctx, shop, a.Review, req)
 	if err != nil {
-		m := b.failure(ctx, req, shop, err)
-		return nil, &m
+		return refuse(shop, err)
 	}
+	shop = found
 	l := langOf(shop)
 	if a.Version != "" && reviewVersion(rv) != a.Version {
-		m := reply(l, line{txt(l.t("action.stale", rv.ReviewID))}).message()
-		return nil, &m
+		return refuse(shop, staleError(l, rv))
 	}
 	if rv.Status != storage.StatusOpen {
-		m := reply(l, line{txt(l.t("done.already", rv.ReviewID, l.t("outcome."+rv.Outcome)))}).message()
-		return nil, &m
+		return refuse(shop, alreadyClosed(l, rv))
 	}
 	st := formState{Shop: shop.ID, Review: rv.ReviewID, Version: reviewVersion(rv), Filter: a.Filter, Scope: a.Scope, Lang: langCode(l), Back: back}
 	return resolveForm(l, rv, b.now(), st), nil
@@ -98,6 +111,12 @@ func (b *Bot) ResolveForm(ctx context.Context, a Action, back Back) (*slack.Moda
 // resolveForm renders the form: the review's line, then the inputs.
 func resolveForm(l lang, rv *storage.Review, now time.Time, st formState) *slack.ModalViewRequest {
 	meta, _ := json.Marshal(st)
+	if len(meta) > maxPrivateMetadata && st.Back.Drawn != "" {
+		// Without the copy the form still resolves; only the DM's line
+		// is not redrawn.
+		st.Back.Drawn = ""
+		meta, _ = json.Marshal(st)
+	}
 	var options []*slack.OptionBlockObject
 	for _, o := range outcomes {
 		options = append(options, slack.NewOptionBlockObject(o, plainTextObject(l.t("outcome."+o), maxLabelText), nil))

@@ -33,9 +33,22 @@ func (a Action) InPlace() bool { return a.Scope == "msg" }
 // the block ID of its actions: an action whose token differs from the
 // review's now was drawn before someone else changed it, and is refused
 // rather than acting on what the person did not see.
+//
+// Status and owner alone miss a round trip: a review closed and reopened
+// to the same owner is open and theirs again, and a press drawn before
+// would act on a follow-up that has since been closed once. A reopening
+// sets opened_at (a new deadline) and a closing sets closed_at, so both
+// are in: every change of state since the drawing changes the token. The
+// times are whole seconds, as storage keeps them, so the token drawn from
+// one read is the token of the next; two openings within one second are
+// the one change it cannot tell apart.
 func reviewVersion(rv *storage.Review) string {
 	h := fnv.New32a()
-	h.Write([]byte(rv.Status + "\x00" + rv.Owner))
+	closed := int64(0)
+	if rv.ClosedAt != nil {
+		closed = rv.ClosedAt.Unix()
+	}
+	h.Write([]byte(rv.Status + "\x00" + rv.Owner + "\x00" + strconv.FormatInt(rv.OpenedAt.Unix(), 10) + "\x00" + strconv.FormatInt(closed, 10)))
 	return strconv.FormatUint(uint64(h.Sum32()), 36)
 }
 
@@ -47,6 +60,30 @@ type Result struct {
 	Replace bool
 	Changed bool
 	Stale   bool
+	// Notice is the refusal or failure of an action from the App Home, as
+	// the one sentence explain gives, in the Home's language: the Home is
+	// published again with it at its top (HomeWithNotice), since a Home
+	// action has no message to answer beside. Empty when the action was
+	// carried out, and for actions from anywhere else.
+	Notice string
+}
+
+// refuse is the answer to an action refused or failed: explain's sentence
+// in the shop's language beside a message; for an action from the App
+// Home, the same sentence in the Home's language (the workspace's), as its
+// Notice.
+func (b *Bot) refuse(ctx context.Context, req Request, shop *storage.Shop, a Action, err error) Result {
+	if !a.FromHome() {
+		return Result{Message: b.failure(ctx, req, shop, err)}
+	}
+	l := b.replyLang(req)
+	text := b.explainIn(ctx, l, req, err)
+	return Result{Message: reply(l, line{txt(text)}).message(), Notice: text}
+}
+
+// staleError is the refusal of a press drawn before the review changed.
+func staleError(l lang, rv *storage.Review) error {
+	return sayIn(l, "action.stale", rv.ReviewID)
 }
 
 // Perform carries out a review action from any surface: a message's
@@ -57,27 +94,28 @@ func (b *Bot) Perform(ctx context.Context, a Action) Result {
 	req := Request{User: a.User, Channel: a.Channel, Team: a.Team}
 	shop, err := b.Store.FindShop(ctx, a.Shop)
 	if err != nil {
-		return Result{Message: b.failure(ctx, req, nil, err)}
+		return b.refuse(ctx, req, nil, a, err)
 	}
 	// The shop is on the message the button was pressed on, so a refusal
 	// may name it: the person sees it already (in a channel shared with
 	// another workspace). Checked before anything else is looked up.
 	if err := b.mayChange(shop, req); err != nil {
-		return Result{Message: b.failure(ctx, req, shop, err)}
+		return b.refuse(ctx, req, shop, a, err)
 	}
 	if a.Version != "" {
 		rv, err := b.Store.FindReviewIn(ctx, req.scope(), shop.ID, a.Review)
 		if err != nil {
-			return Result{Message: b.failure(ctx, req, shop, err)}
+			return b.refuse(ctx, req, shop, a, err)
 		}
 		if reviewVersion(rv) != a.Version {
-			l := langOf(shop)
 			b.log().InfoContext(ctx, "refused an action on a review changed since it was drawn", "shop", shop.ID, "review", rv.ReviewID, "by", a.User)
-			return Result{Message: reply(l, line{txt(l.t("action.stale", rv.ReviewID))}).message(), Stale: true}
+			r := b.refuse(ctx, req, shop, a, staleError(langOf(shop), rv))
+			r.Stale = true
+			return r
 		}
 	}
 	if a.OpensForm() {
-		return Result{Message: b.failure(ctx, req, shop, &userError{langOf(shop).t("err.outcome.none")})}
+		return b.refuse(ctx, req, shop, a, sayIn(langOf(shop), "err.outcome.none"))
 	}
 	user := a.User
 	if a.Assignee != "" {
@@ -91,7 +129,7 @@ func (b *Bot) Perform(ctx context.Context, a Action) Result {
 		done, err = b.done(ctx, shop, c, req)
 	}
 	if err != nil {
-		return Result{Message: b.failure(ctx, req, shop, err)}
+		return b.refuse(ctx, req, shop, a, err)
 	}
 	if a.Scope != "shop" && a.Scope != "all" {
 		return Result{Message: done.message(), Changed: true}
@@ -102,7 +140,9 @@ func (b *Bot) Perform(ctx context.Context, a Action) Result {
 	}
 	d, err := b.reviews(ctx, scope, a.Filter, req)
 	if err != nil {
-		return Result{Message: b.failure(ctx, req, shop, err), Changed: true}
+		r := b.refuse(ctx, req, shop, a, err)
+		r.Changed = true
+		return r
 	}
 	return Result{Message: d.message(), Replace: true, Changed: true}
 }

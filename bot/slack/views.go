@@ -1,8 +1,15 @@
 package slack
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
+	"strings"
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -36,16 +43,18 @@ func (s *Server) homeOpened(ctx context.Context, outer *slackevents.EventsAPICal
 	if ev.Tab != "home" || ev.User == "" || ev.User == s.BotUserID {
 		return
 	}
-	s.afterAck(ctx, "home", func(work context.Context) { s.publishHome(work, ev.User, outer.TeamID) })
+	s.afterAck(ctx, "home", func(work context.Context) { s.publishHome(work, ev.User, outer.TeamID, "") })
 }
 
-// publishHome draws and publishes a person's App Home.
-func (s *Server) publishHome(ctx context.Context, user, team string) {
+// publishHome draws and publishes a person's App Home, with notice (why an
+// action from it was refused or failed) at its top when there is one. An
+// opening of the tab publishes it without, which clears the notice.
+func (s *Server) publishHome(ctx context.Context, user, team, notice string) {
 	v := s.viewer()
 	if v == nil {
 		return
 	}
-	home, err := s.Bot.Home(ctx, user, team)
+	home, err := s.Bot.HomeWithNotice(ctx, user, team, notice)
 	if err != nil {
 		s.log().ErrorContext(ctx, "cannot draw the App Home", "user", user, "err", err)
 		return
@@ -71,13 +80,16 @@ func (s *Server) act(ctx context.Context, cb slackapi.InteractionCallback, a bot
 	v := s.viewer()
 	if a.OpensForm() {
 		back := bot.Back{Channel: cb.Container.ChannelID, TS: cb.Container.MessageTs, Thread: cb.Container.ThreadTs, ResponseURL: cb.ResponseURL, Ephemeral: cb.Container.IsEphemeral}
+		if isDM(back.Channel) && !back.Ephemeral && a.InPlace() {
+			back.Drawn = packDrawn(ctx, s.log(), cb.Message.Text, cb.Message.Blocks)
+		}
 		if fromView(cb) {
 			back = bot.Back{}
 		}
 		form, refusal := s.Bot.ResolveForm(ctx, a, back)
 		switch {
 		case refusal != nil:
-			s.answer(ctx, cb, a, bot.Result{Message: *refusal, Stale: true})
+			s.answer(ctx, cb, a, *refusal)
 		case v == nil:
 			s.log().WarnContext(ctx, "cannot open the resolve form without a Web API client", "review", a.Review)
 		default:
@@ -99,7 +111,7 @@ func (s *Server) answer(ctx context.Context, cb slackapi.InteractionCallback, a 
 		if !r.Changed {
 			s.log().InfoContext(ctx, "an action from the App Home changed nothing", "review", a.Review, "answer", r.Message.Plain)
 		}
-		s.publishHome(ctx, cb.User.ID, cb.Team.ID)
+		s.publishHome(ctx, cb.User.ID, cb.Team.ID, r.Notice)
 	case fromView(cb):
 		if v == nil {
 			return
@@ -180,7 +192,7 @@ func (s *Server) Submission(ctx context.Context, cb slackapi.InteractionCallback
 		r := s.Bot.Perform(work, a)
 		back := sub.Back
 		if a.FromHome() {
-			s.publishHome(work, a.User, a.Team)
+			s.publishHome(work, a.User, a.Team, r.Notice)
 			return
 		}
 		if back.ResponseURL != "" {
@@ -195,8 +207,23 @@ func (s *Server) Submission(ctx context.Context, cb slackapi.InteractionCallback
 		if v == nil {
 			return
 		}
-		// The submission does not carry the message; it is read back to
-		// update the review's line and keep the rest.
+		// The submission does not carry the message. A DM's came with
+		// the form (Back.Drawn: the app may not read DMs back); a
+		// channel's is read back, as it is now, to update the review's
+		// line and keep the rest.
+		if back.Drawn != "" {
+			text, blocks, err := unpackDrawn(back.Drawn)
+			if err != nil {
+				s.log().ErrorContext(work, "cannot read the message a resolve form carried", "channel", back.Channel, "err", err)
+				return
+			}
+			s.redraw(work, a, back.Channel, back.TS, text, blocks.BlockSet)
+			return
+		}
+		if isDM(back.Channel) {
+			s.log().WarnContext(work, "cannot redraw a direct message without its copy", "channel", back.Channel, "review", a.Review)
+			return
+		}
 		m, err := v.Message(work, back.Channel, back.TS, back.Thread)
 		if err != nil {
 			s.log().ErrorContext(work, "cannot read the message a resolve form came from", "channel", back.Channel, "err", err)
@@ -303,4 +330,55 @@ func (c *Client) retry(ctx context.Context, call func() error) error {
 			return err
 		}
 	}
+}
+
+// isDM reports whether a conversation is a direct message (its ID starts
+// with D): the bot cannot read one back without im:history.
+func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }
+
+// drawn is a message as a press carried it, packed into the resolve form.
+type drawn struct {
+	Text   string          `json:"t"`
+	Blocks slackapi.Blocks `json:"b"`
+}
+
+// maxDrawn bounds an unpacked copy: a message is at most 50 blocks of a
+// few KB.
+const maxDrawn = 1 << 20
+
+// packDrawn packs a message's text and blocks for Back.Drawn: JSON,
+// deflated and base64, so a reminder fits in a form's private_metadata
+// (3,000 characters) beside the rest of the form's state. An empty result
+// (nothing to pack, or an error) leaves the form without a copy.
+func packDrawn(ctx context.Context, log *slog.Logger, text string, blocks slackapi.Blocks) string {
+	if len(blocks.BlockSet) == 0 {
+		return ""
+	}
+	raw, err := json.Marshal(drawn{Text: text, Blocks: blocks})
+	if err != nil {
+		log.WarnContext(ctx, "cannot pack a message for its resolve form", "err", err)
+		return ""
+	}
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestCompression)
+	w.Write(raw)
+	w.Close()
+	return base64.RawStdEncoding.EncodeToString(buf.Bytes())
+}
+
+// unpackDrawn reads what packDrawn packed.
+func unpackDrawn(s string) (string, slackapi.Blocks, error) {
+	packed, err := base64.RawStdEncoding.DecodeString(s)
+	if err != nil {
+		return "", slackapi.Blocks{}, err
+	}
+	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(packed)), maxDrawn))
+	if err != nil {
+		return "", slackapi.Blocks{}, err
+	}
+	var d drawn
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return "", slackapi.Blocks{}, err
+	}
+	return d.Text, d.Blocks, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -35,11 +36,17 @@ func trHomeOpened(eventID, user, tab string) string {
 // Slack stores it: its ts, text and blocks.
 func (e *trEnv) trPosted(rv *storage.Review) slacktestPost {
 	e.t.Helper()
+	return e.trPostedIn("C1", rv)
+}
+
+// trPostedIn is trPosted in channel.
+func (e *trEnv) trPostedIn(channel string, rv *storage.Review) slacktestPost {
+	e.t.Helper()
 	shop, err := e.db.FindShop(context.Background(), rv.ShopID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	ts, err := e.client.Post(context.Background(), "C1", "", bot.RenderReminder(shop, rv, trNow))
+	ts, err := e.client.Post(context.Background(), channel, "", bot.RenderReminder(shop, rv, trNow))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -74,13 +81,19 @@ func (p slacktestPost) reviewBlockID(t *testing.T) string {
 // trMessageAction is a block_actions payload from a channel message (not
 // ephemeral), carrying the message as Slack does.
 func trMessageAction(user string, p slacktestPost, responseURL string, action map[string]any) string {
+	return trMessageActionIn("C1", user, p, responseURL, action)
+}
+
+// trMessageActionIn is trMessageAction on a message in channel (a DM's
+// D… ID for a reminder sent to a person).
+func trMessageActionIn(channel, user string, p slacktestPost, responseURL string, action map[string]any) string {
 	payload := map[string]any{
 		"type": "block_actions", "user": map[string]any{"id": user, "username": "bo", "team_id": "T1"},
 		"api_app_id": "A0DSRBOT", "token": "gIkuvaNzQIHg97ATvDxqgjtO",
-		"container":  map[string]any{"type": "message", "message_ts": p.TS, "channel_id": "C1", "is_ephemeral": false},
+		"container":  map[string]any{"type": "message", "message_ts": p.TS, "channel_id": channel, "is_ephemeral": false},
 		"trigger_id": "13345224609.738474920.trigger1",
 		"team":       map[string]any{"id": "T1", "domain": "trendcloset"},
-		"channel":    map[string]any{"id": "C1", "name": "shop-ops"},
+		"channel":    map[string]any{"id": channel, "name": "shop-ops"},
 		"message":    map[string]any{"type": "message", "user": "UBOT", "bot_id": "BBOT", "text": p.Text, "ts": p.TS, "blocks": p.Blocks},
 		"state":      map[string]any{"values": map[string]any{}}, "response_url": responseURL,
 		"actions": []any{action},
@@ -378,7 +391,7 @@ func TestViewsFormIsAcknowledgedBeforeTheWork(t *testing.T) {
 	rv := e.openReview("dy-fashion")
 	form, refusal := e.srv.Bot.ResolveForm(context.Background(), bot.Action{Shop: "dy-fashion", Review: rv.ReviewID, Filter: "open", Scope: "msg", User: trBo, Team: "T1"}, bot.Back{})
 	if refusal != nil {
-		t.Fatal(refusal.Plain)
+		t.Fatal(refusal.Message.Plain)
 	}
 	if body := e.trInteract(trSubmission(trBo, form.PrivateMetadata, "refund", "", "")); strings.TrimSpace(body) != "" {
 		t.Errorf("answer %q", body)
@@ -421,4 +434,174 @@ func trUnescape(t *testing.T, s string) string {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// A refused action from the App Home is said on the Home: a Claim drawn
+// before someone else took the review is refused, changes nothing, and
+// the Home is published again with the sentence a message would have
+// carried at its top; the next opening of the tab publishes it without.
+func TestViewsStaleClaimFromHomeIsSaidOnIt(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	if _, err := e.db.Reassign(context.Background(), rv.ID, trAlice, storage.Change{Actor: trAlice, At: trNow}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, body := e.do(e.request("/slack/events", trJSONType, trHomeOpened("EvS1", trAlice, "home"))); code != http.StatusOK {
+		t.Fatalf("app_home_opened: %d %s", code, body)
+	}
+	e.srv.Wait()
+	views := e.fake.Views()
+	if len(views) != 1 {
+		t.Fatalf("views = %+v", views)
+	}
+	var block string
+	var blocks []map[string]any
+	json.Unmarshal(views[0].View.Blocks, &blocks)
+	for _, b := range blocks {
+		if id, _ := b["block_id"].(string); strings.HasPrefix(id, "review|dy-fashion|"+rv.ReviewID+"|mine|home|") {
+			block = id
+		}
+	}
+	if block == "" {
+		t.Fatalf("alice's Home lacks her follow-up:\n%s", views[0].View.Blocks)
+	}
+	// Bo takes it while alice's Home still shows it as hers.
+	if _, err := e.db.Reassign(context.Background(), rv.ID, trBo, storage.Change{Actor: trBo, At: trNow}, nil); err != nil {
+		t.Fatal(err)
+	}
+	before := e.state()
+	e.trInteract(trHomeAction(trAlice, trButton("claim", block, rv.ReviewID)))
+	e.srv.Wait()
+	if after := e.state(); after != before {
+		t.Errorf("a stale press from the Home changed the database")
+	}
+	const stale = "changed since this message was drawn; nothing was changed"
+	views = e.fake.Views()
+	if len(views) != 2 || views[1].Method != "views.publish" || views[1].UserID != trAlice {
+		t.Fatalf("views = %+v, want the Home published again", views)
+	}
+	if got := trViewTexts(t, views[1]); len(got) < 2 || !strings.Contains(got[1], rv.ReviewID+" "+stale) {
+		t.Errorf("the republished Home does not open with the refusal: %q", got)
+	}
+	if e.fake.Calls("response_url") != 0 || e.fake.Calls("chat.postMessage") != 0 {
+		t.Error("a Home action was answered somewhere else than the Home")
+	}
+	// The next opening clears it.
+	if code, _, body := e.do(e.request("/slack/events", trJSONType, trHomeOpened("EvS2", trAlice, "home"))); code != http.StatusOK {
+		t.Fatalf("app_home_opened: %d %s", code, body)
+	}
+	e.srv.Wait()
+	views = e.fake.Views()
+	if len(views) != 3 || views[2].Method != "views.publish" {
+		t.Fatalf("views = %+v", views)
+	}
+	if strings.Contains(string(views[2].View.Blocks), stale) {
+		t.Errorf("the next opening still shows the notice:\n%s", views[2].View.Blocks)
+	}
+}
+
+// A Resolve from the Home on a review closed since, and a press on
+// another workspace's shop, are said on the Home as well, each with its
+// own sentence, and neither opens a form.
+func TestViewsRefusedResolveFromHomeIsSaidOnIt(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	if err := e.db.CloseReview(context.Background(), rv.ID, "refund", storage.Change{Actor: trBo, At: trNow}); err != nil {
+		t.Fatal(err)
+	}
+	e.trInteract(trHomeAction(trAlice, trButton("resolve_form", "review|dy-fashion|"+rv.ReviewID+"|mine|home", rv.ReviewID)))
+	e.srv.Wait()
+	views := e.fake.Views()
+	if len(views) != 1 || views[0].Method != "views.publish" {
+		t.Fatalf("views = %+v, want the Home published, no form", views)
+	}
+	if got := trViewTexts(t, views[0]); len(got) < 2 || !strings.Contains(got[1], rv.ReviewID) || !strings.Contains(got[1], "already closed") {
+		t.Errorf("the Home does not say the review is closed: %q", got)
+	}
+
+	other := e.openReview("dy-home")
+	e.setTeam("dy-home", "T2")
+	e.trInteract(trHomeAction(trAlice, trButton("claim", "review|dy-home|"+other.ReviewID+"|mine|home", other.ReviewID)))
+	e.srv.Wait()
+	views = e.fake.Views()
+	if len(views) != 2 {
+		t.Fatalf("views = %+v", views)
+	}
+	if got := trViewTexts(t, views[1]); len(got) < 2 || !strings.Contains(got[1], "belongs to another Slack workspace") {
+		t.Errorf("the Home does not say the shop is another workspace's: %q", got)
+	}
+	if got := e.review("dy-home", other.ReviewID); got.Owner == trAlice {
+		t.Error("a claim on another workspace's shop took it")
+	}
+}
+
+// trViewTexts is the text of each block of a view, in order (a header's,
+// a section's, a context's first element's).
+func trViewTexts(t *testing.T, v slacktest.ViewCall) []string {
+	t.Helper()
+	var blocks []struct {
+		Text     *struct{ Text string }  `json:"text"`
+		Elements []struct{ Text string } `json:"elements"`
+	}
+	if err := json.Unmarshal(v.View.Blocks, &blocks); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, b := range blocks {
+		switch {
+		case b.Text != nil:
+			out = append(out, b.Text.Text)
+		case len(b.Elements) > 0:
+			out = append(out, b.Elements[0].Text)
+		default:
+			out = append(out, "")
+		}
+	}
+	return out
+}
+
+// A form opened from a reminder in a direct message redraws that message
+// when submitted without reading it back (conversations.history of a DM
+// needs im:history, which the app does not ask for): the press carried
+// the message, and the form keeps it in its private_metadata.
+func TestViewsFormFromDMRedrawsWithoutHistory(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	const dm = "D0BO00001"
+	msg := e.trPostedIn(dm, &rv)
+	e.trInteract(trMessageActionIn(dm, trBo, msg, e.fake.ResponseURL("r1"), trButton("resolve_form", msg.reviewBlockID(t), rv.ReviewID)))
+	e.srv.Wait()
+	views := e.fake.Views()
+	if len(views) != 1 || views[0].Method != "views.open" {
+		t.Fatalf("views = %+v", views)
+	}
+	meta := views[0].View.PrivateMetadata
+	t.Logf("the form's private_metadata: %d characters", len(meta))
+	if !strings.Contains(meta, `"d":"`) || len(meta) > 3000 {
+		t.Errorf("the form does not carry the DM within 3,000 characters (%d): %s", len(meta), meta)
+	}
+	if body := e.trInteract(trSubmission(trBo, meta, "refund", "", "called back")); strings.TrimSpace(body) != "" {
+		t.Errorf("a valid form is answered %q", body)
+	}
+	e.srv.Wait()
+	if got := e.review("dy-fashion", rv.ReviewID); got.Status != storage.StatusDone || got.Outcome != "refund" {
+		t.Errorf("after the form: %+v", got)
+	}
+	if n := e.fake.Calls("conversations.history") + e.fake.Calls("conversations.replies"); n != 0 {
+		t.Errorf("the DM was read back (%d calls)", n)
+	}
+	ups := e.fake.Updates()
+	if len(ups) != 1 || ups[0].Channel != dm || ups[0].TS != msg.TS {
+		t.Fatalf("chat.update calls = %+v", ups)
+	}
+	if s := trStrings(ups[0].Blocks); !strings.Contains(s, "Closed by <@"+trBo+">: refund · “called back”") || strings.Contains(string(ups[0].Blocks), `"resolve_form"`) {
+		t.Errorf("the updated DM:\n%s", s)
+	}
+	// The rest of the reminder is kept as it was drawn.
+	var was, now []json.RawMessage
+	json.Unmarshal(msg.Blocks, &was)
+	json.Unmarshal(ups[0].Blocks, &now)
+	if len(now) != len(was) || string(now[0]) != string(was[0]) {
+		t.Errorf("the DM's other blocks changed:\nwas %s\nnow %s", msg.Blocks, ups[0].Blocks)
+	}
 }
