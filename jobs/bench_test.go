@@ -51,8 +51,8 @@ func BenchmarkDigestSweep30Shops(b *testing.B) {
 // as JSON, as the command's renderer does.
 type botRender struct{}
 
-func (botRender) Digest(r *storage.DigestReport, scheduled time.Time, late bool) (jobs.Rendered, error) {
-	return botRendered(bot.RenderDigest(r, scheduled, late))
+func (botRender) Digest(r *storage.DigestReport, chartFile string, scheduled time.Time, late bool) (jobs.Rendered, error) {
+	return botRendered(bot.RenderDigestChart(r, chartFile, scheduled, late))
 }
 
 func (botRender) Shipments(r *storage.ShipmentReport) (jobs.Rendered, error) {

@@ -211,6 +211,19 @@ var migrations = []string{
 	// The digest's week of outcomes reads a shop's follow-ups closed in a
 	// range of days; without this it read every review of the shop.
 	`CREATE INDEX idx_reviews_closed ON reviews(shop_id, closed_at) WHERE status = 'done';`,
+
+	// The chart a digest shows, uploaded to Slack (unshared) before the
+	// digest is enqueued, by the digest's outbox key: a job that runs
+	// again before its digest is in the outbox shows the file it already
+	// uploaded rather than uploading a second. A table of its own, not an
+	// outbox column: the outbox row is written once, with its rendered
+	// blocks, in the transaction that marks the reviews announced, and a
+	// placeholder row before it would be a message for the sender.
+	`CREATE TABLE digest_charts (
+		key        TEXT PRIMARY KEY,
+		file_id    TEXT NOT NULL,
+		created_at DATETIME NOT NULL
+	) WITHOUT ROWID;`,
 }
 
 // migrate brings the schema up to date inside one transaction.
