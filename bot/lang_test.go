@@ -245,6 +245,7 @@ func TestChineseEverywhere(t *testing.T) {
 			t.Fatal(err)
 		}
 		results = append(results, result{"digest " + id, RenderDigest(dr, demoNow.Add(-time.Hour), true)})
+		results = append(results, result{"digest with chart " + id, RenderDigestChart(dr, "F1000", demoNow.Add(-time.Hour), true)})
 		sr, err := d.db.ShipmentChanges(ctx, shopOf(t, d.db, id), demoNow)
 		if err != nil {
 			t.Fatal(err)

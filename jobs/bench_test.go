@@ -20,7 +20,36 @@ import (
 // renderer) and enqueues the digests of 30 bound shops on the demo scaled
 // to 200,000 orders: the work of the 09:00 tick. Each iteration is a new
 // day, so every digest is new.
-func BenchmarkDigestSweep30Shops(b *testing.B) {
+func BenchmarkDigestSweep30Shops(b *testing.B) { benchSweep(b, false) }
+
+// BenchmarkDigestSweep30ShopsCharts is the same with each digest's 30-day
+// chart drawn (the upload is a no-op: its time is Slack's).
+func BenchmarkDigestSweep30ShopsCharts(b *testing.B) { benchSweep(b, true) }
+
+// benchCharts draws a digest's chart as the command's adapter does.
+type benchCharts struct{ db *storage.DB }
+
+func (c benchCharts) DigestChart(ctx context.Context, s *storage.Shop, now time.Time) (*jobs.Chart, error) {
+	h, err := c.db.ChartHistory(ctx, s, now, bot.DigestChartDays)
+	if err != nil {
+		return nil, err
+	}
+	img, err := bot.ChartImage(h, bot.DigestChartDays)
+	if err != nil || img == nil {
+		return nil, err
+	}
+	return &jobs.Chart{Name: img.Name, PNG: img.PNG, Alt: img.Alt}, nil
+}
+
+// noUpload stands for Slack's upload.
+type noUpload struct{ n *int }
+
+func (u noUpload) UploadChart(context.Context, jobs.Chart) (string, error) {
+	*u.n++
+	return fmt.Sprintf("F%08d", *u.n), nil
+}
+
+func benchSweep(b *testing.B, charts bool) {
 	ctx := context.Background()
 	db, err := storage.Open(filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
@@ -38,6 +67,10 @@ func BenchmarkDigestSweep30Shops(b *testing.B) {
 		}
 	}
 	d := &jobs.Digests{Store: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Render: botRender{}}
+	uploaded := 0
+	if charts {
+		d.Charts, d.Upload = benchCharts{db}, noUpload{&uploaded}
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		n, err := d.Sweep(ctx, now.Add(time.Duration(i)*24*time.Hour))
@@ -45,14 +78,17 @@ func BenchmarkDigestSweep30Shops(b *testing.B) {
 			b.Fatalf("sweep enqueued %d of %d: %v", n, len(shops), err)
 		}
 	}
+	if charts && uploaded != b.N*len(shops) {
+		b.Fatalf("%d charts uploaded, want %d", uploaded, b.N*len(shops))
+	}
 }
 
 // botRender renders with the real Block Kit renderer and keeps the blocks
 // as JSON, as the command's renderer does.
 type botRender struct{}
 
-func (botRender) Digest(r *storage.DigestReport, scheduled time.Time, late bool) (jobs.Rendered, error) {
-	return botRendered(bot.RenderDigest(r, scheduled, late))
+func (botRender) Digest(r *storage.DigestReport, chartFile string, scheduled time.Time, late bool) (jobs.Rendered, error) {
+	return botRendered(bot.RenderDigestChart(r, chartFile, scheduled, late))
 }
 
 func (botRender) Shipments(r *storage.ShipmentReport) (jobs.Rendered, error) {

@@ -23,20 +23,49 @@ type DigestStore interface {
 	DigestReport(ctx context.Context, shop *storage.Shop, now time.Time) (*storage.DigestReport, error)
 	EnqueueDigest(ctx context.Context, r *storage.DigestReport, m storage.OutboxMessage, now time.Time) (bool, error)
 	OutboxHas(ctx context.Context, key string) (bool, error)
+	// The chart uploaded for a digest, by its outbox key (see Charts).
+	DigestChartFile(ctx context.Context, key string) (string, error)
+	RecordDigestChart(ctx context.Context, key, fileID string, now time.Time) (string, error)
 }
 
 // DigestRenderer is what the digest job needs of a renderer.
 type DigestRenderer interface {
-	// Digest turns a digest into a message. scheduled is the time the
+	// Digest turns a digest into a message. chartFile is the uploaded
+	// chart the message shows, empty for none; scheduled is the time the
 	// digest was due, zero when it was asked for by hand; late says it
 	// comes after LateAfter.
-	Digest(r *storage.DigestReport, scheduled time.Time, late bool) (Rendered, error)
+	Digest(r *storage.DigestReport, chartFile string, scheduled time.Time, late bool) (Rendered, error)
+}
+
+// Chart is a picture to upload: a PNG, its file name and the text a
+// screen reader says.
+type Chart struct {
+	Name string
+	PNG  []byte
+	Alt  string
+}
+
+// DigestCharter draws the chart a shop's digest shows, as of now; nil
+// when there is nothing to draw (no score in the period).
+type DigestCharter interface {
+	DigestChart(ctx context.Context, s *storage.Shop, now time.Time) (*Chart, error)
+}
+
+// ChartUploader puts a chart in Slack without sharing it anywhere and
+// returns its file ID, for a message to show in an image block.
+type ChartUploader interface {
+	UploadChart(ctx context.Context, c Chart) (string, error)
 }
 
 // Digests is the morning digest job.
 type Digests struct {
 	Store  DigestStore
 	Render DigestRenderer
+	// Charts and Upload, both set, give each digest its 30-day chart as
+	// an image (see chartFile); without them (no bot token: a preview)
+	// the digest is text, with its week's sparkline.
+	Charts DigestCharter
+	Upload ChartUploader
 	Log    *slog.Logger
 }
 
@@ -98,7 +127,7 @@ func (d *Digests) enqueue(ctx context.Context, s *storage.Shop, now, scheduled t
 		return false, err
 	}
 	late := !scheduled.IsZero() && now.Sub(scheduled) > LateAfter
-	r, msg, err := d.build(ctx, s, now, scheduled, late)
+	r, msg, err := d.build(ctx, s, now, scheduled, late, d.chartFile(ctx, s, key, now))
 	if err != nil {
 		return false, err
 	}
@@ -111,12 +140,12 @@ func (d *Digests) enqueue(ctx context.Context, s *storage.Shop, now, scheduled t
 
 // build reads and renders a shop's digest for now's local day as its
 // outbox row, changing nothing: enqueue records it, Messages shows it.
-func (d *Digests) build(ctx context.Context, s *storage.Shop, now, scheduled time.Time, late bool) (*storage.DigestReport, Outgoing, error) {
+func (d *Digests) build(ctx context.Context, s *storage.Shop, now, scheduled time.Time, late bool, chartFile string) (*storage.DigestReport, Outgoing, error) {
 	r, err := d.Store.DigestReport(ctx, s, now)
 	if err != nil {
 		return nil, Outgoing{}, err
 	}
-	m, err := d.Render.Digest(r, scheduled, late)
+	m, err := d.Render.Digest(r, chartFile, scheduled, late)
 	if err != nil {
 		return nil, Outgoing{}, fmt.Errorf("render: %w", err)
 	}
@@ -129,11 +158,57 @@ func (d *Digests) build(ctx context.Context, s *storage.Shop, now, scheduled tim
 // prints it. It builds the digest whether or not the shop is bound to a
 // channel, so a team can read it before binding one.
 func (d *Digests) Messages(ctx context.Context, s *storage.Shop, now time.Time) ([]Outgoing, error) {
-	_, m, err := d.build(ctx, s, now, time.Time{}, false)
+	_, m, err := d.build(ctx, s, now, time.Time{}, false, "")
 	if err != nil {
 		return nil, err
 	}
 	return []Outgoing{m}, nil
+}
+
+// chartFile is the Slack file of the chart the digest with the key
+// shows: the one uploaded for it already, else one drawn and uploaded now
+// and recorded under the key; "" for a text digest.
+//
+// Exactly once: the digest is one outbox row, posted once by the sender
+// (which looks for the key in the channel before posting again), and the
+// chart is part of that message, an image block naming the file, never a
+// message of its own. The file is uploaded unshared, so nobody sees it
+// outside the digest; it is recorded before the digest is enqueued, so a
+// job that runs again (a crash, another replica, `dsrbot run digest`
+// twice) shows the same file rather than uploading another. A crash
+// between the upload and its record leaves one unshared file nobody sees.
+//
+// A chart that cannot be drawn, uploaded or recorded is logged and the
+// digest goes out as text, its sparkline in place: never no digest.
+func (d *Digests) chartFile(ctx context.Context, s *storage.Shop, key string, now time.Time) string {
+	if d.Charts == nil || d.Upload == nil {
+		return ""
+	}
+	if id, err := d.Store.DigestChartFile(ctx, key); err != nil || id != "" {
+		if err != nil {
+			d.log().ErrorContext(ctx, "cannot read the digest's chart; posting the text digest", "shop", s.ID, "key", key, "err", err)
+		}
+		return id
+	}
+	c, err := d.Charts.DigestChart(ctx, s, now)
+	if err != nil || c == nil {
+		if err != nil {
+			d.log().ErrorContext(ctx, "cannot draw the digest's chart; posting the text digest", "shop", s.ID, "err", err)
+		}
+		return ""
+	}
+	id, err := d.Upload.UploadChart(ctx, *c)
+	if err != nil {
+		d.log().ErrorContext(ctx, "cannot upload the digest's chart; posting the text digest", "shop", s.ID, "key", key, "err", err)
+		return ""
+	}
+	if id, err = d.Store.RecordDigestChart(ctx, key, id, now); err != nil {
+		// Unrecorded, a retry would upload again: show no chart rather
+		// than risk two.
+		d.log().ErrorContext(ctx, "cannot record the digest's chart; posting the text digest", "shop", s.ID, "key", key, "err", err)
+		return ""
+	}
+	return id
 }
 
 // digestKeyAt is the key of a shop's digest of now's local day.

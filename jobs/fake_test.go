@@ -162,8 +162,11 @@ func addShop(t testing.TB, db *storage.DB, id, tz, channel string) {
 // plainRender renders a digest as one line that tests can read.
 type plainRender struct{}
 
-func (plainRender) Digest(r *storage.DigestReport, scheduled time.Time, late bool) (Rendered, error) {
+func (plainRender) Digest(r *storage.DigestReport, chartFile string, scheduled time.Time, late bool) (Rendered, error) {
 	text := fmt.Sprintf("digest %s %s new=%d", r.Shop.ID, r.Today, r.UnreportedCount)
+	if chartFile != "" {
+		text += " chart=" + chartFile
+	}
 	if late {
 		text += " late, due " + scheduled.In(r.Shop.Location()).Format("15:04")
 	}

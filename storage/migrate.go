@@ -231,6 +231,19 @@ var migrations = []string{
 	CREATE INDEX idx_orders_late ON orders(shop_id, paid_at)
 		WHERE cancelled = 0 AND (shipped_at IS NULL OR picked_up_at > ship_by OR (picked_up_at IS NULL AND shipped_at > ship_by));
 	CREATE INDEX idx_reviews_bad_window ON reviews(shop_id, created_at, product_id, product, aspects) WHERE rating <= 2;`,
+
+	// The chart a digest shows, uploaded to Slack (unshared) before the
+	// digest is enqueued, by the digest's outbox key: a job that runs
+	// again before its digest is in the outbox shows the file it already
+	// uploaded rather than uploading a second. A table of its own, not an
+	// outbox column: the outbox row is written once, with its rendered
+	// blocks, in the transaction that marks the reviews announced, and a
+	// placeholder row before it would be a message for the sender.
+	`CREATE TABLE digest_charts (
+		key        TEXT PRIMARY KEY,
+		file_id    TEXT NOT NULL,
+		created_at DATETIME NOT NULL
+	) WITHOUT ROWID;`,
 }
 
 // migrate brings the schema up to date inside one transaction.

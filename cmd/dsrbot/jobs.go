@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -15,11 +16,78 @@ import (
 	"github.com/dsrbot/dsrbot/bot/slack"
 	"github.com/dsrbot/dsrbot/jobs"
 	"github.com/dsrbot/dsrbot/storage"
+	slackapi "github.com/slack-go/slack"
 )
 
 // digests is the digest job on this Main's store, rendering with bot.
-func (m *Main) digests() *jobs.Digests {
-	return &jobs.Digests{Store: m.db, Render: renderer{}, Log: m.log.With("job", "digest")}
+// With a client each digest shows its shop's chart, uploaded through it;
+// nil (no bot token: a preview) is the text digest.
+func (m *Main) digests(client *slack.Client) *jobs.Digests {
+	d := &jobs.Digests{Store: m.db, Render: renderer{}, Log: m.log.With("job", "digest")}
+	if client != nil {
+		d.Charts, d.Upload = digestCharts{m.db}, chartUploads{client, m.sleep}
+	}
+	return d
+}
+
+// digestCharts draws a digest's chart as /dsr chart draws it.
+type digestCharts struct{ db *storage.DB }
+
+func (c digestCharts) DigestChart(ctx context.Context, s *storage.Shop, now time.Time) (*jobs.Chart, error) {
+	h, err := c.db.ChartHistory(ctx, s, now, bot.DigestChartDays)
+	if err != nil {
+		return nil, err
+	}
+	img, err := bot.ChartImage(h, bot.DigestChartDays)
+	if err != nil || img == nil {
+		return nil, err
+	}
+	return &jobs.Chart{Name: img.Name, PNG: img.PNG, Alt: img.Alt}, nil
+}
+
+// Upload retries: Slack's 429 asks for a wait, which the digest can
+// afford a few times; past that it goes out as text.
+const (
+	uploadAttempts = 3
+	uploadMaxWait  = 30 * time.Second
+)
+
+// chartUploads uploads a digest's chart unshared: the digest shows it by
+// its file ID (see bot.RenderDigestChart), so the file appears in the one
+// message the outbox posts, never as a message of its own.
+type chartUploads struct {
+	c     *slack.Client
+	sleep func(context.Context, time.Duration) error
+}
+
+func (u chartUploads) UploadChart(ctx context.Context, c jobs.Chart) (string, error) {
+	for attempt := 1; ; attempt++ {
+		// An attempt refused midway leaves at most an unshared file that
+		// nobody sees; the next one uploads afresh.
+		id, err := u.c.Upload(ctx, "", "", bot.Image{Name: c.Name, PNG: c.PNG, Alt: c.Alt})
+		var ra interface{ RetryAfter() time.Duration }
+		if err == nil || attempt == uploadAttempts || !errors.As(err, &ra) || ra.RetryAfter() <= 0 || ra.RetryAfter() > uploadMaxWait {
+			return id, err
+		}
+		if serr := u.sleep(ctx, ra.RetryAfter()); serr != nil {
+			return "", err
+		}
+	}
+}
+
+// sleep is Main's Sleep, or a real one.
+func (m *Main) sleep(ctx context.Context, d time.Duration) error {
+	if m.Sleep != nil {
+		return m.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // shipments is the shipment warnings job, rendering with bot.
@@ -43,8 +111,8 @@ var (
 	_ jobs.ReminderRenderer = renderer{}
 )
 
-func (renderer) Digest(r *storage.DigestReport, scheduled time.Time, late bool) (jobs.Rendered, error) {
-	return rendered(bot.RenderDigest(r, scheduled, late))
+func (renderer) Digest(r *storage.DigestReport, chartFile string, scheduled time.Time, late bool) (jobs.Rendered, error) {
+	return rendered(bot.RenderDigestChart(r, chartFile, scheduled, late))
 }
 
 func (renderer) Shipments(r *storage.ShipmentReport) (jobs.Rendered, error) {
@@ -76,7 +144,7 @@ func (m *Main) sender(client *slack.Client) *jobs.Sender {
 	host, _ := os.Hostname()
 	return &jobs.Sender{
 		Store:    m.db,
-		Delivery: delivery{client},
+		Delivery: delivery{c: client, sleep: m.sleep, log: m.log.With("job", "sender")},
 		Owner:    fmt.Sprintf("%s/%d", host, os.Getpid()),
 		Now:      m.Now,
 		Sleep:    m.Sleep,
@@ -85,10 +153,69 @@ func (m *Main) sender(client *slack.Client) *jobs.Sender {
 }
 
 // delivery adapts bot's Slack client to the sender's Delivery.
-type delivery struct{ c *slack.Client }
+type delivery struct {
+	c     *slack.Client
+	sleep func(context.Context, time.Duration) error
+	log   *slog.Logger
+}
 
+// imageSettle is how long a message showing a just-uploaded file waits
+// before asking Slack again: Slack refuses an image block (invalid_blocks)
+// for a file it has not finished processing.
+const imageSettle = 3 * time.Second
+
+// Deliver posts a message. A message with an image block (the digest's
+// chart) that Slack refuses as invalid_blocks is asked again once after
+// imageSettle, then posted without its images: a refused post posted
+// nothing, so posting again is no second message, and the digest goes
+// out as text with its sparkline rather than not at all.
 func (d delivery) Deliver(ctx context.Context, channel, key string, r jobs.Rendered) (string, error) {
-	return d.c.Deliver(ctx, channel, key, r.Text, r.Blocks)
+	ts, err := d.c.Deliver(ctx, channel, key, r.Text, r.Blocks)
+	if !refusedBlocks(err) {
+		return ts, err
+	}
+	text, ok := withoutImages(r.Blocks)
+	if !ok {
+		return ts, err
+	}
+	if serr := d.sleep(ctx, imageSettle); serr != nil {
+		return "", err
+	}
+	if ts, err = d.c.Deliver(ctx, channel, key, r.Text, r.Blocks); !refusedBlocks(err) {
+		return ts, err
+	}
+	d.log.WarnContext(ctx, "Slack refused the message's image; posting it without", "key", key, "channel", channel, "err", err)
+	return d.c.Deliver(ctx, channel, key, r.Text, text)
+}
+
+// refusedBlocks says Slack refused a message's blocks.
+func refusedBlocks(err error) bool {
+	var se slackapi.SlackErrorResponse
+	return errors.As(err, &se) && se.Err == "invalid_blocks"
+}
+
+// withoutImages returns blocks (JSON) less their image blocks, and
+// whether there were any.
+func withoutImages(blocks []byte) ([]byte, bool) {
+	var bs []json.RawMessage
+	if err := json.Unmarshal(blocks, &bs); err != nil {
+		return nil, false
+	}
+	kept := bs[:0:0]
+	for _, b := range bs {
+		var t struct {
+			Type string `json:"type"`
+		}
+		if json.Unmarshal(b, &t) == nil && t.Type == "image" {
+			continue
+		}
+		kept = append(kept, b)
+	}
+	if len(kept) == len(bs) {
+		return nil, false
+	}
+	out, err := json.Marshal(kept)
+	return out, err == nil
 }
 
 func (d delivery) Delivered(ctx context.Context, channel, key string, since time.Time) (string, bool, error) {
@@ -148,10 +275,11 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	if m.config.BotToken == "" {
 		return m.preview(ctx, job, *shop, now)
 	}
+	client := slack.NewClient(m.config.BotToken, m.config.APIURL, nil, m.log)
 	var enqueued int
 	switch job {
 	case "digest":
-		added, existing, err := m.digests().RunNow(ctx, *shop, now)
+		added, existing, err := m.digests(client).RunNow(ctx, *shop, now)
 		if err != nil {
 			return err
 		}
@@ -178,7 +306,6 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	client := slack.NewClient(m.config.BotToken, m.config.APIURL, nil, m.log)
 	st, err := m.sender(client).DeliverWithin(ctx, keys, *wait, func(rs []jobs.Retry) {
 		for _, r := range rs {
 			fmt.Fprintf(m.Stderr, "%s: %s; retrying\n", r.Key, describeRetry(r))
@@ -285,7 +412,7 @@ func (m *Main) preview(ctx context.Context, job, shopID string, now time.Time) e
 func (m *Main) jobMessages(job string) func(context.Context, *storage.Shop, time.Time) ([]jobs.Outgoing, error) {
 	switch job {
 	case "digest":
-		return m.digests().Messages
+		return m.digests(nil).Messages
 	case "shipments":
 		return m.shipments().Messages
 	case "reminders":

@@ -324,7 +324,7 @@ func TestRunPreviewPrintsWhatTheJobEnqueues(t *testing.T) {
 			switch tt.job {
 			case "digest":
 				var added []string
-				added, _, err = m.digests().RunNow(ctx, "s1", now)
+				added, _, err = m.digests(nil).RunNow(ctx, "s1", now)
 				n = len(added)
 			case "shipments":
 				n, err = m.shipments().Run(ctx, "s1", now)

@@ -42,7 +42,7 @@ func (m *Main) serve(ctx context.Context) error {
 			return errors.New("Slack refused SLACK_BOT_TOKEN (or could not be reached at SLACK_API_URL): check the token and the network")
 		}
 		srv.BotUserID, srv.Poster = id, client
-		sched = &jobs.Scheduler{Digests: m.digests(), Shipments: m.shipments(), Reminders: m.reminders(), Sender: m.sender(client), Now: m.Now, Log: m.log.With("component", "jobs")}
+		sched = &jobs.Scheduler{Digests: m.digests(client), Shipments: m.shipments(), Reminders: m.reminders(), Sender: m.sender(client), Now: m.Now, Log: m.log.With("component", "jobs")}
 		opts := []slackapi.Option{slackapi.OptionAPIURL(m.config.APIURL)}
 		if m.config.AppToken != "" {
 			opts = append(opts, slackapi.OptionAppLevelToken(m.config.AppToken))
