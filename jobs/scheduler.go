@@ -21,6 +21,8 @@ type Scheduler struct {
 	// Now is the clock handed to each run.
 	Now func() time.Time
 	Log *slog.Logger
+	// Metrics times each job's runs; nil records nothing.
+	Metrics Metrics
 
 	cron *cron.Cron
 	// first is the catch-up run at start, which Stop waits for too.
@@ -62,7 +64,7 @@ func (s *Scheduler) Stop() {
 
 // Tick enqueues due digests and delivers what is due.
 func (s *Scheduler) Tick(ctx context.Context) {
-	if _, err := s.Digests.Sweep(ctx, s.Now()); err != nil {
+	if err := s.timed("digest", func() error { _, err := s.Digests.Sweep(ctx, s.Now()); return err }); err != nil {
 		s.Log.ErrorContext(ctx, "digest sweep failed", "err", err)
 	}
 	s.drain(ctx)
@@ -72,12 +74,12 @@ func (s *Scheduler) Tick(ctx context.Context) {
 // what is due.
 func (s *Scheduler) Hourly(ctx context.Context) {
 	if s.Shipments != nil {
-		if _, err := s.Shipments.Run(ctx, "", s.Now()); err != nil {
+		if err := s.timed("shipments", func() error { _, err := s.Shipments.Run(ctx, "", s.Now()); return err }); err != nil {
 			s.Log.ErrorContext(ctx, "shipment warnings failed", "err", err)
 		}
 	}
 	if s.Reminders != nil {
-		if _, err := s.Reminders.Run(ctx, "", s.Now()); err != nil {
+		if err := s.timed("reminders", func() error { _, err := s.Reminders.Run(ctx, "", s.Now()); return err }); err != nil {
 			s.Log.ErrorContext(ctx, "reminders failed", "err", err)
 		}
 	}
@@ -85,9 +87,18 @@ func (s *Scheduler) Hourly(ctx context.Context) {
 }
 
 func (s *Scheduler) drain(ctx context.Context) {
-	if _, err := s.Sender.Drain(ctx); err != nil {
+	if err := s.timed("outbox", func() error { _, err := s.Sender.Drain(ctx); return err }); err != nil {
 		s.Log.ErrorContext(ctx, "outbox drain failed", "err", err)
 	}
+}
+
+// timed runs one job and tells Metrics how long it took. The duration is
+// the wall clock's, not Now's: it measures the work, not a rule's time.
+func (s *Scheduler) timed(job string, run func() error) error {
+	start := time.Now()
+	err := run()
+	metricsOr(s.Metrics).JobRan(job, time.Since(start), err)
+	return err
 }
 
 // cronLogger puts cron's own messages (recovered panics, skipped runs)

@@ -66,7 +66,20 @@ type Sender struct {
 	// tests pass a fake clock's, so that waiting out a Retry-After takes
 	// no real time. Nil sleeps for real, until ctx ends.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Metrics counts deliveries, retries and 429s; nil counts nothing.
+	Metrics Metrics
+
+	// stopping is set by StopClaiming: a drain finishes the message in
+	// hand and claims no more.
+	stopping atomic.Bool
 }
+
+// StopClaiming makes every drain of this sender, running or to come, stop
+// after the message it is delivering: a stopping process finishes what it
+// has started and leaves the rest of the outbox to the other replicas.
+// The messages it claimed and did not try keep their claim until it ends
+// or storage's ReleaseClaims gives them back.
+func (s *Sender) StopClaiming() { s.stopping.Store(true) }
 
 // Retry is a failed attempt that will be tried again, and why: what a
 // person waiting for the message is told.
@@ -96,7 +109,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 func (s *Sender) drain(ctx context.Context, onRetry func(Retry)) (int, error) {
 	owner := fmt.Sprintf("%s#%d", s.Owner, drains.Add(1))
 	sent := 0
-	for {
+	for !s.stopping.Load() {
 		claimed, err := s.Store.ClaimOutbox(ctx, owner, s.now(), s.lease(), claimBatch)
 		if err != nil {
 			return sent, err
@@ -105,6 +118,9 @@ func (s *Sender) drain(ctx context.Context, onRetry func(Retry)) (int, error) {
 			return sent, nil
 		}
 		for i := range claimed {
+			if s.stopping.Load() {
+				return sent, nil
+			}
 			if ok, err := s.deliver(ctx, owner, &claimed[i], onRetry); err != nil {
 				return sent, err
 			} else if ok {
@@ -112,6 +128,7 @@ func (s *Sender) drain(ctx context.Context, onRetry func(Retry)) (int, error) {
 			}
 		}
 	}
+	return sent, nil
 }
 
 // deliver makes one attempt at one claimed message and records the outcome.
@@ -133,21 +150,25 @@ func (s *Sender) deliver(ctx context.Context, owner string, m *storage.OutboxMes
 			log.WarnContext(ctx, "cannot check whether an earlier attempt was delivered; posting again", "err", err)
 		} else if found {
 			log.InfoContext(ctx, "an earlier attempt was delivered")
+			metricsOr(s.Metrics).Delivered(m.Kind)
 			return true, s.Store.MarkSent(ctx, m.ID, owner, ts, s.now())
 		}
 	}
 	ts, err := s.Delivery.Deliver(ctx, m.Channel, m.Key, Rendered{Text: m.Text, Blocks: []byte(m.Blocks)})
 	if err == nil {
 		log.InfoContext(ctx, "delivered", "ts", ts)
+		metricsOr(s.Metrics).Delivered(m.Kind)
 		return true, s.Store.MarkSent(ctx, m.ID, owner, ts, s.now())
 	}
 	now := s.now()
 	wait, asked, retry := storage.OutboxRetry.Next(err, m.Attempts)
 	if !retry || now.Add(wait).Sub(m.CreatedAt) > s.giveUpAfter() {
 		log.ErrorContext(ctx, "giving up on a message", "err", err)
+		metricsOr(s.Metrics).GaveUp(m.Kind)
 		return false, s.Store.MarkFailed(ctx, m.ID, owner, err.Error(), now)
 	}
 	log.WarnContext(ctx, "delivery failed; will retry", "wait", wait, "err", err)
+	metricsOr(s.Metrics).Retried(m.Kind, asked)
 	if err := s.Store.Reschedule(ctx, m.ID, owner, now.Add(wait), err.Error()); err != nil {
 		return false, err
 	}

@@ -205,3 +205,45 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// OutboxStats returns how many messages wait to be delivered or given up
+// on, and when the oldest of them was enqueued (zero when none waits): the
+// depth and lag of the outbox, read by /metrics at every scrape, so the
+// numbers are the database's and agree across replicas.
+func (db *DB) OutboxStats(ctx context.Context) (pending int, oldest time.Time, err error) {
+	// Two plain queries rather than COUNT and MIN in one: SQLite returns
+	// MIN(created_at) as text without the column's type, which the driver
+	// would not read back as a time.
+	q := func() *gorm.DB {
+		return db.gdb.WithContext(ctx).Model(&OutboxMessage{}).Where("sent_at IS NULL AND failed_at IS NULL")
+	}
+	var n int64
+	if err := q().Count(&n).Error; err != nil || n == 0 {
+		return 0, time.Time{}, err
+	}
+	var times []time.Time
+	if err := q().Order("created_at").Limit(1).Pluck("created_at", &times).Error; err != nil || len(times) == 0 {
+		return int(n), time.Time{}, err
+	}
+	return int(n), times[0].UTC(), nil
+}
+
+// ReleaseClaims gives up the claims a stopping sender still holds on
+// undelivered messages, so that another replica takes them at once rather
+// than when their lease would have ended. owner is the Sender's Owner; its
+// drains claim as owner#N (Sender.drain), and all of them are released.
+// Attempts stay counted, so the next sender looks in the channel before
+// posting a message this one may have reached Slack with.
+func (db *DB) ReleaseClaims(ctx context.Context, owner string) (int, error) {
+	res := db.gdb.WithContext(ctx).Model(&OutboxMessage{}).
+		Where(`(claimed_by = ? OR claimed_by LIKE ? ESCAPE '\') AND claimed_until IS NOT NULL AND sent_at IS NULL AND failed_at IS NULL`,
+			owner, likeEscape(owner)+"#%").
+		Updates(map[string]any{"claimed_by": "", "claimed_until": nil})
+	return int(res.RowsAffected), res.Error
+}
+
+// likeEscape quotes LIKE's wildcards (and its escape character) in s, so a
+// host name with an underscore matches only itself.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

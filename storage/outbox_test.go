@@ -70,3 +70,47 @@ func TestOutboxWaitingQueries(t *testing.T) {
 		t.Fatal("an empty channel has a head")
 	}
 }
+
+// The outbox's depth and lag for /metrics, and the claims a stopping
+// sender gives back so another replica delivers at once.
+func TestOutboxStatsAndReleaseClaims(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	mustCreateShop(t, db, "a", Douyin)
+	if n, oldest, err := db.OutboxStats(ctx); err != nil || n != 0 || !oldest.IsZero() {
+		t.Fatalf("empty outbox stats = %d, %v, %v", n, oldest, err)
+	}
+	for i, ch := range []string{"C1", "C2", "C3"} {
+		m := OutboxMessage{Key: fmt.Sprint("k", i), ShopID: "a", Kind: "digest", Channel: ch, Text: "x", Blocks: "[]"}
+		if _, err := db.Enqueue(ctx, m, testNow.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// C1 (the oldest) is delivered; C2 is claimed by host_1/7's drain,
+	// C3 by another process whose name host_1/7 is a LIKE pattern of.
+	c, _ := db.ClaimOutbox(ctx, "host_1/7#1", testNow.Add(5*time.Minute), time.Minute, 1)
+	if err := db.MarkSent(ctx, c[0].ID, "host_1/7#1", "1.0", testNow.Add(5*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = db.ClaimOutbox(ctx, "host_1/7#2", testNow.Add(5*time.Minute), time.Minute, 1); len(c) != 1 || c[0].Channel != "C2" {
+		t.Fatalf("second claim = %+v", c)
+	}
+	if c, _ = db.ClaimOutbox(ctx, "hostX1/7#1", testNow.Add(5*time.Minute), time.Minute, 1); len(c) != 1 || c[0].Channel != "C3" {
+		t.Fatalf("third claim = %+v", c)
+	}
+	n, oldest, err := db.OutboxStats(ctx)
+	if err != nil || n != 2 || !oldest.Equal(testNow.Add(time.Minute).UTC().Truncate(time.Second)) {
+		t.Fatalf("stats = %d, %v, %v; want 2 pending since %v", n, oldest, err, testNow.Add(time.Minute))
+	}
+
+	released, err := db.ReleaseClaims(ctx, "host_1/7")
+	if err != nil || released != 1 {
+		t.Fatalf("released %d, %v; want 1 (C2 only)", released, err)
+	}
+	// Another sender takes C2 at once, well inside the old lease; C3
+	// stays with its own sender.
+	c, err = db.ClaimOutbox(ctx, "other#1", testNow.Add(5*time.Minute+time.Second), time.Minute, 16)
+	if err != nil || len(c) != 1 || c[0].Channel != "C2" || c[0].Attempts != 2 {
+		t.Fatalf("claim after release = %+v, %v", c, err)
+	}
+}

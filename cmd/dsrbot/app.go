@@ -37,6 +37,16 @@ type Main struct {
 	// Ready, when set, is told the address serve listens on (tests listen
 	// on port 0).
 	Ready func(addr string)
+	// Listening, when set, is told the address serve listens on as soon
+	// as it does, before the database is open (tests of /readyz).
+	Listening func(addr string)
+
+	// open opens the database (storage.Open when nil); tests slow it
+	// down to watch serve while migrations run.
+	open func(path string) (*storage.DB, error)
+	// grace is how long serve finishes its work on SIGTERM
+	// (DefaultShutdownGrace when 0).
+	grace time.Duration
 
 	config Config
 	db     *storage.DB
@@ -116,20 +126,18 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "restore" {
 		return m.restore(ctx, args[1:])
 	}
-	if m.db, err = storage.Open(m.config.DB); err != nil {
-		m.log.Error("cannot open the database", "path", m.config.DB, "err", err)
-		return fmt.Errorf("cannot open the database %s", m.config.DB)
+	// serve opens the database itself, once it listens, so that /readyz
+	// can tell a load balancer that migrations are running.
+	if (len(args) == 0 && m.config.BotToken != "") || (len(args) > 0 && args[0] == "serve") {
+		return m.serve(ctx)
 	}
-	m.db.Now = m.Now
+	if m.db, err = m.openDB(); err != nil {
+		return err
+	}
 	if len(args) == 0 {
-		if m.config.BotToken != "" {
-			return m.serve(ctx)
-		}
 		return m.shell(ctx)
 	}
 	switch args[0] {
-	case "serve":
-		return m.serve(ctx)
 	case "demo":
 		return m.demo(ctx, args[1:])
 	case "shop":
