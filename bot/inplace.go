@@ -66,12 +66,7 @@ func (b *Bot) Redraw(ctx context.Context, a Action, blocks []slack.Block) ([]sla
 		swap = []slack.Block{slack.NewActionBlock(act.blockID, act.elements...)}
 	} else {
 		who, note := b.closedBy(ctx, rv)
-		var ln line
-		if note == "" {
-			ln = sentence(l, "inplace.closed", mentionOf(who), l.t("outcome."+rv.Outcome))
-		} else {
-			ln = sentence(l, "inplace.closed.note", mentionOf(who), l.t("outcome."+rv.Outcome), truncateRunes(note, maxEcho))
-		}
+		ln := closedLine(l, rv, who, note)
 		swap = []slack.Block{slack.NewContextBlock(state, mrkdwnObject(ln.render(forBlocks)))}
 	}
 	out := append(append(append([]slack.Block{}, kept[:at]...), swap...), kept[at+drop:]...)
@@ -82,11 +77,14 @@ func (b *Bot) Redraw(ctx context.Context, a Action, blocks []slack.Block) ([]sla
 }
 
 // closedBy is who closed a review last and the note they gave, from its
-// history: the review keeps its outcome and note, not who closed it.
-func (b *Bot) closedBy(ctx context.Context, rv *storage.Review) (string, string) {
+// history: the review keeps its outcome and note, not who closed it. who
+// is "" when the history cannot say (it failed to read, or holds no
+// closing).
+func (b *Bot) closedBy(ctx context.Context, rv *storage.Review) (who, note string) {
 	history, err := b.Store.ReviewHistory(ctx, rv.ID)
 	if err != nil {
-		return "unknown", rv.Note
+		b.log().WarnContext(ctx, "cannot read a review's history to say who closed it", "review", rv.ReviewID, "err", err)
+		return "", rv.Note
 	}
 	for i := len(history) - 1; i >= 0; i-- {
 		if ev := history[i]; ev.Action == "closed" {
@@ -94,5 +92,20 @@ func (b *Bot) closedBy(ctx context.Context, rv *storage.Review) (string, string)
 			return ev.Actor, note
 		}
 	}
-	return "unknown", rv.Note
+	return "", rv.Note
+}
+
+// closedLine is the line that takes a closed review's buttons' place: who
+// closed it (when the history says), the outcome and the note.
+func closedLine(l lang, rv *storage.Review, who, note string) line {
+	outcome := l.t("outcome." + rv.Outcome)
+	switch {
+	case who == "" && note == "":
+		return sentence(l, "inplace.closed.anon", outcome)
+	case who == "":
+		return sentence(l, "inplace.closed.anon.note", outcome, truncateRunes(note, maxEcho))
+	case note == "":
+		return sentence(l, "inplace.closed", mentionOf(who), outcome)
+	}
+	return sentence(l, "inplace.closed.note", mentionOf(who), outcome, truncateRunes(note, maxEcho))
 }

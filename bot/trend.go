@@ -17,31 +17,57 @@ var chartDays = []int{30, 90}
 var chartUnit = map[string]bool{"d": true, "天": true, "days": true}
 
 // parseChart reads `chart [SHOP] [30d|90d]`, the period anywhere among
-// the shop's words: 30d, 90d, 30, 90, 30天, 90天.
+// the shop's words: 30d, 90d, 30, 90, 30天, 90天, "90 天". A number with
+// a unit is a period, and one other than 30 or 90 gets the usage hint; a
+// bare number is the period only when it is 30 or 90, so a shop named by
+// a numeric ID (抖店's are) stays a shop.
 func parseChart(c *Command, args []cmdWord, _ string) error {
 	c.Days = chartDays[0]
 	var shop []cmdWord
-	for i, a := range args {
-		if i > 0 && chartUnit[strings.ToLower(a.text)] {
-			if _, err := strconv.Atoi(args[i-1].text); err == nil {
-				continue // "90 天", as the grammar splits 90天
-			}
+	for i := 0; i < len(args); i++ {
+		w := strings.ToLower(args[i].text)
+		n, unit := periodWord(w)
+		if n != 0 && !unit && i+1 < len(args) && chartUnit[strings.ToLower(args[i+1].text)] {
+			unit = true // "90 天", as the grammar splits 90天
+			i++
 		}
-		w := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(a.text), "d"), "天")
-		if n, err := strconv.Atoi(w); err == nil {
-			for _, d := range chartDays {
-				if n == d {
-					c.Days = n
-					goto next
-				}
-			}
+		switch {
+		case n != 0 && isChartDays(n):
+			c.Days = n
+		case n != 0 && unit:
 			return errUsage
+		default:
+			shop = append(shop, args[i])
 		}
-		shop = append(shop, a)
-	next:
 	}
 	c.Shop = joinWords(shop)
 	return nil
+}
+
+// periodWord reads a word as a period: its number, and whether it carried
+// its unit ("90d", "90天"); 0 when the word is no number.
+func periodWord(w string) (n int, unit bool) {
+	for _, u := range []string{"days", "d", "天"} {
+		if num, ok := strings.CutSuffix(w, u); ok && num != "" {
+			if v, err := strconv.Atoi(num); err == nil && v > 0 {
+				return v, true
+			}
+		}
+	}
+	if v, err := strconv.Atoi(w); err == nil && v > 0 {
+		return v, false
+	}
+	return 0, false
+}
+
+// isChartDays reports whether n is a period /dsr chart draws.
+func isChartDays(n int) bool {
+	for _, d := range chartDays {
+		if n == d {
+			return true
+		}
+	}
+	return false
 }
 
 // chart is a shop's trend chart, or every shop's heat map outside a

@@ -67,6 +67,14 @@ func TestParseChart(t *testing.T) {
 		{"趋势 dy-fashion 90天", "dy-fashion", 90, false},
 		{"chart 30 潮衣馆 Trend Closet", "潮衣馆 Trend Closet", 30, false},
 		{"chart dy-fashion 45d", "", 0, true},
+		{"chart dy-fashion 45 天", "", 0, true},
+		{"chart dy-fashion 90 天", "dy-fashion", 90, false},
+		{"chart 90days", "", 90, false},
+		// 抖店's shop IDs are numbers: a bare one other than 30 or 90
+		// is the shop, not a period.
+		{"chart 12345678", "12345678", 30, false},
+		{"chart 12345678 90d", "12345678", 90, false},
+		{"趋势 90 12345678", "12345678", 90, false},
 	}
 	for _, tt := range tests {
 		c, err := Parse(tt.text)
