@@ -74,12 +74,24 @@ func (s *Shell) saveImage(img *Image) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	path := filepath.Join(dir, filepath.Base(img.Name))
-	if err := os.WriteFile(path, img.PNG, 0o644); err != nil {
+	// A new file of its own, never one that is there already: the
+	// temporary directory is shared, and a name known in advance could be
+	// a link another user planted.
+	base := filepath.Base(img.Name)
+	f, err := os.CreateTemp(dir, strings.TrimSuffix(base, filepath.Ext(base))+"-*"+filepath.Ext(base))
+	if err != nil {
 		fmt.Fprintln(s.Out, err)
 		return
 	}
-	fmt.Fprintln(s.Out, img.lang.t("chart.saved", path))
+	_, err = f.Write(img.PNG)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintln(s.Out, err)
+		return
+	}
+	fmt.Fprintln(s.Out, img.lang.t("chart.saved", f.Name()))
 }
 
 // shellMention is the bot named in the shell, as a word, with the

@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -98,10 +99,14 @@ func TestShellWritesChart(t *testing.T) {
 	if err := sh.Run(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "dy-fashion-90d-"+b.now().In(mustZone("Asia/Shanghai")).Format(storage.DateLayout)+".png")
-	if !strings.Contains(out.String(), "Chart written to "+path) {
-		t.Fatalf("shell said:\n%s\nwant the path %s", out.String(), path)
+	// A file of its own each time (never one planted under a name known in
+	// advance), named for the shop, period and day.
+	prefix := filepath.Join(dir, "dy-fashion-90d-"+b.now().In(mustZone("Asia/Shanghai")).Format(storage.DateLayout)+"-")
+	m := regexp.MustCompile(`Chart written to (\S+\.png)`).FindStringSubmatch(out.String())
+	if m == nil || !strings.HasPrefix(m[1], prefix) {
+		t.Fatalf("shell said:\n%s\nwant a path starting %s", out.String(), prefix)
 	}
+	path := m[1]
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

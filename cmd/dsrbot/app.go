@@ -91,7 +91,7 @@ const usageText = `usage:
                                   waits up to --wait for Slack's retries (0: one attempt)
   dsrbot schedule ID CRON         a shop's digest schedule, 5-field cron in its zone
   dsrbot keyword ID ASPECT WORD   a shop's own word for a review aspect (logistics or 物流, ...)
-  dsrbot chart ID [--days 30|90] [--out FILE]
+  dsrbot chart [ID] [--days 30|90] [--out FILE]
                                   the shop's score trend as a PNG (./ID-30d-DATE.png); prints its path
   dsrbot backup FILE [--force]    a consistent copy of the database, also while the bot runs
   dsrbot restore FILE             a backup in place of the database (stop the bot first)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,10 +18,11 @@ import (
 // chartPeriods are the days `dsrbot chart` draws, as /dsr chart does.
 var chartPeriods = []int{30, 90}
 
-// chart is `dsrbot chart SHOP [--days 30|90] [--out FILE]`: the shop's
-// trend chart, as /dsr chart draws it, written to a PNG file (by default
-// in the current directory, named as the shell names it) whose path is
-// printed, so it can be opened or attached by hand.
+// chart is `dsrbot chart [SHOP] [--days 30|90] [--out FILE]`: the shop's
+// trend chart, or without a shop every shop's heat map, as /dsr chart
+// draws them, written to a PNG file (by default in the current directory,
+// named as the shell names it) whose path is printed, so it can be opened
+// or attached by hand.
 func (m *Main) chart(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("chart", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -40,11 +42,14 @@ func (m *Main) chart(ctx context.Context, args []string) error {
 			return usagef("chart takes a shop, --days 30|90 and --out FILE: %v", err)
 		}
 	}
-	if shop == "" || fs.NArg() > 0 {
-		return usagef("chart needs one shop ID, such as: dsrbot chart dy-fashion --days 90")
+	if fs.NArg() > 0 {
+		return usagef("chart takes at most one shop ID, such as: dsrbot chart dy-fashion --days 90")
 	}
 	if !slices.Contains(chartPeriods, *days) {
 		return usagef("chart --days is 30 or 90, not %d", *days)
+	}
+	if shop == "" {
+		return m.heatChart(ctx, *days, *out)
 	}
 	s, err := m.db.FindShop(ctx, shop)
 	if err != nil {
@@ -61,7 +66,24 @@ func (m *Main) chart(ctx context.Context, args []string) error {
 	if img == nil {
 		return storage.Errorf(storage.ENOTFOUND, "shop %s has no score in the last %d days: nothing to draw", s.ID, *days)
 	}
-	path := *out
+	return m.writeChart(img, *out)
+}
+
+// heatChart writes every shop's heat map: the operator's /dsr chart, with
+// no shop, through the bot (the same request the shell makes).
+func (m *Main) heatChart(ctx context.Context, days int, out string) error {
+	msg := m.bot().Handle(ctx, bot.Request{Text: fmt.Sprintf("chart %dd", days), Local: true})
+	if msg.Image == nil {
+		// No shop, or a failure: the bot's sentence says which.
+		return errors.New(strings.TrimSpace(msg.Plain))
+	}
+	return m.writeChart(msg.Image, out)
+}
+
+// writeChart writes img to out (by default its own name in the current
+// directory) and prints the file's path.
+func (m *Main) writeChart(img *bot.Image, out string) error {
+	path := out
 	if path == "" {
 		path = filepath.Base(img.Name)
 	}

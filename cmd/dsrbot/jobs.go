@@ -45,12 +45,21 @@ func (c digestCharts) DigestChart(ctx context.Context, s *storage.Shop, now time
 	return &jobs.Chart{Name: img.Name, PNG: img.PNG, Alt: img.Alt}, nil
 }
 
-// Upload retries: Slack's 429 asks for a wait, which the digest can
-// afford a few times; past that it goes out as text.
+// Upload limits. A digest's chart is worth a short wait and no more: the
+// digest goes out as text past them. Retries follow the one policy
+// (storage.RetryPolicy: Slack's Retry-After on 429, backoff on a server or
+// network error) for uploadAttempts tries, and a 429 asking for more than
+// uploadMaxWait is not waited for. uploadTimeLimit bounds one chart's
+// upload whole, so a Slack whose file endpoints hang holds up the 09:00
+// sweep (which uploads shop after shop) by at most that per shop.
 const (
-	uploadAttempts = 3
-	uploadMaxWait  = 30 * time.Second
+	uploadAttempts  = 3
+	uploadMaxWait   = 30 * time.Second
+	uploadTimeLimit = 45 * time.Second
 )
+
+// uploadRetry is the pace of a chart's upload.
+var uploadRetry = storage.RetryPolicy{First: time.Second, Ceiling: 10 * time.Second, MaxAttempts: uploadAttempts}
 
 // chartUploads uploads a digest's chart unshared: the digest shows it by
 // its file ID (see bot.RenderDigestChart), so the file appears in the one
@@ -61,15 +70,20 @@ type chartUploads struct {
 }
 
 func (u chartUploads) UploadChart(ctx context.Context, c jobs.Chart) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, uploadTimeLimit)
+	defer cancel()
 	for attempt := 1; ; attempt++ {
 		// An attempt refused midway leaves at most an unshared file that
 		// nobody sees; the next one uploads afresh.
 		id, err := u.c.Upload(ctx, "", "", bot.Image{Name: c.Name, PNG: c.PNG, Alt: c.Alt})
-		var ra interface{ RetryAfter() time.Duration }
-		if err == nil || attempt == uploadAttempts || !errors.As(err, &ra) || ra.RetryAfter() <= 0 || ra.RetryAfter() > uploadMaxWait {
-			return id, err
+		if err == nil {
+			return id, nil
 		}
-		if serr := u.sleep(ctx, ra.RetryAfter()); serr != nil {
+		wait, asked, retry := uploadRetry.Next(err, attempt)
+		if !retry || (asked && wait > uploadMaxWait) {
+			return "", err
+		}
+		if serr := u.sleep(ctx, wait); serr != nil {
 			return "", err
 		}
 	}
@@ -80,14 +94,7 @@ func (m *Main) sleep(ctx context.Context, d time.Duration) error {
 	if m.Sleep != nil {
 		return m.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return storage.Sleep(ctx, d)
 }
 
 // shipments is the shipment warnings job, rendering with bot.
