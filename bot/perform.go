@@ -66,6 +66,14 @@ type Result struct {
 	// action has no message to answer beside. Empty when the action was
 	// carried out, and for actions from anywhere else.
 	Notice string
+	// Told is the one sentence of what was done (the review is now the
+	// new owner's, mentioning them), for the transport to post in the
+	// message's thread after a reassignment. It is apart from Message
+	// because, for a list, Message is the whole redrawn list, which
+	// replaces the list: posted in the thread too, it would show the
+	// list twice and mention every listed owner again. Nil when nothing
+	// was done.
+	Told *Message
 }
 
 // refuse is the answer to an action refused or failed: explain's sentence
@@ -131,8 +139,9 @@ func (b *Bot) Perform(ctx context.Context, a Action) Result {
 	if err != nil {
 		return b.refuse(ctx, req, shop, a, err)
 	}
+	told := done.message()
 	if a.Scope != "shop" && a.Scope != "all" {
-		return Result{Message: done.message(), Changed: true}
+		return Result{Message: told, Changed: true, Told: &told}
 	}
 	var scope *storage.Shop
 	if a.Scope == "shop" {
@@ -141,8 +150,8 @@ func (b *Bot) Perform(ctx context.Context, a Action) Result {
 	d, err := b.reviews(ctx, scope, a.Filter, req)
 	if err != nil {
 		r := b.refuse(ctx, req, shop, a, err)
-		r.Changed = true
+		r.Changed, r.Told = true, &told
 		return r
 	}
-	return Result{Message: d.message(), Replace: true, Changed: true}
+	return Result{Message: d.message(), Replace: true, Changed: true, Told: &told}
 }

@@ -135,12 +135,14 @@ func (s *Server) answer(ctx context.Context, cb slackapi.InteractionCallback, a 
 		if a.InPlace() {
 			s.redraw(ctx, a, cb.Container.ChannelID, cb.Container.MessageTs, cb.Message.Text, cb.Message.Blocks.BlockSet)
 		}
-		if r.Changed && a.Assignee != "" {
+		// Only the sentence of the reassignment goes in the thread, never
+		// the answer itself: a list's answer is the whole list.
+		if r.Changed && a.Assignee != "" && r.Told != nil {
 			thread := cb.Container.ThreadTs
 			if thread == "" {
 				thread = cb.Container.MessageTs
 			}
-			if _, err := s.Poster.Post(ctx, cb.Container.ChannelID, thread, r.Message); err != nil {
+			if _, err := s.Poster.Post(ctx, cb.Container.ChannelID, thread, *r.Told); err != nil {
 				s.log().ErrorContext(ctx, "cannot tell the thread of a reassignment", "review", a.Review, "err", err)
 			}
 		}

@@ -1,0 +1,93 @@
+package slack_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/dsrbot/dsrbot/storage"
+)
+
+// trListAction is a block_actions payload from a list the bot posted in a
+// thread of C1 (the answer to a mention), carrying the message as Slack
+// does.
+func trListAction(user string, p slacktestPost, thread, responseURL string, action map[string]any) string {
+	payload := map[string]any{
+		"type": "block_actions", "user": map[string]any{"id": user, "username": "bo", "team_id": "T1"},
+		"api_app_id": "A0DSRBOT", "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+		"container":  map[string]any{"type": "message", "message_ts": p.TS, "thread_ts": thread, "channel_id": "C1", "is_ephemeral": false},
+		"trigger_id": "13345224609.738474920.trigger9",
+		"team":       map[string]any{"id": "T1", "domain": "trendcloset"},
+		"channel":    map[string]any{"id": "C1", "name": "shop-ops"},
+		"message":    map[string]any{"type": "message", "user": "UBOT", "bot_id": "BBOT", "text": p.Text, "ts": p.TS, "thread_ts": thread, "blocks": p.Blocks},
+		"state":      map[string]any{"values": map[string]any{}}, "response_url": responseURL,
+		"actions": []any{action},
+	}
+	raw, _ := json.Marshal(payload)
+	return trForm("payload", string(raw))
+}
+
+// Reassign on a list posted in a channel (`@dsrbot reviews`): the list is
+// redrawn in place through the response_url, and the thread is told once,
+// with the one sentence naming the new owner, not the whole list again
+// (which would repeat its buttons and ping every listed owner).
+func TestViewsReassignOnAListTellsTheThreadOneSentence(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	// The owner of another review of the list, who must not be pinged by
+	// this one's reassignment.
+	open, _, err := e.db.BadReviews(context.Background(), storage.ReviewFilter{ShopID: "dy-fashion", OpenOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := -1
+	for i := range open {
+		if open[i].ID != rv.ID {
+			other = i
+		}
+	}
+	if other < 0 {
+		t.Fatal("dy-fashion has one open review; the list needs two")
+	}
+	if _, err := e.db.Reassign(context.Background(), open[other].ID, trMei, storage.Change{Actor: trMei, At: trNow}, nil); err != nil {
+		t.Fatal(err)
+	}
+	const mentionTS = "1764000000.000100"
+	if code, _, _ := e.do(e.request("/slack/events", trJSONType, trMention("EvList", trAlice, "", "<@UBOT> reviews dy-fashion", mentionTS, ""))); code != http.StatusOK {
+		t.Fatalf("event: %d", code)
+	}
+	posts := e.fake.WaitPosts(1, trWait)
+	e.srv.Wait()
+	if len(posts) != 1 || !strings.Contains(posts[0].Text, "<@"+trMei+">") {
+		t.Fatalf("the list was not posted with its owner: %+v", posts)
+	}
+	list := slacktestPost{TS: posts[0].TS, Text: posts[0].Text, Blocks: posts[0].Blocks}
+	block := list.reviewBlockID(t)
+	if !strings.Contains(block, "|shop|") {
+		t.Fatalf("the list's actions are not a shop list's: %s", block)
+	}
+	pick := map[string]any{"type": "users_select", "action_id": "reassign", "block_id": block, "selected_user": trChen, "action_ts": "1764000013.1"}
+	e.trInteract(trListAction(trBo, list, mentionTS, e.fake.ResponseURL("l1"), pick))
+	e.srv.Wait()
+
+	var redrawn bool
+	for _, r := range e.fake.Responses() {
+		redrawn = redrawn || (r.Name == "l1" && r.ReplaceOriginal)
+	}
+	if !redrawn {
+		t.Errorf("the list was not redrawn in place: %+v", e.fake.Responses())
+	}
+	told := e.fake.Posts()[1:]
+	if len(told) != 1 {
+		t.Fatalf("%d posts after the pick, want 1: %+v", len(told), told)
+	}
+	p := told[0]
+	if p.ThreadTS != mentionTS || !strings.Contains(p.Text, "<@"+trChen+">") {
+		t.Errorf("the thread was told %+v, want the new owner in thread %s", p, mentionTS)
+	}
+	if strings.Contains(p.Text, "<@"+trMei+">") || strings.Contains(string(p.Blocks), `"actions"`) || strings.Contains(string(p.Blocks), "reassign") {
+		t.Errorf("the thread was told the whole list again:\n%s\n%s", p.Text, p.Blocks)
+	}
+}
