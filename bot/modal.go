@@ -275,19 +275,53 @@ func (b *Bot) FollowUp(ctx context.Context, text string, req Request) (*slack.Mo
 
 // ReviewView is the shortcut's modal redrawn after an action in it.
 func (b *Bot) ReviewView(ctx context.Context, a Action) (*slack.ModalViewRequest, error) {
+	return b.ReviewViewWithNotice(ctx, a, "")
+}
+
+// ReviewViewWithNotice is the shortcut's modal redrawn after an action in
+// it, with notice (Result.Notice: why the action was refused or failed) at
+// its top, under the title: a press in the modal has no message to answer
+// beside, so without it a refused press would only redraw the modal. When
+// the review cannot be drawn (its shop gone, or not the presser's
+// workspace's), a notice is shown alone rather than not at all.
+func (b *Bot) ReviewViewWithNotice(ctx context.Context, a Action, notice string) (*slack.ModalViewRequest, error) {
 	req := Request{User: a.User, Team: a.Team}
-	shop, err := b.Store.FindShop(ctx, a.Shop)
+	var shop *storage.Shop
+	v, err := func() (*slack.ModalViewRequest, error) {
+		var err error
+		if shop, err = b.Store.FindShop(ctx, a.Shop); err != nil {
+			shop = nil
+			return nil, err
+		}
+		if err := b.mayChange(shop, req); err != nil {
+			shop = nil
+			return nil, err
+		}
+		rv, err := b.Store.FindReviewIn(ctx, req.scope(), shop.ID, a.Review)
+		if err != nil {
+			return nil, err
+		}
+		return b.reviewView(ctx, shop, rv, req)
+	}()
+	if notice == "" {
+		return v, err
+	}
+	l := b.langFor(shop, req)
+	top := (&doc{lang: l, sections: []section{{lines: []line{{txt(notice)}}}}}).blocks()
 	if err != nil {
-		return nil, err
+		b.log().WarnContext(ctx, "cannot redraw the review's modal under a notice", "shop", a.Shop, "review", a.Review, "err", err)
+		return &slack.ModalViewRequest{
+			Type:       slack.VTModal,
+			CallbackID: ReviewCallback,
+			Title:      plainTextObject(l.t("follow.title"), maxViewTitle),
+			Close:      plainTextObject(l.t("form.done"), maxViewTitle),
+			Blocks:     slack.Blocks{BlockSet: top},
+		}, nil
 	}
-	if err := b.mayChange(shop, req); err != nil {
-		return nil, err
-	}
-	rv, err := b.Store.FindReviewIn(ctx, req.scope(), shop.ID, a.Review)
-	if err != nil {
-		return nil, err
-	}
-	return b.reviewView(ctx, shop, rv, req)
+	// After the header, before the review: first, so no cut takes it.
+	set := v.Blocks.BlockSet
+	v.Blocks.BlockSet = append(append(append([]slack.Block{}, set[:1]...), top...), set[1:]...)
+	return v, nil
 }
 
 // reviewView is one review as `/dsr status` shows it, in a modal, with

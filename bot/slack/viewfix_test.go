@@ -91,3 +91,63 @@ func TestViewsReassignOnAListTellsTheThreadOneSentence(t *testing.T) {
 		t.Errorf("the thread was told the whole list again:\n%s\n%s", p.Text, p.Blocks)
 	}
 }
+
+// A press in the shortcut's modal that is refused (drawn before someone
+// else changed the review) is said at the top of the updated modal, as the
+// App Home says its own; the database is untouched.
+func TestViewsRefusedPressInTheModalIsSaidOnIt(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	raw, _ := json.Marshal(map[string]any{
+		"type": "message_action", "callback_id": "dsr_follow_up", "trigger_id": "1.2.trigger4",
+		"team": map[string]any{"id": "T1"}, "user": map[string]any{"id": trAlice, "team_id": "T1"},
+		"channel": map[string]any{"id": "C1"}, "response_url": e.fake.ResponseURL("s1"), "message_ts": "1764000000.000300",
+		"message": map[string]any{"type": "message", "user": trBo, "ts": "1764000000.000300", "text": "about " + rv.ReviewID},
+	})
+	e.trInteract(trForm("payload", string(raw)))
+	e.srv.Wait()
+	views := e.fake.Views()
+	if len(views) != 1 {
+		t.Fatalf("views = %+v", views)
+	}
+	var blocks []map[string]any
+	json.Unmarshal(views[0].View.Blocks, &blocks)
+	block := ""
+	for _, b := range blocks {
+		if id, _ := b["block_id"].(string); b["type"] == "actions" && strings.HasPrefix(id, "review|") {
+			block = id
+		}
+	}
+	if block == "" {
+		t.Fatalf("no actions in the modal: %s", views[0].View.Blocks)
+	}
+	// Someone else takes it while the modal is open.
+	if _, err := e.db.Reassign(context.Background(), rv.ID, trMei, storage.Change{Actor: trMei, At: trNow}, nil); err != nil {
+		t.Fatal(err)
+	}
+	before := e.state()
+	payload := map[string]any{
+		"type": "block_actions", "user": map[string]any{"id": trAlice, "team_id": "T1"}, "team": map[string]any{"id": "T1"},
+		"container": map[string]any{"type": "view", "view_id": views[0].ViewID}, "trigger_id": "1.2.trigger5",
+		"view":    map[string]any{"id": views[0].ViewID, "type": "modal", "callback_id": "dsr_review"},
+		"actions": []any{trButton("claim", block, rv.ReviewID)},
+	}
+	raw, _ = json.Marshal(payload)
+	e.trInteract(trForm("payload", string(raw)))
+	e.srv.Wait()
+	if e.state() != before {
+		t.Errorf("a refused press in the modal changed the database")
+	}
+	views = e.fake.Views()
+	if len(views) != 2 || views[1].Method != "views.update" {
+		t.Fatalf("views = %+v", views)
+	}
+	var updated []json.RawMessage
+	json.Unmarshal(views[1].View.Blocks, &updated)
+	if len(updated) < 3 || !strings.Contains(trStrings(updated[1]), "changed since this message was drawn") {
+		t.Errorf("the updated modal does not open with the refusal:\n%s", views[1].View.Blocks)
+	}
+	if !strings.Contains(trStrings(views[1].View.Blocks), "<@"+trMei+">") {
+		t.Errorf("the updated modal does not show the review as it is now:\n%s", views[1].View.Blocks)
+	}
+}

@@ -116,7 +116,9 @@ func (s *Server) answer(ctx context.Context, cb slackapi.InteractionCallback, a 
 		if v == nil {
 			return
 		}
-		view, err := s.Bot.ReviewView(ctx, a)
+		// A refusal is said at the modal's top: there is nothing else to
+		// answer beside.
+		view, err := s.Bot.ReviewViewWithNotice(ctx, a, r.Notice)
 		if err == nil {
 			err = v.UpdateView(ctx, cb.View.ID, *view)
 		}
