@@ -151,3 +151,47 @@ func TestViewsRefusedPressInTheModalIsSaidOnIt(t *testing.T) {
 		t.Errorf("the updated modal does not show the review as it is now:\n%s", views[1].View.Blocks)
 	}
 }
+
+// A message whose blocks include the digest's chart is updated in place:
+// Slack gives the image back with image_url beside slack_file and refuses
+// that block in chat.update, so the redraw sends it naming the file only.
+func TestViewsInPlaceUpdateKeepsAChartSlackAccepts(t *testing.T) {
+	e := trNewEnv(t)
+	rv := e.openReview("dy-fashion")
+	msg := e.trPosted(&rv)
+	block := msg.reviewBlockID(t)
+	// The message as Slack gives it back in a press: the chart first.
+	var blocks []any
+	if err := json.Unmarshal(msg.Blocks, &blocks); err != nil {
+		t.Fatal(err)
+	}
+	chart := map[string]any{
+		"type": "image", "block_id": "chart", "alt_text": "score trend",
+		"slack_file":  map[string]any{"id": "F0CHART01"},
+		"image_url":   "https://files.slack.com/files-pri/T1-F0CHART01/chart.png",
+		"image_width": 800, "image_height": 400, "image_bytes": 40000, "is_animated": false, "fallback": "800x400px image",
+	}
+	blocks = append([]any{chart}, blocks...)
+	msg.Blocks, _ = json.Marshal(blocks)
+
+	e.trInteract(trMessageAction(trBo, msg, e.fake.ResponseURL("c1"), trButton("claim", block, rv.ReviewID)))
+	e.srv.Wait()
+	if got := e.review("dy-fashion", rv.ReviewID); got.Owner != trBo {
+		t.Fatalf("owner after Claim = %q", got.Owner)
+	}
+	ups := e.fake.Updates()
+	if len(ups) != 1 {
+		t.Fatalf("chat.update calls = %d, want 1 (Slack refused the chart?)", len(ups))
+	}
+	var sent []map[string]json.RawMessage
+	if err := json.Unmarshal(ups[0].Blocks, &sent); err != nil || len(sent) == 0 {
+		t.Fatalf("updated blocks: %v %s", err, ups[0].Blocks)
+	}
+	img := sent[0]
+	if string(img["type"]) != `"image"` || img["image_url"] != nil || !strings.Contains(string(img["slack_file"]), `"F0CHART01"`) {
+		t.Errorf("the chart was sent back as %v", img)
+	}
+	if !strings.Contains(trStrings(ups[0].Blocks), "<@"+trBo+">") {
+		t.Errorf("the review's line does not name its new owner:\n%s", ups[0].Blocks)
+	}
+}
