@@ -79,11 +79,23 @@ type formState struct {
 // instead (Perform's kind of Result, Stale when the press was), to show
 // beside the message, or on the App Home as its notice.
 func (b *Bot) ResolveForm(ctx context.Context, a Action, back Back) (*slack.ModalViewRequest, *Result) {
+	shop, rv, refusal := b.resolvable(ctx, a)
+	if refusal != nil {
+		return nil, refusal
+	}
+	l := langOf(shop)
+	st := formState{Shop: shop.ID, Review: rv.ReviewID, Version: reviewVersion(rv), Filter: a.Filter, Scope: a.Scope, Lang: langCode(l), Back: back}
+	return resolveForm(l, rv, b.now(), st), nil
+}
+
+// resolvable is the shop and review a press of Resolve is on, or its
+// refusal (ResolveForm says which).
+func (b *Bot) resolvable(ctx context.Context, a Action) (*storage.Shop, *storage.Review, *Result) {
 	req := Request{User: a.User, Channel: a.Channel, Team: a.Team}
-	refuse := func(shop *storage.Shop, err error) (*slack.ModalViewRequest, *Result) {
+	refuse := func(shop *storage.Shop, err error) (*storage.Shop, *storage.Review, *Result) {
 		r := b.refuse(ctx, req, shop, a, err)
 		r.Stale = true
-		return nil, &r
+		return nil, nil, &r
 	}
 	shop, err := b.Store.FindShop(ctx, a.Shop)
 	if err != nil {
@@ -104,8 +116,30 @@ func (b *Bot) ResolveForm(ctx context.Context, a Action, back Back) (*slack.Moda
 	if rv.Status != storage.StatusOpen {
 		return refuse(shop, alreadyClosed(l, rv))
 	}
-	st := formState{Shop: shop.ID, Review: rv.ReviewID, Version: reviewVersion(rv), Filter: a.Filter, Scope: a.Scope, Lang: langCode(l), Back: back}
-	return resolveForm(l, rv, b.now(), st), nil
+	return shop, rv, nil
+}
+
+// ResolveSelect answers a press of Resolve where no form can open: the
+// transport has no Web API client for views (no bot token), so the
+// press is answered through its response_url with the review's line and
+// the outcome select of older messages, which resolves at once (Perform)
+// and is answered through its own response_url. The select carries the
+// pressed actions' block ID (the list to redraw, the review's version),
+// so a pick acts as a pick on the message itself would. A press that may
+// not act gets ResolveForm's refusal. Replace is false: the picker is a
+// message of its own beside the one pressed.
+func (b *Bot) ResolveSelect(ctx context.Context, a Action) Result {
+	shop, rv, refusal := b.resolvable(ctx, a)
+	if refusal != nil {
+		return *refusal
+	}
+	l := langOf(shop)
+	act := &actions{
+		blockID:  strings.Join([]string{"review", rv.ShopID, rv.ReviewID, a.Filter, a.Scope, reviewVersion(rv)}, "|"),
+		elements: []slack.BlockElement{resolveSelect(l)},
+	}
+	d := &doc{lang: l, sections: []section{{lines: []line{reviewLine(l, rv, b.now(), true)}, actions: []*actions{act}}}}
+	return Result{Message: d.message()}
 }
 
 // resolveForm renders the form: the review's line, then the inputs.

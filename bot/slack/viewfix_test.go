@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dsrbot/dsrbot/bot"
+	"github.com/dsrbot/dsrbot/bot/slack"
+	"github.com/dsrbot/dsrbot/bot/slack/slacktest"
 	"github.com/dsrbot/dsrbot/storage"
 )
 
@@ -193,5 +196,51 @@ func TestViewsInPlaceUpdateKeepsAChartSlackAccepts(t *testing.T) {
 	}
 	if !strings.Contains(trStrings(ups[0].Blocks), "<@"+trBo+">") {
 		t.Errorf("the review's line does not name its new owner:\n%s", ups[0].Blocks)
+	}
+}
+
+// trPostOnly is a Poster and nothing else, as the server's is without a
+// bot token: no views, no chat.update, no uploads.
+type trPostOnly struct{ c *slack.Client }
+
+func (p trPostOnly) Post(ctx context.Context, channel, thread string, m bot.Message) (string, error) {
+	return p.c.Post(ctx, channel, thread, m)
+}
+
+func (p trPostOnly) Respond(ctx context.Context, responseURL string, m bot.Message, replace bool) error {
+	return p.c.Respond(ctx, responseURL, m, replace)
+}
+
+// Without views (no bot token), Resolve still resolves: the press is
+// answered through its response_url with the outcome select, carrying the
+// pressed actions' block ID, and a pick in it closes the review.
+func TestViewsResolveWithoutViewsAnswersWithTheSelect(t *testing.T) {
+	e := trNewEnv(t, func(e *trEnv) { e.srv.Poster = trPostOnly{e.client} })
+	rv := e.openReview("dy-fashion")
+	msg := e.trPosted(&rv)
+	block := msg.reviewBlockID(t)
+	e.trInteract(trMessageAction(trBo, msg, e.fake.ResponseURL("p1"), trButton("resolve_form", block, rv.ReviewID)))
+	e.srv.Wait()
+	if n := e.fake.Calls("views.open"); n != 0 {
+		t.Errorf("views.open called %d times without views", n)
+	}
+	var picker *slacktest.Response
+	for _, r := range e.fake.Responses() {
+		if r.Name == "p1" {
+			picker = &r
+		}
+	}
+	if picker == nil || picker.ReplaceOriginal || !strings.Contains(string(picker.Blocks), `"action_id":"resolve"`) || !strings.Contains(string(picker.Blocks), block) || !strings.Contains(picker.Text, rv.ReviewID) {
+		t.Fatalf("the press of Resolve was answered %+v", picker)
+	}
+	pick := map[string]any{
+		"type": "static_select", "action_id": "resolve", "block_id": block,
+		"selected_option": map[string]any{"text": map[string]any{"type": "plain_text", "text": "refund"}, "value": "refund"},
+		"action_ts":       "1764000014.1",
+	}
+	e.trInteract(trAction(trBo, e.fake.ResponseURL("p2"), pick))
+	e.srv.Wait()
+	if got := e.review("dy-fashion", rv.ReviewID); got.Status != storage.StatusDone || got.Outcome != "refund" {
+		t.Errorf("after the pick: %s %s", got.Status, got.Outcome)
 	}
 }

@@ -75,7 +75,8 @@ func fromView(cb slackapi.InteractionCallback) bool { return cb.Container.Type =
 // chat.update, and a reassignment mentions the new owner in its thread;
 // the App Home is published again; the shortcut's modal is updated. A
 // press of Resolve opens the resolve form instead, at once, while the
-// trigger is valid (3 seconds).
+// trigger is valid (3 seconds); where the server cannot open views (no bot
+// token), it is answered with the outcome select (bot.ResolveSelect).
 func (s *Server) act(ctx context.Context, cb slackapi.InteractionCallback, a bot.Action) {
 	v := s.viewer()
 	if a.OpensForm() {
@@ -91,7 +92,10 @@ func (s *Server) act(ctx context.Context, cb slackapi.InteractionCallback, a bot
 		case refusal != nil:
 			s.answer(ctx, cb, a, *refusal)
 		case v == nil:
-			s.log().WarnContext(ctx, "cannot open the resolve form without a Web API client", "review", a.Review)
+			// No views without a bot token: the press is answered
+			// through its response_url with the outcome select, which
+			// resolves without a form.
+			s.answer(ctx, cb, a, s.Bot.ResolveSelect(ctx, a))
 		default:
 			if err := v.OpenView(ctx, cb.TriggerID, *form); err != nil {
 				s.log().ErrorContext(ctx, "cannot open the resolve form", "review", a.Review, "err", err)
