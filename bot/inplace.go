@@ -28,6 +28,7 @@ func (b *Bot) Redraw(ctx context.Context, a Action, blocks []slack.Block) ([]sla
 	at, drop := -1, 1
 	var kept []slack.Block
 	for _, bl := range blocks {
+		bl = asSent(bl)
 		switch {
 		case bl.ID() == state && at < 0:
 			at, drop = len(kept), 0
@@ -108,4 +109,24 @@ func closedLine(l lang, rv *storage.Review, who, note string) line {
 		return sentence(l, "inplace.closed", mentionOf(who), outcome)
 	}
 	return sentence(l, "inplace.closed.note", mentionOf(who), outcome, truncateRunes(note, maxEcho))
+}
+
+// asSent is a block as the app sent it, from the block as Slack gives it
+// back. Slack returns an image of an uploaded file (the digest's chart,
+// slack_file {id}) with image_url filled in beside slack_file, and refuses
+// that same block in chat.update (invalid_blocks: an image names its
+// picture one way). So such a block goes back naming the file only, by
+// its ID when it has one. Any other block is returned as it is.
+func asSent(bl slack.Block) slack.Block {
+	img, ok := bl.(*slack.ImageBlock)
+	if !ok || img.SlackFile == nil || (img.SlackFile.ID == "" && img.SlackFile.URL == "") {
+		return bl
+	}
+	out := *img
+	file := *img.SlackFile
+	if file.ID != "" {
+		file.URL = ""
+	}
+	out.SlackFile, out.ImageURL = &file, ""
+	return &out
 }

@@ -229,6 +229,14 @@ func TestChineseEverywhere(t *testing.T) {
 	say("", "settings dy-home")
 	// Buttons, and one of another workspace.
 	next := d.openBadReview(t)
+	// Resolve where no form can open, and what a reassignment from a list
+	// tells its thread.
+	results = append(results, result{"resolve select", d.ResolveSelect(ctx, Action{Verb: verbDone, Shop: next.ShopID, Review: next.ReviewID, Filter: "open", Scope: "shop", User: "U0ALICE01", Team: demoTeam}).Message})
+	if r := d.Perform(ctx, Action{Verb: verbAssign, Shop: next.ShopID, Review: next.ReviewID, Filter: "open", Scope: "shop", User: "U0ALICE01", Assignee: "U0BO00001", Team: demoTeam}); r.Told == nil {
+		t.Errorf("a reassignment from a list tells nothing: %s", r.Message.Plain)
+	} else {
+		results = append(results, result{"reassignment told", *r.Told})
+	}
 	for _, a := range []Action{
 		{Verb: verbAssign, Shop: next.ShopID, Review: next.ReviewID, Filter: "open", Scope: "all", User: "U0ALICE01", Team: demoTeam},
 		{Verb: verbDone, Shop: next.ShopID, Review: next.ReviewID, Outcome: "resend", Filter: "open", Scope: "shop", User: "U0ALICE01", Team: demoTeam},

@@ -79,11 +79,23 @@ type formState struct {
 // instead (Perform's kind of Result, Stale when the press was), to show
 // beside the message, or on the App Home as its notice.
 func (b *Bot) ResolveForm(ctx context.Context, a Action, back Back) (*slack.ModalViewRequest, *Result) {
+	shop, rv, refusal := b.resolvable(ctx, a)
+	if refusal != nil {
+		return nil, refusal
+	}
+	l := langOf(shop)
+	st := formState{Shop: shop.ID, Review: rv.ReviewID, Version: reviewVersion(rv), Filter: a.Filter, Scope: a.Scope, Lang: langCode(l), Back: back}
+	return resolveForm(l, rv, b.now(), st), nil
+}
+
+// resolvable is the shop and review a press of Resolve is on, or its
+// refusal (ResolveForm says which).
+func (b *Bot) resolvable(ctx context.Context, a Action) (*storage.Shop, *storage.Review, *Result) {
 	req := Request{User: a.User, Channel: a.Channel, Team: a.Team}
-	refuse := func(shop *storage.Shop, err error) (*slack.ModalViewRequest, *Result) {
+	refuse := func(shop *storage.Shop, err error) (*storage.Shop, *storage.Review, *Result) {
 		r := b.refuse(ctx, req, shop, a, err)
 		r.Stale = true
-		return nil, &r
+		return nil, nil, &r
 	}
 	shop, err := b.Store.FindShop(ctx, a.Shop)
 	if err != nil {
@@ -104,8 +116,30 @@ func (b *Bot) ResolveForm(ctx context.Context, a Action, back Back) (*slack.Moda
 	if rv.Status != storage.StatusOpen {
 		return refuse(shop, alreadyClosed(l, rv))
 	}
-	st := formState{Shop: shop.ID, Review: rv.ReviewID, Version: reviewVersion(rv), Filter: a.Filter, Scope: a.Scope, Lang: langCode(l), Back: back}
-	return resolveForm(l, rv, b.now(), st), nil
+	return shop, rv, nil
+}
+
+// ResolveSelect answers a press of Resolve where no form can open: the
+// transport has no Web API client for views (no bot token), so the
+// press is answered through its response_url with the review's line and
+// the outcome select of older messages, which resolves at once (Perform)
+// and is answered through its own response_url. The select carries the
+// pressed actions' block ID (the list to redraw, the review's version),
+// so a pick acts as a pick on the message itself would. A press that may
+// not act gets ResolveForm's refusal. Replace is false: the picker is a
+// message of its own beside the one pressed.
+func (b *Bot) ResolveSelect(ctx context.Context, a Action) Result {
+	shop, rv, refusal := b.resolvable(ctx, a)
+	if refusal != nil {
+		return *refusal
+	}
+	l := langOf(shop)
+	act := &actions{
+		blockID:  strings.Join([]string{"review", rv.ShopID, rv.ReviewID, a.Filter, a.Scope, reviewVersion(rv)}, "|"),
+		elements: []slack.BlockElement{resolveSelect(l)},
+	}
+	d := &doc{lang: l, sections: []section{{lines: []line{reviewLine(l, rv, b.now(), true)}, actions: []*actions{act}}}}
+	return Result{Message: d.message()}
 }
 
 // resolveForm renders the form: the review's line, then the inputs.
@@ -275,19 +309,53 @@ func (b *Bot) FollowUp(ctx context.Context, text string, req Request) (*slack.Mo
 
 // ReviewView is the shortcut's modal redrawn after an action in it.
 func (b *Bot) ReviewView(ctx context.Context, a Action) (*slack.ModalViewRequest, error) {
+	return b.ReviewViewWithNotice(ctx, a, "")
+}
+
+// ReviewViewWithNotice is the shortcut's modal redrawn after an action in
+// it, with notice (Result.Notice: why the action was refused or failed) at
+// its top, under the title: a press in the modal has no message to answer
+// beside, so without it a refused press would only redraw the modal. When
+// the review cannot be drawn (its shop gone, or not the presser's
+// workspace's), a notice is shown alone rather than not at all.
+func (b *Bot) ReviewViewWithNotice(ctx context.Context, a Action, notice string) (*slack.ModalViewRequest, error) {
 	req := Request{User: a.User, Team: a.Team}
-	shop, err := b.Store.FindShop(ctx, a.Shop)
+	var shop *storage.Shop
+	v, err := func() (*slack.ModalViewRequest, error) {
+		var err error
+		if shop, err = b.Store.FindShop(ctx, a.Shop); err != nil {
+			shop = nil
+			return nil, err
+		}
+		if err := b.mayChange(shop, req); err != nil {
+			shop = nil
+			return nil, err
+		}
+		rv, err := b.Store.FindReviewIn(ctx, req.scope(), shop.ID, a.Review)
+		if err != nil {
+			return nil, err
+		}
+		return b.reviewView(ctx, shop, rv, req)
+	}()
+	if notice == "" {
+		return v, err
+	}
+	l := b.langFor(shop, req)
+	top := (&doc{lang: l, sections: []section{{lines: []line{{txt(notice)}}}}}).blocks()
 	if err != nil {
-		return nil, err
+		b.log().WarnContext(ctx, "cannot redraw the review's modal under a notice", "shop", a.Shop, "review", a.Review, "err", err)
+		return &slack.ModalViewRequest{
+			Type:       slack.VTModal,
+			CallbackID: ReviewCallback,
+			Title:      plainTextObject(l.t("follow.title"), maxViewTitle),
+			Close:      plainTextObject(l.t("form.done"), maxViewTitle),
+			Blocks:     slack.Blocks{BlockSet: top},
+		}, nil
 	}
-	if err := b.mayChange(shop, req); err != nil {
-		return nil, err
-	}
-	rv, err := b.Store.FindReviewIn(ctx, req.scope(), shop.ID, a.Review)
-	if err != nil {
-		return nil, err
-	}
-	return b.reviewView(ctx, shop, rv, req)
+	// After the header, before the review: first, so no cut takes it.
+	set := v.Blocks.BlockSet
+	v.Blocks.BlockSet = append(append(append([]slack.Block{}, set[:1]...), top...), set[1:]...)
+	return v, nil
 }
 
 // reviewView is one review as `/dsr status` shows it, in a modal, with

@@ -29,6 +29,10 @@ func (a Action) FromHome() bool { return a.Scope == "home" }
 // updates that line in place (Redraw) rather than redrawing a list.
 func (a Action) InPlace() bool { return a.Scope == "msg" }
 
+// InModal reports whether the action was pressed in the shortcut's modal,
+// which the transport updates after it (ReviewViewWithNotice).
+func (a Action) InModal() bool { return a.Scope == "view" }
+
 // reviewVersion is a review's follow-up state as a short token, carried in
 // the block ID of its actions: an action whose token differs from the
 // review's now was drawn before someone else changed it, and is refused
@@ -63,9 +67,19 @@ type Result struct {
 	// Notice is the refusal or failure of an action from the App Home, as
 	// the one sentence explain gives, in the Home's language: the Home is
 	// published again with it at its top (HomeWithNotice), since a Home
-	// action has no message to answer beside. Empty when the action was
-	// carried out, and for actions from anywhere else.
+	// action has no message to answer beside. The same for an action in
+	// the shortcut's modal, in the shop's language (ReviewViewWithNotice).
+	// Empty when the action was carried out, and for actions from
+	// anywhere else.
 	Notice string
+	// Told is the one sentence of what was done (the review is now the
+	// new owner's, mentioning them), for the transport to post in the
+	// message's thread after a reassignment. It is apart from Message
+	// because, for a list, Message is the whole redrawn list, which
+	// replaces the list: posted in the thread too, it would show the
+	// list twice and mention every listed owner again. Nil when nothing
+	// was done.
+	Told *Message
 }
 
 // refuse is the answer to an action refused or failed: explain's sentence
@@ -73,12 +87,19 @@ type Result struct {
 // Home, the same sentence in the Home's language (the workspace's), as its
 // Notice.
 func (b *Bot) refuse(ctx context.Context, req Request, shop *storage.Shop, a Action, err error) Result {
-	if !a.FromHome() {
-		return Result{Message: b.failure(ctx, req, shop, err)}
+	switch {
+	case a.FromHome():
+		l := b.replyLang(req)
+		text := b.explainIn(ctx, l, req, err)
+		return Result{Message: reply(l, line{txt(text)}).message(), Notice: text}
+	case a.InModal():
+		// The shortcut's modal has no message to answer beside either;
+		// it is in the shop's language, as the modal is.
+		l := b.langFor(shop, req)
+		text := b.explainIn(ctx, l, req, err)
+		return Result{Message: reply(l, line{txt(text)}).message(), Notice: text}
 	}
-	l := b.replyLang(req)
-	text := b.explainIn(ctx, l, req, err)
-	return Result{Message: reply(l, line{txt(text)}).message(), Notice: text}
+	return Result{Message: b.failure(ctx, req, shop, err)}
 }
 
 // staleError is the refusal of a press drawn before the review changed.
@@ -131,8 +152,9 @@ func (b *Bot) Perform(ctx context.Context, a Action) Result {
 	if err != nil {
 		return b.refuse(ctx, req, shop, a, err)
 	}
+	told := done.message()
 	if a.Scope != "shop" && a.Scope != "all" {
-		return Result{Message: done.message(), Changed: true}
+		return Result{Message: told, Changed: true, Told: &told}
 	}
 	var scope *storage.Shop
 	if a.Scope == "shop" {
@@ -141,8 +163,8 @@ func (b *Bot) Perform(ctx context.Context, a Action) Result {
 	d, err := b.reviews(ctx, scope, a.Filter, req)
 	if err != nil {
 		r := b.refuse(ctx, req, shop, a, err)
-		r.Changed = true
+		r.Changed, r.Told = true, &told
 		return r
 	}
-	return Result{Message: d.message(), Replace: true, Changed: true}
+	return Result{Message: d.message(), Replace: true, Changed: true, Told: &told}
 }

@@ -75,7 +75,8 @@ func fromView(cb slackapi.InteractionCallback) bool { return cb.Container.Type =
 // chat.update, and a reassignment mentions the new owner in its thread;
 // the App Home is published again; the shortcut's modal is updated. A
 // press of Resolve opens the resolve form instead, at once, while the
-// trigger is valid (3 seconds).
+// trigger is valid (3 seconds); where the server cannot open views (no bot
+// token), it is answered with the outcome select (bot.ResolveSelect).
 func (s *Server) act(ctx context.Context, cb slackapi.InteractionCallback, a bot.Action) {
 	v := s.viewer()
 	if a.OpensForm() {
@@ -91,7 +92,10 @@ func (s *Server) act(ctx context.Context, cb slackapi.InteractionCallback, a bot
 		case refusal != nil:
 			s.answer(ctx, cb, a, *refusal)
 		case v == nil:
-			s.log().WarnContext(ctx, "cannot open the resolve form without a Web API client", "review", a.Review)
+			// No views without a bot token: the press is answered
+			// through its response_url with the outcome select, which
+			// resolves without a form.
+			s.answer(ctx, cb, a, s.Bot.ResolveSelect(ctx, a))
 		default:
 			if err := v.OpenView(ctx, cb.TriggerID, *form); err != nil {
 				s.log().ErrorContext(ctx, "cannot open the resolve form", "review", a.Review, "err", err)
@@ -116,7 +120,9 @@ func (s *Server) answer(ctx context.Context, cb slackapi.InteractionCallback, a 
 		if v == nil {
 			return
 		}
-		view, err := s.Bot.ReviewView(ctx, a)
+		// A refusal is said at the modal's top: there is nothing else to
+		// answer beside.
+		view, err := s.Bot.ReviewViewWithNotice(ctx, a, r.Notice)
 		if err == nil {
 			err = v.UpdateView(ctx, cb.View.ID, *view)
 		}
@@ -135,12 +141,14 @@ func (s *Server) answer(ctx context.Context, cb slackapi.InteractionCallback, a 
 		if a.InPlace() {
 			s.redraw(ctx, a, cb.Container.ChannelID, cb.Container.MessageTs, cb.Message.Text, cb.Message.Blocks.BlockSet)
 		}
-		if r.Changed && a.Assignee != "" {
+		// Only the sentence of the reassignment goes in the thread, never
+		// the answer itself: a list's answer is the whole list.
+		if r.Changed && a.Assignee != "" && r.Told != nil {
 			thread := cb.Container.ThreadTs
 			if thread == "" {
 				thread = cb.Container.MessageTs
 			}
-			if _, err := s.Poster.Post(ctx, cb.Container.ChannelID, thread, r.Message); err != nil {
+			if _, err := s.Poster.Post(ctx, cb.Container.ChannelID, thread, *r.Told); err != nil {
 				s.log().ErrorContext(ctx, "cannot tell the thread of a reassignment", "review", a.Review, "err", err)
 			}
 		}

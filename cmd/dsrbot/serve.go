@@ -79,7 +79,7 @@ func (m *Main) serve(ctx context.Context) error {
 		Log:           log,
 		// Without a bot token nothing is posted, but response_url answers
 		// need no token and still work.
-		Poster: noPoster{Client: slack.NewClient("", m.config.APIURL, nil, log), log: log},
+		Poster: noPoster{client: slack.NewClient("", m.config.APIURL, nil, log), log: log},
 	}
 	var api *slackapi.Client
 	var sched *jobs.Scheduler
@@ -289,10 +289,20 @@ func (o openStats) OutboxStats(ctx context.Context) (int, time.Time, error) {
 }
 
 // noPoster stands in for Slack's chat.postMessage when no bot token is set:
-// posts are logged as dropped; response_url answers go out as usual.
+// posts are logged as dropped; response_url answers go out as usual. It is
+// a slack.Poster and nothing more: the client is a named field, not
+// embedded, so that the server does not take it for a slack.Viewer and try
+// views, chat.update or uploads that Slack refuses without a token
+// (not_authed) while the person sees nothing; without one, the server
+// answers Resolve with the outcome select instead of the form.
 type noPoster struct {
-	*slack.Client
-	log *slog.Logger
+	client *slack.Client
+	log    *slog.Logger
+}
+
+// Respond answers through a response_url, which needs no token.
+func (p noPoster) Respond(ctx context.Context, responseURL string, m bot.Message, replace bool) error {
+	return p.client.Respond(ctx, responseURL, m, replace)
 }
 
 func (p noPoster) Post(_ context.Context, channel, _ string, _ bot.Message) (string, error) {

@@ -653,16 +653,20 @@ func checkBlocks(raw string) string {
 				}
 			}
 		case "image":
-			// An image of an uploaded file must name one Slack has.
+			// An image names its picture one way: an image_url, or an
+			// uploaded file (slack_file). Slack gives a slack_file image
+			// back with image_url filled in too, and refuses it sent so.
 			var img struct {
 				SlackFile *struct {
-					ID string `json:"id"`
+					ID  string `json:"id"`
+					URL string `json:"url"`
 				} `json:"slack_file"`
 				ImageURL string `json:"image_url"`
 			}
 			json.Unmarshal(b["slack_file"], &img.SlackFile)
 			json.Unmarshal(b["image_url"], &img.ImageURL)
-			if img.ImageURL == "" && (img.SlackFile == nil || img.SlackFile.ID == "") {
+			hasFile := img.SlackFile != nil && (img.SlackFile.ID != "" || img.SlackFile.URL != "")
+			if (img.ImageURL == "" && !hasFile) || (img.ImageURL != "" && img.SlackFile != nil) {
 				return "invalid_blocks"
 			}
 		case "actions":
