@@ -42,7 +42,7 @@ var (
 		conflict: "shop_id, review_id",
 		update: `order_id = excluded.order_id, product_id = excluded.product_id, product = excluded.product,
 			rating = excluded.rating, grade = excluded.grade, created_at = excluded.created_at,
-			opened_at = CASE WHEN reviews.opened_at IS reviews.created_at THEN excluded.created_at ELSE reviews.opened_at END, content = excluded.content, aspects = excluded.aspects,
+			opened_at = CASE WHEN reviews.opened_at IS NOT DISTINCT FROM reviews.created_at THEN excluded.created_at ELSE reviews.opened_at END, content = excluded.content, aspects = excluded.aspects,
 			status = CASE
 				WHEN excluded.rating <= 2 AND reviews.status = '' THEN 'open'
 				WHEN excluded.rating > 2 AND reviews.status = 'open' THEN ''
@@ -86,11 +86,12 @@ func (t *table) statement(n int) string {
 	return b.String()
 }
 
-// changedWhere is "t.a IS NOT excluded.a OR t.b IS NOT excluded.b ...".
+// changedWhere is "t.a IS DISTINCT FROM excluded.a OR ...": IS DISTINCT
+// FROM, unlike SQLite's IS NOT, is what PostgreSQL understands too.
 func changedWhere(table string, cols ...string) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = table + "." + c + " IS NOT excluded." + c
+		parts[i] = table + "." + c + " IS DISTINCT FROM excluded." + c
 	}
 	return strings.Join(parts, " OR ")
 }
@@ -100,16 +101,19 @@ func changedWhere(table string, cols ...string) string {
 type batcher struct {
 	ctx  context.Context
 	tx   *sql.Tx
+	d    dialect
 	t    *table
 	full *sql.Stmt // the prepared statement for a full batch
 	args []any
 	rows int
-	// written counts rows sent to the database.
+	// written counts rows sent to the database; changed those the
+	// database inserted or updated (an unchanged row is neither).
 	written int
+	changed int64
 }
 
-func newBatcher(ctx context.Context, tx *sql.Tx, t *table) *batcher {
-	return &batcher{ctx: ctx, tx: tx, t: t, args: make([]any, 0, batchRows*len(t.columns))}
+func newBatcher(ctx context.Context, d dialect, tx *sql.Tx, t *table) *batcher {
+	return &batcher{ctx: ctx, d: d, tx: tx, t: t, args: make([]any, 0, batchRows*len(t.columns))}
 }
 
 // add queues one row, whose values follow t.columns, and flushes a full batch.
@@ -128,19 +132,27 @@ func (b *batcher) flush() error {
 		return nil
 	}
 	var err error
+	var res sql.Result
 	if b.rows == batchRows {
 		if b.full == nil {
-			if b.full, err = b.tx.PrepareContext(b.ctx, b.t.statement(batchRows)); err != nil {
+			if b.full, err = b.tx.PrepareContext(b.ctx, b.d.rebind(b.t.statement(batchRows))); err != nil {
 				return err
 			}
 		}
-		_, err = b.full.ExecContext(b.ctx, b.args...)
+		res, err = b.full.ExecContext(b.ctx, b.args...)
 	} else {
-		_, err = b.tx.ExecContext(b.ctx, b.t.statement(b.rows), b.args...)
+		res, err = b.tx.ExecContext(b.ctx, b.d.rebind(b.t.statement(b.rows)), b.args...)
 	}
 	if err != nil {
 		return err
 	}
+	// An upsert's rows affected are the rows it inserted or updated, on
+	// both engines; its DO UPDATE's WHERE leaves unchanged rows out.
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	b.changed += n
 	b.written += b.rows
 	b.args, b.rows = b.args[:0], 0
 	return nil
