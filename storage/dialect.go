@@ -124,6 +124,14 @@ func (d dialect) skipLocked(table string) string {
 	return ""
 }
 
+// upsertOnceARow says that one upsert statement may not touch a row twice.
+// A file can carry a key twice (an export taken across a refresh; the
+// later row wins), and a batch of rows then names it twice: SQLite
+// applies the rows in order, PostgreSQL refuses the statement ("ON
+// CONFLICT DO UPDATE command cannot affect row a second time"), so there
+// the batcher ends the batch before a key it already holds.
+func (d dialect) upsertOnceARow() bool { return d.postgres }
+
 // rebind rewrites ? placeholders for the engine. gorm does this for its
 // own calls; the bulk path (batcher, imports, event dedup) runs on
 // database/sql, where the pgx driver wants $1, $2, …. The queries rebound

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 )
 
@@ -106,6 +107,10 @@ type batcher struct {
 	full *sql.Stmt // the prepared statement for a full batch
 	args []any
 	rows int
+	// keys are the conflict keys of the queued rows, kept only where an
+	// upsert may not touch a row twice (dialect.upsertOnceARow).
+	keys   map[string]bool
+	keyIdx []int
 	// written counts rows sent to the database; changed those the
 	// database inserted or updated (an unchanged row is neither).
 	written int
@@ -113,11 +118,40 @@ type batcher struct {
 }
 
 func newBatcher(ctx context.Context, d dialect, tx *sql.Tx, t *table) *batcher {
-	return &batcher{ctx: ctx, d: d, tx: tx, t: t, args: make([]any, 0, batchRows*len(t.columns))}
+	b := &batcher{ctx: ctx, d: d, tx: tx, t: t, args: make([]any, 0, batchRows*len(t.columns))}
+	if d.upsertOnceARow() {
+		b.keys = make(map[string]bool, batchRows)
+		for _, k := range strings.Split(t.conflict, ",") {
+			for i, c := range t.columns {
+				if c == strings.TrimSpace(k) {
+					b.keyIdx = append(b.keyIdx, i)
+				}
+			}
+		}
+	}
+	return b
+}
+
+// key is a row's conflict key as text.
+func (b *batcher) key(values []any) string {
+	var k strings.Builder
+	for _, i := range b.keyIdx {
+		fmt.Fprint(&k, values[i], "\x00")
+	}
+	return k.String()
 }
 
 // add queues one row, whose values follow t.columns, and flushes a full batch.
 func (b *batcher) add(values ...any) error {
+	if b.keys != nil {
+		k := b.key(values)
+		if b.keys[k] {
+			if err := b.flush(); err != nil {
+				return err
+			}
+		}
+		b.keys[k] = true
+	}
 	b.args = append(b.args, values...)
 	b.rows++
 	if b.rows == batchRows {
@@ -155,6 +189,7 @@ func (b *batcher) flush() error {
 	b.changed += n
 	b.written += b.rows
 	b.args, b.rows = b.args[:0], 0
+	clear(b.keys)
 	return nil
 }
 
