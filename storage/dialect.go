@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
+	"gorm.io/gorm"
 )
 
 // dialect is every piece of SQL that differs between SQLite (the embedded
@@ -122,6 +123,21 @@ func (d dialect) skipLocked(table string) string {
 		return " FOR UPDATE OF " + table + " SKIP LOCKED"
 	}
 	return ""
+}
+
+// lockName serialises, until the transaction ends, the transactions that
+// check for a row and then write one under the same name, where no unique
+// key can make the check and the write one statement (a cluster alerted
+// once per window, whatever its key's time part). On PostgreSQL, whose
+// transactions run side by side, it is a transaction-scoped advisory lock
+// (the statement after it sees what the holder committed: READ COMMITTED
+// takes a fresh snapshot per statement); SQLite needs none, its write
+// transactions being immediate and so one at a time.
+func (d dialect) lockName(tx *gorm.DB, name string) error {
+	if !d.postgres {
+		return nil
+	}
+	return tx.Exec(`SELECT pg_advisory_xact_lock(hashtext(?))`, "dsrbot."+name).Error
 }
 
 // upsertOnceARow says that one upsert statement may not touch a row twice.

@@ -344,7 +344,7 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 	res.Updated = int(b.changed) - res.Inserted
 	res.Unchanged = res.Rows - res.Inserted - res.Updated
 	if kind == KindReviews {
-		if err := autoAssign(ctx, db.onTx(ctx, tx), lastReview, db.now()); err != nil {
+		if err := autoAssign(ctx, db.d, db.onTx(ctx, tx), lastReview, db.now()); err != nil {
 			return nil, fmt.Errorf("%s: assign owners: %w", name, err)
 		}
 	}
