@@ -49,6 +49,10 @@ func isPostgresURL(target string) bool {
 // sqlitePath is the file a SQLite target names.
 func sqlitePath(target string) string { return strings.TrimPrefix(target, "sqlite:") }
 
+// Redact is a DSRBOT_DB value fit for a log or a message: a PostgreSQL
+// URL without its password. A SQLite path is shown as it is.
+func Redact(target string) string { return redact(target) }
+
 // redact drops the password of a database URL, so errors and logs can name
 // the database without leaking its credentials.
 func redact(target string) string {

@@ -83,7 +83,9 @@ const usageText = `usage:
   dsrbot keyword ID ASPECT WORD   a shop's own word for a review aspect (logistics or 物流, ...)
   dsrbot backup FILE [--force]    a consistent copy of the database, also while the bot runs
   dsrbot restore FILE             a backup in place of the database (stop the bot first)
-environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
+  dsrbot migrate-to URL           copy this SQLite database into an empty PostgreSQL one
+                                  (postgres://USER:PASSWORD@HOST/DB?sslmode=…; stop the bot first)
+environment: DSRBOT_DB (./dsrbot.db, or postgres://…), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
   DSRBOT_LANG (en|zh: en), SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL,
   DSRBOT_INGEST_TOKEN, DSRBOT_INGEST_WAIT (30s)
 `
@@ -115,8 +117,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.restore(ctx, args[1:])
 	}
 	if m.db, err = storage.Open(m.config.DB); err != nil {
-		m.log.Error("cannot open the database", "path", m.config.DB, "err", err)
-		return fmt.Errorf("cannot open the database %s", m.config.DB)
+		m.log.Error("cannot open the database", "path", storage.Redact(m.config.DB), "err", err)
+		return fmt.Errorf("cannot open the database %s", storage.Redact(m.config.DB))
 	}
 	m.db.Now = m.Now
 	if len(args) == 0 {
@@ -140,6 +142,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.schedule(ctx, args[1:])
 	case "keyword":
 		return m.keyword(ctx, args[1:])
+	case "migrate-to":
+		return m.migrateTo(ctx, args[1:])
 	}
 	return usagef("unknown command %q", args[0])
 }
@@ -171,7 +175,7 @@ func (m *Main) shell(ctx context.Context) error {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "The database %s was empty, so it now holds the demo: %d shops, %d days of scores, %d reviews, %d orders.\n",
-			m.config.DB, res.Shops, storage.DemoDays, res.Reviews, res.Orders)
+			storage.Redact(m.config.DB), res.Shops, storage.DemoDays, res.Reviews, res.Orders)
 	}
 	fmt.Fprintln(m.Stdout, "dsrbot local shell: type /dsr today, /dsr help or @dsrbot mine; Ctrl-D leaves.")
 	sh := &bot.Shell{Bot: m.bot(), In: m.Stdin, Out: m.Stdout, User: shellUser(m.Getenv)}
@@ -212,7 +216,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "demo loaded into %s: %d new shops, %d scores, %d reviews, %d orders\n", m.config.DB, res.Shops, res.Scores, res.Reviews, res.Orders)
+	fmt.Fprintf(m.Stdout, "demo loaded into %s: %d new shops, %d scores, %d reviews, %d orders\n", storage.Redact(m.config.DB), res.Shops, res.Scores, res.Reviews, res.Orders)
 	return nil
 }
 
@@ -227,7 +231,7 @@ func (m *Main) shop(ctx context.Context, args []string) error {
 			return err
 		}
 		if len(shops) == 0 {
-			fmt.Fprintf(m.Stdout, "no shops in %s yet: add one with dsrbot shop add ID --name NAME --platform douyin|taobao, or load the demo with dsrbot demo\n", m.config.DB)
+			fmt.Fprintf(m.Stdout, "no shops in %s yet: add one with dsrbot shop add ID --name NAME --platform douyin|taobao, or load the demo with dsrbot demo\n", storage.Redact(m.config.DB))
 			return nil
 		}
 		for _, s := range shops {

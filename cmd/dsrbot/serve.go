@@ -15,6 +15,7 @@ import (
 	"github.com/dsrbot/dsrbot/bot/slack"
 	"github.com/dsrbot/dsrbot/ingest"
 	"github.com/dsrbot/dsrbot/jobs"
+	"github.com/dsrbot/dsrbot/storage"
 )
 
 // serve runs the bot: the HTTP endpoints (health, and Slack's unless Socket
@@ -77,7 +78,7 @@ func (m *Main) serve(ctx context.Context) error {
 		return fmt.Errorf("cannot listen on %s: %w", m.config.Addr, err)
 	}
 	httpSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
-	m.log.Info("serving", "addr", ln.Addr().String(), "db", m.config.DB, "socket_mode", socket)
+	m.log.Info("serving", "addr", ln.Addr().String(), "db", storage.Redact(m.config.DB), "socket_mode", socket)
 	if m.Ready != nil {
 		m.Ready(ln.Addr().String())
 	}
