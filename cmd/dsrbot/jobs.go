@@ -78,6 +78,7 @@ func (m *Main) sender(client *slack.Client) *jobs.Sender {
 		Store:    m.db,
 		Delivery: delivery{client},
 		Owner:    fmt.Sprintf("%s/%d", host, os.Getpid()),
+		Lease:    m.config.Lease,
 		Now:      m.Now,
 		Sleep:    m.Sleep,
 		Log:      m.log.With("job", "sender"),
