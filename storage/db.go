@@ -83,6 +83,12 @@ func openPostgres(url string) (*DB, error) {
 		return nil
 	})
 	pool := stdlib.OpenDB(*cfg, utcTimes)
+	// A bounded pool per replica: several replicas share the server's
+	// max_connections (100 by default), and a burst of requests should
+	// queue here rather than be refused there.
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(10)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
 	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: pool}), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", redact(url), err)
