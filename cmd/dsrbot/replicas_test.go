@@ -222,7 +222,7 @@ func mentionEvent(eventID, text string) string {
 	raw, _ := json.Marshal(map[string]any{
 		"token": "x", "team_id": "T1", "api_app_id": "A0DSRBOT", "type": "event_callback",
 		"event_id": eventID, "event_time": time.Now().Unix(),
-		"event": map[string]any{"type": "app_mention", "user": "U0ALICE", "text": text, "ts": ts, "channel": "C99", "event_ts": ts, "team": "T1"},
+		"event":          map[string]any{"type": "app_mention", "user": "U0ALICE", "text": text, "ts": ts, "channel": "C99", "event_ts": ts, "team": "T1"},
 		"authorizations": []any{map[string]any{"team_id": "T1", "user_id": "UBOT", "is_bot": true}},
 	})
 	return string(raw)
