@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dsrbot/dsrbot/storage/dbtest"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -138,7 +139,7 @@ func mustLoad(name string) *time.Location {
 // openDB opens a fresh database file in a temp dir.
 func openDB(t testing.TB) (*storage.DB, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "dsrbot.db")
+	path := dbtest.Target(t, filepath.Join(t.TempDir(), "dsrbot.db"))
 	db, err := storage.Open(path)
 	if err != nil {
 		t.Fatal(err)

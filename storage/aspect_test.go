@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"github.com/dsrbot/dsrbot/storage/dbtest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -173,7 +174,7 @@ func TestParseAspect(t *testing.T) {
 // name, which the import's classifier then reads.
 func TestAddKeywordChinese(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(filepath.Join(t.TempDir(), "kw.db"))
+	db, err := Open(dbtest.Target(t, filepath.Join(t.TempDir(), "kw.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,14 +33,6 @@ type BackupResult struct {
 	MigratedFrom int
 }
 
-// IsBusy reports whether err is the database refusing a lock that another
-// connection held past the busy timeout. It is a reason to try again
-// later, not a fault, and callers say so (HTTP 503 with Retry-After).
-func IsBusy(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
-}
-
 // sqliteURI turns a file path into a SQLite URI filename, so that options
 // such as mode=ro apply and a path holding '?', '#' or '%' still names the
 // file.

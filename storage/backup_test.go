@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/dsrbot/dsrbot/storage/dbtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,7 @@ func ordersBatch(first, n int) string {
 // integrity check and holds whole transactions only, and the writer is
 // never refused for the backup.
 func TestBackupWhileWriting(t *testing.T) {
+	dbtest.SkipOnPostgres(t, "backup copies a SQLite file")
 	const batch = 50
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -100,6 +102,7 @@ func TestBackupWhileWriting(t *testing.T) {
 }
 
 func TestBackupRefusals(t *testing.T) {
+	dbtest.SkipOnPostgres(t, "backup copies a SQLite file")
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "live.db")
@@ -149,6 +152,7 @@ func TestBackupRefusals(t *testing.T) {
 // TestRestore: a backup goes back in place of the database, the replaced
 // one is kept, and a database in use is refused and left as it was.
 func TestRestore(t *testing.T) {
+	dbtest.SkipOnPostgres(t, "restore replaces a SQLite file")
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "live.db")
@@ -215,6 +219,7 @@ func TestRestore(t *testing.T) {
 // TestRestoreRefusesWhatItCannotRun: only an intact dsrbot database of a
 // schema this binary knows is restored; an older one is migrated.
 func TestRestoreRefusesWhatItCannotRun(t *testing.T) {
+	dbtest.SkipOnPostgres(t, "restore replaces a SQLite file")
 	ctx := context.Background()
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.db")
@@ -288,6 +293,7 @@ func TestRestoreRefusesWhatItCannotRun(t *testing.T) {
 // damaged database; dsrbot says to move it aside first rather than write
 // into a file SQLite cannot read.
 func TestRestoreOverADamagedDatabase(t *testing.T) {
+	dbtest.SkipOnPostgres(t, "restore replaces a SQLite file")
 	ctx := context.Background()
 	dir := t.TempDir()
 	backup := filepath.Join(dir, "backup.db")

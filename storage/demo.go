@@ -150,9 +150,9 @@ func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoRe
 		return nil, err
 	}
 	defer tx.Rollback()
-	scores := newBatcher(ctx, tx, &scoresTable)
-	reviews := newBatcher(ctx, tx, &reviewsTable)
-	orders := newBatcher(ctx, tx, &ordersTable)
+	scores := newBatcher(ctx, db.d, tx, &scoresTable)
+	reviews := newBatcher(ctx, db.d, tx, &reviewsTable)
+	orders := newBatcher(ctx, db.d, tx, &ordersTable)
 	defer scores.close()
 	defer reviews.close()
 	defer orders.close()
@@ -202,7 +202,7 @@ func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoRe
 			return nil, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, demoFollowUps, utc(day.Add(-72*time.Hour)), utc(day.AddDate(0, 0, -DemoDays))); err != nil {
+	if _, err := tx.ExecContext(ctx, db.d.rebind(demoFollowUps(db.d)), utc(day.Add(-72*time.Hour)), utc(day.AddDate(0, 0, -DemoDays))); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -217,13 +217,15 @@ func (db *DB) Demo(ctx context.Context, opt DemoOptions, now time.Time) (*DemoRe
 // a few were forgotten (the ones the digest should nag about), none of
 // those before the demo's 90 days of orders (demoRatingHistory). It is
 // deterministic: the choice rides on the row ID.
-const demoFollowUps = `UPDATE reviews SET
+func demoFollowUps(d dialect) string {
+	return `UPDATE reviews SET
 	owner = CASE id % 3 WHEN 0 THEN 'alice' WHEN 1 THEN 'bo' ELSE 'mei' END,
 	status = 'done',
 	outcome = CASE id % 6 WHEN 0 THEN 'refund' WHEN 1 THEN 'resend' WHEN 2 THEN 'compensate'
 		WHEN 3 THEN 'gift' WHEN 4 THEN 'explained' ELSE 'no_action' END,
-	closed_at = datetime(created_at, '+' || (2 + id % 30) || ' hours') || '+00:00'
+	closed_at = ` + d.plusHours("created_at", "2 + id % 30") + `
 	WHERE status = 'open' AND created_at < ? AND (id % 10 <> 0 OR created_at < ?)`
+}
 
 // demoShops returns the base shops and, past them, generated ones.
 func demoShops(n int, tz string) []demoShop {

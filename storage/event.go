@@ -25,7 +25,7 @@ func (db *DB) FirstDelivery(ctx context.Context, eventID string, now time.Time) 
 // acted on, and the next one sweeps again. table and columns are the
 // callers' constants, never input.
 func (db *DB) firstSeen(ctx context.Context, table, keyCol, timeCol, key string, at, forget time.Time) (bool, error) {
-	res, err := db.sql.ExecContext(ctx, `INSERT INTO `+table+` (`+keyCol+`, `+timeCol+`) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, utc(at))
+	res, err := db.sql.ExecContext(ctx, db.d.rebind(`INSERT INTO `+table+` (`+keyCol+`, `+timeCol+`) VALUES (?, ?) ON CONFLICT DO NOTHING`), key, utc(at))
 	if err != nil {
 		return false, err
 	}
@@ -34,7 +34,7 @@ func (db *DB) firstSeen(ctx context.Context, table, keyCol, timeCol, key string,
 		return false, err
 	}
 	if n == 1 {
-		db.sql.ExecContext(ctx, `DELETE FROM `+table+` WHERE `+timeCol+` < ?`, utc(forget))
+		db.sql.ExecContext(ctx, db.d.rebind(`DELETE FROM `+table+` WHERE `+timeCol+` < ?`), utc(forget))
 	}
 	return n == 1, nil
 }

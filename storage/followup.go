@@ -312,8 +312,10 @@ func validAspect(a string) bool {
 // id above after (the rows an import just added) an owner by the shops'
 // rules: the owner of its first routed aspect, else the default rota in
 // turn. It runs inside the import's transaction, and records each
-// assignment in the history.
-func autoAssign(ctx context.Context, tx *gorm.DB, after int64, now time.Time) error {
+// assignment in the history. Two imports reading one shop's rota at once
+// (replicas on PostgreSQL) would hand the same turn out twice: the shop's
+// rota is locked (lockName) until the transaction that moves it ends.
+func autoAssign(ctx context.Context, d dialect, tx *gorm.DB, after int64, now time.Time) error {
 	var fresh []Review
 	if err := tx.WithContext(ctx).Where("id > ? AND status = ? AND owner = ''", after, StatusOpen).Order("id").Find(&fresh).Error; err != nil || len(fresh) == 0 {
 		return err
@@ -322,6 +324,9 @@ func autoAssign(ctx context.Context, tx *gorm.DB, after int64, now time.Time) er
 	for _, r := range fresh {
 		if _, ok := rules[r.ShopID]; ok {
 			continue
+		}
+		if err := d.lockName(tx, "rota."+r.ShopID); err != nil {
+			return err
 		}
 		var rows []ShopOwner
 		if err := tx.Where("shop_id = ?", r.ShopID).Find(&rows).Error; err != nil {

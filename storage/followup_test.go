@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dsrbot/dsrbot/storage/dbtest"
 	"reflect"
 	"strings"
 	"testing"
@@ -160,6 +161,7 @@ func TestFindReviewAnyCase(t *testing.T) {
 // TestFindReviewUsesTheCaseIndex: the case-blind lookup is an index search
 // in every scope, with and without a shop, never a scan of the reviews.
 func TestFindReviewUsesTheCaseIndex(t *testing.T) {
+	dbtest.SkipOnPostgres(t, "it reads SQLite's EXPLAIN QUERY PLAN; PostgreSQL plans by statistics")
 	db := newTestDB(t)
 	for _, c := range []struct {
 		sc   Scope

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dsrbot/dsrbot/storage/dbtest"
 )
 
 // shanghai is the default shop zone of the tests.
@@ -24,10 +26,11 @@ func mustLocation(name string) *time.Location {
 	return loc
 }
 
-// newTestDB opens a fresh SQLite database in a temp dir, closed at cleanup.
+// newTestDB opens a fresh database, closed at cleanup: SQLite in a temp
+// dir, or a schema of its own on DSRBOT_TEST_POSTGRES (dbtest.Target).
 func newTestDB(tb testing.TB) *DB {
 	tb.Helper()
-	db, err := Open(filepath.Join(tb.TempDir(), "t.db"))
+	db, err := Open(dbtest.Target(tb, filepath.Join(tb.TempDir(), "t.db")))
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}

@@ -257,8 +257,8 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 	}
 	defer tx.Rollback()
 	t := kind.table()
-	var rowsBefore, changesBefore int64
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), total_changes() FROM `+t.name).Scan(&rowsBefore, &changesBefore); err != nil {
+	var rowsBefore int64
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+t.name).Scan(&rowsBefore); err != nil {
 		return nil, err
 	}
 	// Reviews added by this import have ids above the current maximum; they
@@ -270,7 +270,7 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 		}
 	}
 	res := &ImportResult{Kind: kind, Format: f.name, Encoding: encoding}
-	b := newBatcher(ctx, tx, t)
+	b := newBatcher(ctx, db.d, tx, t)
 	defer b.close()
 	for {
 		record, line, err := src.next()
@@ -336,15 +336,15 @@ func (db *DB) ImportFile(ctx context.Context, req ImportRequest) (*ImportResult,
 	if err := b.close(); err != nil {
 		return nil, fmt.Errorf("%s: write: %w", name, err)
 	}
-	var rowsAfter, changesAfter int64
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), total_changes() FROM `+t.name).Scan(&rowsAfter, &changesAfter); err != nil {
+	var rowsAfter int64
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+t.name).Scan(&rowsAfter); err != nil {
 		return nil, err
 	}
 	res.Inserted = int(rowsAfter - rowsBefore)
-	res.Updated = int(changesAfter-changesBefore) - res.Inserted
+	res.Updated = int(b.changed) - res.Inserted
 	res.Unchanged = res.Rows - res.Inserted - res.Updated
 	if kind == KindReviews {
-		if err := autoAssign(ctx, db.onTx(ctx, tx), lastReview, db.now()); err != nil {
+		if err := autoAssign(ctx, db.d, db.onTx(ctx, tx), lastReview, db.now()); err != nil {
 			return nil, fmt.Errorf("%s: assign owners: %w", name, err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/dsrbot/dsrbot/storage/dbtest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,6 +107,7 @@ func TestImportIndicators(t *testing.T) {
 // TestMigrateAddsIndicators opens a database of the schema before the
 // indicators: its scores stay, and a file with indicators imports.
 func TestMigrateAddsIndicators(t *testing.T) {
+	dbtest.SkipOnPostgres(t, "it migrates an old SQLite file")
 	path := filepath.Join(t.TempDir(), "old.db")
 	raw, err := sql.Open("sqlite3", path+"?_foreign_keys=on")
 	if err != nil {

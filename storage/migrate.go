@@ -248,6 +248,9 @@ var migrations = []string{
 
 // migrate brings the schema up to date inside one transaction.
 func (db *DB) migrate(ctx context.Context) error {
+	if db.d.postgres {
+		return db.migratePostgres(ctx)
+	}
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return err

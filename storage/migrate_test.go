@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/dsrbot/dsrbot/storage/dbtest"
 	"path/filepath"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 // its scores intact, Douyin ones formal, Taobao ones without a stage, and
 // the new columns in place.
 func TestMigrateKeepsScores(t *testing.T) {
+	dbtest.SkipOnPostgres(t, "it migrates an old SQLite file")
 	path := filepath.Join(t.TempDir(), "old.db")
 	raw, err := sql.Open("sqlite3", path+"?_foreign_keys=on")
 	if err != nil {

@@ -111,7 +111,7 @@ const AtRiskWindow = 6 * time.Hour
 // [from, to), oldest deadline first, cut at limit, and how many there are in
 // all. It reads the partial index of unshipped orders, never the whole table.
 func (db *DB) OpenOrders(ctx context.Context, shopID string, from, to time.Time, limit int) ([]Order, int, error) {
-	q := db.gdb.WithContext(ctx).Model(&Order{}).Where("shop_id = ? AND shipped_at IS NULL AND cancelled = 0", shopID)
+	q := db.gdb.WithContext(ctx).Model(&Order{}).Where("shop_id = ? AND shipped_at IS NULL AND cancelled = "+db.d.False(), shopID)
 	if !from.IsZero() {
 		q = q.Where("ship_by >= ?", utc(from))
 	}

@@ -75,8 +75,13 @@ func (db *DB) Enqueue(ctx context.Context, m OutboxMessage, now time.Time) (bool
 // ClaimOutbox claims, for up to limit channels, the oldest undelivered
 // message of the channel if it is due and not claimed by a live sender,
 // and counts the attempt. Only a channel's oldest message is ever claimed,
-// so a channel gets its messages in order even across failures, and the
-// immediate transaction means two senders never claim the same message.
+// so a channel gets its messages in order even across failures. Two
+// senders never claim the same message: on SQLite the transaction is
+// immediate, so claims run one at a time; on PostgreSQL, where replicas
+// claim at once, the select locks the rows it returns FOR UPDATE SKIP
+// LOCKED (dialect.skipLocked): a replica passes over a message another
+// is claiming instead of waiting for it, and a message whose claim just
+// committed is read again, its new lease excluding it.
 func (db *DB) ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error) {
 	var claimed []OutboxMessage
 	n := utc(now)
@@ -87,7 +92,7 @@ func (db *DB) ClaimOutbox(ctx context.Context, owner string, now time.Time, leas
 			  AND o.id = (SELECT MIN(p.id) FROM outbox p WHERE p.channel = o.channel AND p.sent_at IS NULL AND p.failed_at IS NULL)
 			  AND o.next_attempt_at <= ?
 			  AND (o.claimed_until IS NULL OR o.claimed_until < ?)
-			ORDER BY o.id LIMIT ?`, n, n, limit).Scan(&ids).Error
+			ORDER BY o.id LIMIT ?`+db.d.skipLocked("o"), n, n, limit).Scan(&ids).Error
 		if err != nil || len(ids) == 0 {
 			return err
 		}

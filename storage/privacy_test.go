@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -127,37 +128,29 @@ func exportBytes(t *testing.T, encoding string, header []string, rows [][]string
 // itself, so a column added later is searched too.
 func findAnywhere(t *testing.T, db *DB, needle string) []string {
 	t.Helper()
-	tables, err := db.sql.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	schema, err := db.columns(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var names []string
-	for tables.Next() {
-		var n string
-		tables.Scan(&n)
+	for n := range schema {
 		names = append(names, n)
 	}
-	tables.Close()
+	sort.Strings(names)
 	if !contains(names, "reviews") || !contains(names, "orders") {
 		t.Fatalf("the schema lists only %v", names)
 	}
 	var found []string
 	for _, table := range names {
-		cols, err := db.sql.Query(`SELECT name FROM pragma_table_info(?)`, table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var columns []string
-		for cols.Next() {
-			var c string
-			cols.Scan(&c)
-			columns = append(columns, c)
-		}
-		cols.Close()
-		for _, c := range columns {
+		for _, c := range schema[table] {
 			var n int
-			q := fmt.Sprintf(`SELECT count(*) FROM %q WHERE instr(CAST(%q AS TEXT), ?) > 0`, table, c)
-			if err := db.sql.QueryRow(q, needle).Scan(&n); err != nil {
+			// strpos is instr on PostgreSQL; a CAST to TEXT reads on both.
+			find := "instr"
+			if db.d.postgres {
+				find = "strpos"
+			}
+			q := fmt.Sprintf(`SELECT count(*) FROM %q WHERE %s(CAST(%q AS TEXT), ?) > 0`, table, find, c)
+			if err := db.sql.QueryRow(db.d.rebind(q), needle).Scan(&n); err != nil {
 				t.Fatal(err)
 			}
 			if n > 0 {

@@ -239,7 +239,7 @@ func (db *DB) Products(ctx context.Context, shop *Shop, now time.Time) (*Product
 		FROM (SELECT product, promise, shipped_at, ship_by,
 			CASE WHEN shipped_at IS NOT NULL AND COALESCE(picked_up_at, shipped_at) > ship_by THEN 1
 				WHEN shipped_at IS NULL AND ship_by < ? THEN 1 ELSE 0 END AS late
-			FROM orders WHERE shop_id = ? AND paid_at >= ? AND paid_at <= ? AND cancelled = 0)
+			FROM orders WHERE shop_id = ? AND paid_at >= ? AND paid_at <= ? AND cancelled = `+db.d.False()+`) AS o
 		GROUP BY product`,
 		string(PromisePresale), utc(now), utc(now.Add(shop.WarnWindow())), utc(now), shop.ID, utc(since), utc(now)).
 		Scan(&orders).Error

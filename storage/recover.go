@@ -253,7 +253,7 @@ func (db *DB) douyinRecovery(ctx context.Context, r *RecoveryReport, now time.Ti
 	// decides.
 	var orders []Order
 	err = db.gdb.WithContext(ctx).Select("product", "paid_at", "ship_by", "shipped_at", "picked_up_at", "cancelled").
-		Where("shop_id = ? AND paid_at >= ? AND paid_at <= ? AND cancelled = 0 AND ship_by > ? AND ship_by <= ?", shop.ID, utc(start.Add(-maxPromise)), utc(now), utc(start), utc(now)).
+		Where("shop_id = ? AND paid_at >= ? AND paid_at <= ? AND cancelled = "+db.d.False()+" AND ship_by > ? AND ship_by <= ?", shop.ID, utc(start.Add(-maxPromise)), utc(now), utc(start), utc(now)).
 		Where("shipped_at IS NULL OR COALESCE(picked_up_at, shipped_at) > ship_by").
 		Find(&orders).Error
 	if err != nil {

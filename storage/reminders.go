@@ -195,6 +195,9 @@ func (db *DB) EnqueueReminders(ctx context.Context, r *ReminderReport, msgs []Ou
 			if msgs[i].Kind == "cluster" {
 				// A cluster is alerted once per window, whoever gets there first.
 				prefix := msgs[i].Key[:strings.LastIndex(msgs[i].Key, ":")+1]
+				if err := db.d.lockName(tx, prefix); err != nil {
+					return err
+				}
 				var seen int64
 				if err := tx.Model(&OutboxMessage{}).Where("key LIKE ? ESCAPE '\\' AND created_at >= ?", likePrefix(prefix), utc(now.Add(-ClusterWindow))).Count(&seen).Error; err != nil {
 					return err

@@ -162,7 +162,7 @@ func (db *DB) ShipmentChanges(ctx context.Context, shop *Shop, now time.Time) (*
 	}
 	var open []Order
 	err = db.gdb.WithContext(ctx).
-		Where("shop_id = ? AND shipped_at IS NULL AND cancelled = 0 AND ship_by <= ?", shopID, utc(now.Add(shop.WarnWindow()))).
+		Where("shop_id = ? AND shipped_at IS NULL AND cancelled = "+db.d.False()+" AND ship_by <= ?", shopID, utc(now.Add(shop.WarnWindow()))).
 		Order("ship_by, id").Find(&open).Error
 	if err != nil {
 		return nil, err
@@ -176,7 +176,7 @@ func (db *DB) ShipmentChanges(ctx context.Context, shop *Shop, now time.Time) (*
 		}
 	}
 	err = db.gdb.WithContext(ctx).
-		Where("shop_id = ? AND warned IN ('at_risk', 'late') AND (shipped_at IS NOT NULL OR cancelled = 1)", shopID).
+		Where("shop_id = ? AND warned IN ('at_risk', 'late') AND (shipped_at IS NOT NULL OR cancelled = "+db.d.True()+")", shopID).
 		Order("ship_by, id").Find(&r.Resolved).Error
 	return r, err
 }

@@ -77,10 +77,5 @@ func TestFirstSignature(t *testing.T) {
 // path is the file of a test database.
 func (db *DB) path(t *testing.T) string {
 	t.Helper()
-	var seq int
-	var name, file string
-	if err := db.sql.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
-		t.Fatal(err)
-	}
-	return file
+	return db.target
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 )
 
@@ -42,7 +43,7 @@ var (
 		conflict: "shop_id, review_id",
 		update: `order_id = excluded.order_id, product_id = excluded.product_id, product = excluded.product,
 			rating = excluded.rating, grade = excluded.grade, created_at = excluded.created_at,
-			opened_at = CASE WHEN reviews.opened_at IS reviews.created_at THEN excluded.created_at ELSE reviews.opened_at END, content = excluded.content, aspects = excluded.aspects,
+			opened_at = CASE WHEN reviews.opened_at IS NOT DISTINCT FROM reviews.created_at THEN excluded.created_at ELSE reviews.opened_at END, content = excluded.content, aspects = excluded.aspects,
 			status = CASE
 				WHEN excluded.rating <= 2 AND reviews.status = '' THEN 'open'
 				WHEN excluded.rating > 2 AND reviews.status = 'open' THEN ''
@@ -86,11 +87,12 @@ func (t *table) statement(n int) string {
 	return b.String()
 }
 
-// changedWhere is "t.a IS NOT excluded.a OR t.b IS NOT excluded.b ...".
+// changedWhere is "t.a IS DISTINCT FROM excluded.a OR ...": IS DISTINCT
+// FROM, unlike SQLite's IS NOT, is what PostgreSQL understands too.
 func changedWhere(table string, cols ...string) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = table + "." + c + " IS NOT excluded." + c
+		parts[i] = table + "." + c + " IS DISTINCT FROM excluded." + c
 	}
 	return strings.Join(parts, " OR ")
 }
@@ -100,20 +102,56 @@ func changedWhere(table string, cols ...string) string {
 type batcher struct {
 	ctx  context.Context
 	tx   *sql.Tx
+	d    dialect
 	t    *table
 	full *sql.Stmt // the prepared statement for a full batch
 	args []any
 	rows int
-	// written counts rows sent to the database.
+	// keys are the conflict keys of the queued rows, kept only where an
+	// upsert may not touch a row twice (dialect.upsertOnceARow).
+	keys   map[string]bool
+	keyIdx []int
+	// written counts rows sent to the database; changed those the
+	// database inserted or updated (an unchanged row is neither).
 	written int
+	changed int64
 }
 
-func newBatcher(ctx context.Context, tx *sql.Tx, t *table) *batcher {
-	return &batcher{ctx: ctx, tx: tx, t: t, args: make([]any, 0, batchRows*len(t.columns))}
+func newBatcher(ctx context.Context, d dialect, tx *sql.Tx, t *table) *batcher {
+	b := &batcher{ctx: ctx, d: d, tx: tx, t: t, args: make([]any, 0, batchRows*len(t.columns))}
+	if d.upsertOnceARow() {
+		b.keys = make(map[string]bool, batchRows)
+		for _, k := range strings.Split(t.conflict, ",") {
+			for i, c := range t.columns {
+				if c == strings.TrimSpace(k) {
+					b.keyIdx = append(b.keyIdx, i)
+				}
+			}
+		}
+	}
+	return b
+}
+
+// key is a row's conflict key as text.
+func (b *batcher) key(values []any) string {
+	var k strings.Builder
+	for _, i := range b.keyIdx {
+		fmt.Fprint(&k, values[i], "\x00")
+	}
+	return k.String()
 }
 
 // add queues one row, whose values follow t.columns, and flushes a full batch.
 func (b *batcher) add(values ...any) error {
+	if b.keys != nil {
+		k := b.key(values)
+		if b.keys[k] {
+			if err := b.flush(); err != nil {
+				return err
+			}
+		}
+		b.keys[k] = true
+	}
 	b.args = append(b.args, values...)
 	b.rows++
 	if b.rows == batchRows {
@@ -128,21 +166,30 @@ func (b *batcher) flush() error {
 		return nil
 	}
 	var err error
+	var res sql.Result
 	if b.rows == batchRows {
 		if b.full == nil {
-			if b.full, err = b.tx.PrepareContext(b.ctx, b.t.statement(batchRows)); err != nil {
+			if b.full, err = b.tx.PrepareContext(b.ctx, b.d.rebind(b.t.statement(batchRows))); err != nil {
 				return err
 			}
 		}
-		_, err = b.full.ExecContext(b.ctx, b.args...)
+		res, err = b.full.ExecContext(b.ctx, b.args...)
 	} else {
-		_, err = b.tx.ExecContext(b.ctx, b.t.statement(b.rows), b.args...)
+		res, err = b.tx.ExecContext(b.ctx, b.d.rebind(b.t.statement(b.rows)), b.args...)
 	}
 	if err != nil {
 		return err
 	}
+	// An upsert's rows affected are the rows it inserted or updated, on
+	// both engines; its DO UPDATE's WHERE leaves unchanged rows out.
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	b.changed += n
 	b.written += b.rows
 	b.args, b.rows = b.args[:0], 0
+	clear(b.keys)
 	return nil
 }
 

@@ -338,7 +338,7 @@ func (db *DB) reviewCombos(ctx context.Context, shopID string, since, now time.T
 	// which the planner, without statistics, would pass over for the
 	// index of every review: INDEXED BY holds it to the one that answers
 	// from the index alone.
-	err := db.gdb.WithContext(ctx).Raw(`SELECT product_id, product, aspects, COUNT(*) AS n FROM reviews INDEXED BY idx_reviews_bad_window
+	err := db.gdb.WithContext(ctx).Raw(`SELECT product_id, product, aspects, COUNT(*) AS n FROM reviews`+db.d.indexedBy("idx_reviews_bad_window")+`
 		WHERE shop_id = ? AND rating <= 2 AND created_at >= ? AND created_at < ? AND aspects <> ''
 		GROUP BY product_id, product, aspects ORDER BY MAX(created_at) DESC, MAX(id) DESC`,
 		shopID, utc(since), utc(now.Add(time.Second))).Scan(&rows).Error
@@ -375,7 +375,7 @@ func productGroups(combos []reviewCombo) ([]ProductCause, int) {
 func (db *DB) lateCount(ctx context.Context, shopID string, since, now time.Time) (int, error) {
 	var n int
 	err := db.gdb.WithContext(ctx).Raw(`SELECT COUNT(*) FROM orders WHERE shop_id = ? AND paid_at >= ? AND paid_at < ?
-		AND `+lateIndexed+`
+		AND `+lateIndexed(db.d)+`
 		AND (shipped_at IS NOT NULL OR ship_by < ?)`, shopID, utc(since), utc(now), utc(now)).Scan(&n).Error
 	return n, err
 }
@@ -385,7 +385,7 @@ func (db *DB) lateCount(ctx context.Context, shopID string, since, now time.Time
 // drawn from.
 func (db *DB) windowBadReviews(ctx context.Context, shopID string, since, now time.Time) ([]Review, error) {
 	var rows []Review
-	err := db.gdb.WithContext(ctx).Raw(`SELECT * FROM reviews INDEXED BY idx_reviews_bad_window
+	err := db.gdb.WithContext(ctx).Raw(`SELECT * FROM reviews`+db.d.indexedBy("idx_reviews_bad_window")+`
 		WHERE shop_id = ? AND rating <= 2 AND created_at >= ? AND created_at < ? AND aspects <> ''
 		ORDER BY created_at DESC, id DESC`, shopID, utc(since), utc(now.Add(time.Second))).Scan(&rows).Error
 	return rows, err
@@ -508,16 +508,24 @@ func indicatorMove(d Dimension, latest, prev, week *Score) *IndicatorMove {
 // or still unshipped past it (?: now). Times are stored as UTC text, which
 // compares in time order.
 const (
-	lateIndexed = `cancelled = 0 AND (shipped_at IS NULL OR picked_up_at > ship_by OR (picked_up_at IS NULL AND shipped_at > ship_by))`
 	shipTimeSQL = `COALESCE(picked_up_at, shipped_at)`
 	lateSQL     = `((` + shipTimeSQL + ` IS NOT NULL AND ` + shipTimeSQL + ` > ship_by) OR (shipped_at IS NULL AND ship_by < ?))`
-	hoursSQL    = `(julianday(` + shipTimeSQL + `) - julianday(paid_at)) * 24`
 )
+
+// lateIndexed is idx_orders_late's WHERE, term for term, in the engine's
+// boolean literal.
+func lateIndexed(d dialect) string {
+	return `cancelled = ` + d.False() + ` AND (shipped_at IS NULL OR picked_up_at > ship_by OR (picked_up_at IS NULL AND shipped_at > ship_by))`
+}
+
+// pickupHours is the hours from payment to the platform's ship time.
+func pickupHours(d dialect) string { return d.hours(shipTimeSQL, "paid_at") }
 
 // logisticsEvidence fills the late orders and the pickup hours: one
 // aggregate over the orders paid in the window, then the few rows listed.
 func (db *DB) logisticsEvidence(ctx context.Context, shop *Shop, f *Fall, since, now time.Time) error {
 	g := db.gdb.WithContext(ctx)
+	hoursSQL := pickupHours(db.d)
 	recent := utc(now.Add(-RecentPickupDays * 24 * time.Hour))
 	var agg struct {
 		Late, Shipped, Recent int
@@ -528,7 +536,7 @@ func (db *DB) logisticsEvidence(ctx context.Context, shop *Shop, f *Fall, since,
 		AVG(`+hoursSQL+`) AS mean,
 		COALESCE(SUM(CASE WHEN `+shipTimeSQL+` >= ? THEN 1 ELSE 0 END), 0) AS recent,
 		AVG(CASE WHEN `+shipTimeSQL+` >= ? THEN `+hoursSQL+` END) AS recent_mean
-		FROM orders WHERE shop_id = ? AND cancelled = 0 AND paid_at >= ? AND paid_at < ?`,
+		FROM orders WHERE shop_id = ? AND cancelled = `+db.d.False()+` AND paid_at >= ? AND paid_at < ?`,
 		utc(now), recent, recent, shop.ID, utc(since), utc(now)).Scan(&agg).Error
 	if err != nil {
 		return err
@@ -536,7 +544,7 @@ func (db *DB) logisticsEvidence(ctx context.Context, shop *Shop, f *Fall, since,
 	f.LateCount = agg.Late
 	if f.LateCount > 0 {
 		var rows []Order
-		if err := g.Raw(`SELECT * FROM orders WHERE shop_id = ? AND paid_at >= ? AND paid_at < ? AND `+lateIndexed+`
+		if err := g.Raw(`SELECT * FROM orders WHERE shop_id = ? AND paid_at >= ? AND paid_at < ? AND `+lateIndexed(db.d)+`
 			AND (shipped_at IS NOT NULL OR ship_by < ?) ORDER BY paid_at DESC, id DESC LIMIT ?`, shop.ID, utc(since), utc(now), utc(now), WhyListLimit).Scan(&rows).Error; err != nil {
 			return err
 		}
@@ -566,7 +574,7 @@ func (db *DB) logisticsEvidence(ctx context.Context, shop *Shop, f *Fall, since,
 		Order
 		Hours float64
 	}
-	cond := `shop_id = ? AND cancelled = 0 AND paid_at >= ? AND paid_at < ? AND ` + shipTimeSQL + ` >= ? AND ` + hoursSQL + ` > ?`
+	cond := `shop_id = ? AND cancelled = ` + db.d.False() + ` AND paid_at >= ? AND paid_at < ? AND ` + shipTimeSQL + ` >= ? AND ` + hoursSQL + ` > ?`
 	args := []any{shop.ID, utc(since), utc(now), recent, p.WindowMean}
 	if err := g.Raw(`SELECT COUNT(*) FROM orders WHERE `+cond, args...).Scan(&p.SlowCount).Error; err != nil {
 		return err

@@ -95,7 +95,9 @@ const usageText = `usage:
                                   the shop's score trend as a PNG (./ID-30d-DATE.png); prints its path
   dsrbot backup FILE [--force]    a consistent copy of the database, also while the bot runs
   dsrbot restore FILE             a backup in place of the database (stop the bot first)
-environment: DSRBOT_DB (./dsrbot.db), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
+  dsrbot migrate-to URL           copy this SQLite database into an empty PostgreSQL one
+                                  (postgres://USER:PASSWORD@HOST/DB?sslmode=…; stop the bot first)
+environment: DSRBOT_DB (./dsrbot.db, or postgres://…), DSRBOT_ADDR (:8080), DSRBOT_TZ (Asia/Shanghai),
   DSRBOT_LANG (en|zh: en), SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL,
   DSRBOT_INGEST_TOKEN, DSRBOT_INGEST_WAIT (30s)
 `
@@ -152,6 +154,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.keyword(ctx, args[1:])
 	case "chart":
 		return m.chart(ctx, args[1:])
+	case "migrate-to":
+		return m.migrateTo(ctx, args[1:])
 	}
 	return usagef("unknown command %q", args[0])
 }
@@ -183,7 +187,7 @@ func (m *Main) shell(ctx context.Context) error {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "The database %s was empty, so it now holds the demo: %d shops, %d days of scores, %d reviews, %d orders.\n",
-			m.config.DB, res.Shops, storage.DemoDays, res.Reviews, res.Orders)
+			storage.Redact(m.config.DB), res.Shops, storage.DemoDays, res.Reviews, res.Orders)
 	}
 	fmt.Fprintln(m.Stdout, "dsrbot local shell: type /dsr today, /dsr help or @dsrbot mine; Ctrl-D leaves.")
 	sh := &bot.Shell{Bot: m.bot(), In: m.Stdin, Out: m.Stdout, User: shellUser(m.Getenv)}
@@ -224,7 +228,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "demo loaded into %s: %d new shops, %d scores, %d reviews, %d orders\n", m.config.DB, res.Shops, res.Scores, res.Reviews, res.Orders)
+	fmt.Fprintf(m.Stdout, "demo loaded into %s: %d new shops, %d scores, %d reviews, %d orders\n", storage.Redact(m.config.DB), res.Shops, res.Scores, res.Reviews, res.Orders)
 	return nil
 }
 
@@ -239,7 +243,7 @@ func (m *Main) shop(ctx context.Context, args []string) error {
 			return err
 		}
 		if len(shops) == 0 {
-			fmt.Fprintf(m.Stdout, "no shops in %s yet: add one with dsrbot shop add ID --name NAME --platform douyin|taobao, or load the demo with dsrbot demo\n", m.config.DB)
+			fmt.Fprintf(m.Stdout, "no shops in %s yet: add one with dsrbot shop add ID --name NAME --platform douyin|taobao, or load the demo with dsrbot demo\n", storage.Redact(m.config.DB))
 			return nil
 		}
 		for _, s := range shops {

@@ -26,6 +26,10 @@ type Config struct {
 	// IngestWait is DSRBOT_INGEST_WAIT: how long an ingest waits for the
 	// writer before it is answered 503 with Retry-After.
 	IngestWait time.Duration
+	// Lease is DSRBOT_LEASE: how long a replica's claim on an outbox
+	// message holds; another replica takes over a message whose sender
+	// died once it ends (default jobs.DefaultLease).
+	Lease time.Duration
 }
 
 // ConfigFromEnv reads the configuration with the contract's defaults.
@@ -53,6 +57,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("DSRBOT_INGEST_WAIT=%q is not a duration (use a number with a unit, such as 30s or 2m)", v)
 		}
 		c.IngestWait = d
+	}
+	if v := getenv("DSRBOT_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return c, fmt.Errorf("DSRBOT_LEASE=%q is not a duration of a second or more (such as 2m)", v)
+		}
+		c.Lease = d
 	}
 	if _, err := time.LoadLocation(c.TZ); err != nil {
 		return c, fmt.Errorf("DSRBOT_TZ=%q is not a time zone (use an IANA name such as Asia/Shanghai)", c.TZ)

@@ -153,6 +153,7 @@ func (m *Main) sender(client *slack.Client) *jobs.Sender {
 		Store:    m.db,
 		Delivery: delivery{c: client, sleep: m.sleep, log: m.log.With("job", "sender")},
 		Owner:    fmt.Sprintf("%s/%d", host, os.Getpid()),
+		Lease:    m.config.Lease,
 		Now:      m.Now,
 		Sleep:    m.Sleep,
 		Log:      m.log.With("job", "sender"),

@@ -28,11 +28,18 @@ import (
 	"github.com/dsrbot/dsrbot/storage"
 )
 
-// TestMain lets a test run the real main as a child process
-// (DSRBOT_TEST_MAIN=1), with its real signal handling and exit status.
+// childEnv makes the test binary run the real main instead of the tests,
+// with its real signal handling and exit status: the SIGTERM test and the
+// replicas test start it as a child process.
+const childEnv = "DSRBOT_TEST_MAIN"
+
+// TestMain runs main in a child process the tests started (childEnv=1),
+// else the tests. main exits by itself; the return is for a main that
+// returns.
 func TestMain(m *testing.M) {
-	if os.Getenv("DSRBOT_TEST_MAIN") == "1" {
+	if os.Getenv(childEnv) == "1" {
 		main()
+		return
 	}
 	os.Exit(m.Run())
 }
@@ -270,7 +277,7 @@ func TestSIGTERMStopsGracefully(t *testing.T) {
 	defer released.Do(func() { close(slack.release) })
 
 	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Env = append(os.Environ(), "DSRBOT_TEST_MAIN=1", "DSRBOT_DB="+path, "DSRBOT_ADDR=127.0.0.1:0",
+	cmd.Env = append(os.Environ(), childEnv+"=1", "DSRBOT_DB="+path, "DSRBOT_ADDR=127.0.0.1:0",
 		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET=s3cret", "SLACK_API_URL="+api.URL+"/api/", "DSRBOT_INGEST_TOKEN=tok")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {

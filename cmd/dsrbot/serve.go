@@ -57,7 +57,7 @@ func (m *Main) serve(ctx context.Context) error {
 	defer httpSrv.Close() // a no-op after Shutdown; else the early returns' cleanup
 	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()
-	m.log.Info("listening; opening the database", "addr", ln.Addr().String(), "db", m.config.DB)
+	m.log.Info("listening; opening the database", "addr", ln.Addr().String(), "db", storage.Redact(m.config.DB))
 	if m.Listening != nil {
 		m.Listening(ln.Addr().String())
 	}
@@ -117,7 +117,7 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	var h http.Handler = app
 	st.app.Store(&h)
-	m.log.Info("serving", "addr", ln.Addr().String(), "db", m.config.DB, "socket_mode", socket)
+	m.log.Info("serving", "addr", ln.Addr().String(), "db", storage.Redact(m.config.DB), "socket_mode", socket)
 	if m.Ready != nil {
 		m.Ready(ln.Addr().String())
 	}
@@ -269,8 +269,8 @@ func (m *Main) openDB() (*storage.DB, error) {
 	}
 	db, err := open(m.config.DB)
 	if err != nil {
-		m.log.Error("cannot open the database", "path", m.config.DB, "err", err)
-		return nil, fmt.Errorf("cannot open the database %s", m.config.DB)
+		m.log.Error("cannot open the database", "path", storage.Redact(m.config.DB), "err", err)
+		return nil, fmt.Errorf("cannot open the database %s", storage.Redact(m.config.DB))
 	}
 	db.Now = m.Now
 	return db, nil
