@@ -16,7 +16,7 @@ import (
 // and not here.
 var copyOrder = []string{
 	"shops", "scores", "reviews", "orders", "review_events", "shop_owners",
-	"aspect_keywords", "outbox", "slack_events", "slack_signatures",
+	"aspect_keywords", "outbox", "slack_events", "slack_signatures", "digest_charts",
 }
 
 // serialTables have a BIGSERIAL id whose sequence must start past the

@@ -52,6 +52,9 @@ func TestCopyToPostgres(t *testing.T) {
 	if _, err := lite.FirstSignature(ctx, "v0=abc", testNow, 5*time.Minute, testNow); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := lite.RecordDigestChart(ctx, "digest:dy-fashion:x", "F0CHART01", testNow); err != nil {
+		t.Fatal(err)
+	}
 
 	pg := newTestDB(t)
 	res, err := lite.CopyTo(ctx, pg.target)

@@ -166,6 +166,14 @@ var pgMigrations = []string{
 		aspect  TEXT NOT NULL,
 		PRIMARY KEY (shop_id, word)
 	);`,
+
+	// The chart a digest shows, recorded by the digest's outbox key (see
+	// the SQLite list's entry for why a table of its own).
+	`CREATE TABLE digest_charts (
+		key        TEXT PRIMARY KEY,
+		file_id    TEXT NOT NULL,
+		created_at TIMESTAMPTZ NOT NULL
+	);`,
 }
 
 // migratePostgres brings a PostgreSQL schema up to date in one
