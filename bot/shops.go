@@ -113,20 +113,10 @@ func drop(r *storage.DayReport, old *storage.Score) float64 {
 }
 
 // trendValue is the one number a day's score moves by, for the risk order
-// and the digest's sparkline alike: the Douyin overall as shown, or the
-// mean of the three Taobao ratings when all three are there.
+// and the digest's sparkline alike (storage.Score.Headline, which the
+// charts draw too).
 func trendValue(shop *storage.Shop, s *storage.Score) (float64, bool) {
-	if shop.Platform != storage.Taobao {
-		return overallOf(s)
-	}
-	sum := 0.0
-	for _, d := range storage.Dimensions {
-		if !s.Has(d) {
-			return 0, false
-		}
-		sum += s.Value(d)
-	}
-	return sum / float64(len(storage.Dimensions)), true
+	return s.Headline(shop.Platform)
 }
 
 // riskBefore orders the all-shops view by what needs the lead first:

@@ -201,3 +201,25 @@ func addDays(day string, n int) string {
 	}
 	return t.AddDate(0, 0, n).Format(DateLayout)
 }
+
+// Headline is the one number a day's score moves by: the Douyin overall as
+// shown (Shown), or the mean of the three Taobao ratings when all three are
+// there; ok is false when the day has none. The all-shops view orders by
+// it, the digest's sparkline and the charts' heat map draw it, so they
+// agree on what "the score" of a day is.
+func (s *Score) Headline(p Platform) (float64, bool) {
+	if p != Taobao {
+		if s.Overall == nil {
+			return 0, false
+		}
+		return Shown(*s.Overall), true
+	}
+	sum := 0.0
+	for _, d := range Dimensions {
+		if !s.Has(d) {
+			return 0, false
+		}
+		sum += s.Value(d)
+	}
+	return sum / float64(len(Dimensions)), true
+}

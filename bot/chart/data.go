@@ -164,23 +164,9 @@ func roundUp(v, step float64) float64 {
 }
 
 // trendValue is the one number a day's score moves by, as the all-shops
-// view orders by it: the Douyin overall as shown, or the mean of the three
-// Taobao ratings when all three are there.
+// view orders by it (storage.Score.Headline).
 func trendValue(p storage.Platform, s *storage.Score) (float64, bool) {
-	if p != storage.Taobao {
-		if s.Overall == nil {
-			return 0, false
-		}
-		return storage.Shown(*s.Overall), true
-	}
-	sum := 0.0
-	for _, d := range storage.Dimensions {
-		if !s.Has(d) {
-			return 0, false
-		}
-		sum += s.Value(d)
-	}
-	return sum / float64(len(storage.Dimensions)), true
+	return s.Headline(p)
 }
 
 // addDays moves a DateLayout day by n days.
