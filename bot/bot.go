@@ -39,6 +39,7 @@ type Store interface {
 	ChartHistory(ctx context.Context, shop *storage.Shop, now time.Time, days int) (*storage.ChartHistory, error)
 	ScoreHistories(ctx context.Context, shopIDs []string, first, last string) (map[string][]storage.Score, error)
 	Why(ctx context.Context, shop *storage.Shop, now time.Time) (*storage.WhyReport, error)
+	DaySummaries(ctx context.Context, shops []storage.Shop, now time.Time) ([]*storage.DayReport, error)
 }
 
 // Request is one thing a person said to the bot.

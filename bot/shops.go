@@ -32,12 +32,14 @@ func (b *Bot) allShops(ctx context.Context, req Request) (*doc, error) {
 		d.sections = []section{{lines: []line{{txt(none)}}}}
 		return d, nil
 	}
-	risks := make([]shopRisk, len(shops))
-	for i := range shops {
-		r, err := b.Store.DayReport(ctx, &shops[i], now)
-		if err != nil {
-			return nil, err
-		}
+	// One question at a time for all the shops (DaySummaries), not a
+	// dozen per shop: on PostgreSQL each is a round trip.
+	reports, err := b.Store.DaySummaries(ctx, shops, now)
+	if err != nil {
+		return nil, err
+	}
+	risks := make([]shopRisk, len(reports))
+	for i, r := range reports {
 		risks[i] = riskOf(r)
 	}
 	sort.SliceStable(risks, func(i, j int) bool { return riskBefore(&risks[i], &risks[j]) })

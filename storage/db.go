@@ -69,6 +69,10 @@ func openSQLite(path string) (*DB, error) {
 	return finishOpen(gdb, sqliteDialect, path, path)
 }
 
+// postgresMaxConns bounds a replica's pool: several replicas share the
+// server's max_connections (100 by default).
+const postgresMaxConns = 20
+
 // openPostgres opens the PostgreSQL database at url (pgx underneath). The
 // session runs in UTC so that times read back are in UTC as SQLite's are.
 func openPostgres(url string) (*DB, error) {
@@ -86,8 +90,8 @@ func openPostgres(url string) (*DB, error) {
 	// A bounded pool per replica: several replicas share the server's
 	// max_connections (100 by default), and a burst of requests should
 	// queue here rather than be refused there.
-	pool.SetMaxOpenConns(20)
-	pool.SetMaxIdleConns(10)
+	pool.SetMaxOpenConns(postgresMaxConns)
+	pool.SetMaxIdleConns(postgresMaxConns / 2)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: pool}), gormConfig())
 	if err != nil {
@@ -108,6 +112,11 @@ func finishOpen(gdb *gorm.DB, d dialect, target, name string) (*DB, error) {
 	}
 	return db, nil
 }
+
+// ReadConcurrency is how many reads spanning many shops (the all-shops
+// view, the morning sweep) are worth running at once, each on its own
+// connection; see dialect.ReadConcurrency.
+func (db *DB) ReadConcurrency() int { return db.d.ReadConcurrency() }
 
 // Engine names the database engine: "sqlite" or "postgres".
 func (db *DB) Engine() string { return db.d.Name() }

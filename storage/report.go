@@ -25,7 +25,8 @@ type DayReport struct {
 	WeekAgo *Score
 	// PaidOrders30d counts the paid orders dsrbot holds for the last 30
 	// days: a hint beside a growth-stage score, never the stage itself
-	// (the import may hold only some of the shop's orders).
+	// (the import may hold only some of the shop's orders). 0 unless
+	// GrowthStage: nothing else shows it.
 	PaidOrders30d int
 	// NewBad are the bad reviews created since NewSince (the start of
 	// yesterday, local), newest first, cut at ReportListLimit.
@@ -88,8 +89,13 @@ func (db *DB) DayReport(ctx context.Context, shop *Shop, now time.Time) (*DayRep
 	if r.Cause, err = db.topCause(ctx, shop, r.Latest, r.Prev, r.WeekAgo, now); err != nil {
 		return nil, err
 	}
-	if r.PaidOrders30d, err = db.PaidOrders(ctx, shopID, now.AddDate(0, 0, -30), now.Add(time.Second)); err != nil {
-		return nil, err
+	// Counted only where the card shows it, beside a growth-stage score:
+	// it is a count over the shop's whole month of orders, the dearest
+	// query of the report, and the morning sweep makes one per shop.
+	if r.GrowthStage() {
+		if r.PaidOrders30d, err = db.PaidOrders(ctx, shopID, now.AddDate(0, 0, -30), now.Add(time.Second)); err != nil {
+			return nil, err
+		}
 	}
 
 	y, m, d := local.Date()

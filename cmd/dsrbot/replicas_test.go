@@ -134,7 +134,7 @@ func TestReplicas(t *testing.T) {
 	for name, addr := range addrs {
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			resp, err := http.Get("http://" + addr + "/healthz")
+			resp, err := http.Get("http://" + addr + "/readyz")
 			if err == nil && resp.StatusCode == 200 {
 				resp.Body.Close()
 				break
