@@ -306,11 +306,7 @@ func (b *Bot) recoverAll(ctx context.Context, target *float64, req Request) (*do
 	now := b.now()
 	d := &doc{lang: l, title: l.t("recover.all.title", now.In(b.location()).Format(storage.DateLayout)), footer: l.t("recover.all.footer")}
 	if len(shops) == 0 {
-		none := l.t("all.noshops")
-		if !req.Local {
-			none = l.t("all.noshops.team", req.Team)
-		}
-		d.sections = []section{{lines: []line{{txt(none)}}}}
+		d.sections = []section{{lines: []line{{txt(noShops(l, req))}}}}
 		return d, nil
 	}
 	type below struct {

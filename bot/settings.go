@@ -35,11 +35,7 @@ func (b *Bot) whichShop(ctx context.Context, command string, req Request) error 
 		return err
 	}
 	if len(shops) == 0 {
-		l := b.replyLang(req)
-		if req.Local {
-			return &userError{l.t("all.noshops")}
-		}
-		return &userError{l.t("all.noshops.team", req.Team)}
+		return &userError{noShops(b.replyLang(req), req)}
 	}
 	return &parseError{key: "err.whichshop", args: []any{command, shopIDs(shops)}}
 }

@@ -23,13 +23,7 @@ func (b *Bot) allShops(ctx context.Context, req Request) (*doc, error) {
 	now := b.now()
 	d := &doc{lang: l, title: l.t("all.title", now.In(b.location()).Format(storage.DateLayout)), footer: l.t("all.footer")}
 	if len(shops) == 0 {
-		// A workspace with no shop yet is told how an admin gives it one,
-		// with its own ID to copy.
-		none := l.t("all.noshops")
-		if !req.Local {
-			none = l.t("all.noshops.team", req.Team)
-		}
-		d.sections = []section{{lines: []line{{txt(none)}}}}
+		d.sections = []section{{lines: []line{{txt(noShops(l, req))}}}}
 		return d, nil
 	}
 	// One question at a time for all the shops (DaySummaries), not a
@@ -252,4 +246,14 @@ func gateBelow(l lang, shop *storage.Shop, score float64) []span {
 		return []span{txt(" · " + underGate(l, above, score))}
 	}
 	return nil
+}
+
+// noShops is the answer across shops when the request may see none: a
+// workspace with no shop yet is told how an admin gives it one, with its
+// own ID to copy; the local shell, that the database holds none.
+func noShops(l lang, req Request) string {
+	if req.Local {
+		return l.t("all.noshops")
+	}
+	return l.t("all.noshops.team", req.Team)
 }
