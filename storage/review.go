@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Follow-up states of a bad review. Reviews rated 3-5 have no follow-up and
@@ -124,21 +122,10 @@ func (db *DB) BadReviews(ctx context.Context, f ReviewFilter) ([]Review, int, er
 	if !f.Since.IsZero() {
 		q = q.Where("created_at >= ?", utc(f.Since))
 	}
-	// A Session makes q safe to finish twice (count, then list).
-	q = q.Session(&gorm.Session{})
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
+	if f.Limit < 0 {
+		var total int64
+		err := q.Count(&total).Error
+		return nil, int(total), err
 	}
-	var rows []Review
-	if total > 0 && f.Limit >= 0 {
-		lq := q.Order("created_at DESC, id DESC")
-		if f.Limit > 0 {
-			lq = lq.Limit(f.Limit)
-		}
-		if err := lq.Find(&rows).Error; err != nil {
-			return nil, 0, err
-		}
-	}
-	return rows, int(total), nil
+	return counted[Review](q, "created_at DESC, id DESC", f.Limit)
 }
