@@ -73,7 +73,7 @@ func (db *DB) DigestReport(ctx context.Context, shop *Shop, now time.Time) (*Dig
 	// review is listed once per digest.
 	newIDs := db.unreported(db.gdb.WithContext(ctx), shopID, now, r.maxReview).Select("id")
 	od := db.gdb.WithContext(ctx).Model(&Review{}).
-		Where("shop_id = ? AND rating <= ? AND status = ? AND opened_at < ?", shopID, BadRating, StatusOpen, utc(now.Add(-r.Shop.FollowUpDeadline()))).
+		Where("shop_id = ? AND "+badRatingSQL+" AND "+statusOpenSQL+" AND opened_at < ?", shopID, utc(now.Add(-r.Shop.FollowUpDeadline()))).
 		Where("id NOT IN (?)", newIDs)
 	if r.Overdue, r.OverdueCount, err = counted[Review](od, "created_at DESC, id DESC", DigestListLimit); err != nil {
 		return nil, err
@@ -87,8 +87,8 @@ func (db *DB) DigestReport(ctx context.Context, shop *Shop, now time.Time) (*Dig
 // unreported selects a shop's bad reviews that no digest has announced,
 // within UnreportedWindow of now.
 func (db *DB) unreported(q *gorm.DB, shopID string, now time.Time, maxID int64) *gorm.DB {
-	return q.Model(&Review{}).Where("shop_id = ? AND rating <= ? AND reported_at IS NULL AND created_at >= ? AND created_at <= ? AND id <= ?",
-		shopID, BadRating, utc(now.Add(-UnreportedWindow)), utc(now), maxID)
+	return q.Model(&Review{}).Where("shop_id = ? AND "+badRatingSQL+" AND reported_at IS NULL AND created_at >= ? AND created_at <= ? AND id <= ?",
+		shopID, utc(now.Add(-UnreportedWindow)), utc(now), maxID)
 }
 
 // EnqueueDigest writes a shop's digest to the outbox and marks the bad
@@ -127,12 +127,12 @@ func (db *DB) enqueueDigestPostgres(ctx context.Context, r *DigestReport, m Outb
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id
 		), marked AS (
 			UPDATE reviews SET reported_at = ?
-			WHERE EXISTS (SELECT 1 FROM ins) AND shop_id = ? AND rating <= ? AND reported_at IS NULL AND created_at >= ? AND created_at <= ? AND id <= ?
+			WHERE EXISTS (SELECT 1 FROM ins) AND shop_id = ? AND `+badRatingSQL+` AND reported_at IS NULL AND created_at >= ? AND created_at <= ? AND id <= ?
 			RETURNING id
 		)
 		SELECT COUNT(*) FROM ins`,
 		m.Key, m.ShopID, m.Kind, m.Channel, m.Text, m.Blocks, n, n,
-		n, r.Shop.ID, BadRating, utc(before.Add(-UnreportedWindow)), utc(before), r.maxReview).Scan(&added).Error
+		n, r.Shop.ID, utc(before.Add(-UnreportedWindow)), utc(before), r.maxReview).Scan(&added).Error
 	return added == 1, err
 }
 

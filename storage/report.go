@@ -137,8 +137,8 @@ func (db *DB) openCounts(ctx context.Context, r *DayReport, now time.Time) error
 	err := db.gdb.WithContext(ctx).Raw(`SELECT COUNT(*) AS open,
 		COALESCE(SUM(CASE WHEN created_at < ? THEN 1 ELSE 0 END), 0) AS older,
 		COALESCE(SUM(CASE WHEN opened_at < ? THEN 1 ELSE 0 END), 0) AS overdue
-		FROM reviews WHERE shop_id = ? AND status = ? AND rating <= ?`,
-		utc(r.NewSince), utc(now.Add(-r.Shop.FollowUpDeadline())), r.Shop.ID, StatusOpen, BadRating).Scan(&c).Error
+		FROM reviews WHERE shop_id = ? AND `+statusOpenSQL+` AND `+badRatingSQL,
+		utc(r.NewSince), utc(now.Add(-r.Shop.FollowUpDeadline())), r.Shop.ID).Scan(&c).Error
 	r.OpenCount, r.OlderOpen, r.OverdueOpen = c.Open, c.Older, c.Overdue
 	return err
 }

@@ -112,7 +112,7 @@ type ReviewFilter struct {
 // BadReviews returns a shop's bad reviews matching f, newest first, and how
 // many match in all (the list is cut at f.Limit).
 func (db *DB) BadReviews(ctx context.Context, f ReviewFilter) ([]Review, int, error) {
-	q := db.gdb.WithContext(ctx).Model(&Review{}).Where("shop_id = ? AND rating <= ?", f.ShopID, BadRating)
+	q := db.gdb.WithContext(ctx).Model(&Review{}).Where("shop_id = ? AND "+badRatingSQL, f.ShopID)
 	if f.OpenOnly {
 		q = q.Where("status = ?", StatusOpen)
 	}
