@@ -7,7 +7,14 @@ import "gorm.io/gorm"
 // COUNT(*) OVER () is taken before LIMIT cuts. On PostgreSQL each statement
 // is a round trip and a plan, and the morning sweep asks five such
 // questions of each of 300 shops. No row means a total of 0.
-func counted[T any](q *gorm.DB, order string, limit int) ([]T, int, error) {
+//
+// SQLite, in process, has no round trip to save, and counts from an index
+// without reading the rows: there it stays a count, then the list when
+// there is one.
+func counted[T any](d dialect, q *gorm.DB, order string, limit int) ([]T, int, error) {
+	if !d.postgres {
+		return countThenList[T](q, order, limit)
+	}
 	type row struct {
 		Row   T   `gorm:"embedded"`
 		Total int `gorm:"column:counted_total"`
@@ -28,4 +35,23 @@ func counted[T any](q *gorm.DB, order string, limit int) ([]T, int, error) {
 		out[i] = rows[i].Row
 	}
 	return out, rows[0].Total, nil
+}
+
+// countThenList is counted in two statements.
+func countThenList[T any](q *gorm.DB, order string, limit int) ([]T, int, error) {
+	// A Session makes q safe to finish twice (count, then list).
+	q = q.Session(&gorm.Session{})
+	var total int64
+	if err := q.Count(&total).Error; err != nil || total == 0 {
+		return nil, 0, err
+	}
+	lq := q.Order(order)
+	if limit > 0 {
+		lq = lq.Limit(limit)
+	}
+	var rows []T
+	if err := lq.Find(&rows).Error; err != nil {
+		return nil, 0, err
+	}
+	return rows, int(total), nil
 }

@@ -66,7 +66,7 @@ func (db *DB) DigestReport(ctx context.Context, shop *Shop, now time.Time) (*Dig
 	// after the team worked through its backlog) is not news: it is marked
 	// announced with the rest but not listed.
 	q := db.unreported(db.gdb.WithContext(ctx), shopID, now, r.maxReview).Where("status <> ?", StatusDone)
-	if r.Unreported, r.UnreportedCount, err = counted[Review](q, "created_at DESC, id DESC", DigestListLimit); err != nil {
+	if r.Unreported, r.UnreportedCount, err = counted[Review](db.d, q, "created_at DESC, id DESC", DigestListLimit); err != nil {
 		return nil, err
 	}
 	// Overdue follow-ups, less those this digest announces as new: a
@@ -75,7 +75,7 @@ func (db *DB) DigestReport(ctx context.Context, shop *Shop, now time.Time) (*Dig
 	od := db.gdb.WithContext(ctx).Model(&Review{}).
 		Where("shop_id = ? AND "+badRatingSQL+" AND "+statusOpenSQL+" AND opened_at < ?", shopID, utc(now.Add(-r.Shop.FollowUpDeadline()))).
 		Where("id NOT IN (?)", newIDs)
-	if r.Overdue, r.OverdueCount, err = counted[Review](od, "created_at DESC, id DESC", DigestListLimit); err != nil {
+	if r.Overdue, r.OverdueCount, err = counted[Review](db.d, od, "created_at DESC, id DESC", DigestListLimit); err != nil {
 		return nil, err
 	}
 	if r.Stats, err = db.Outcomes(ctx, shopID, now.Add(-7*24*time.Hour), now); err != nil {

@@ -114,7 +114,7 @@ func (db *DB) OpenOrders(ctx context.Context, shopID string, from, to time.Time,
 		q = q.Where("ship_by >= ?", utc(from))
 	}
 	q = q.Where("ship_by < ?", utc(to))
-	return counted[Order](q, "ship_by, id", limit)
+	return counted[Order](db.d, q, "ship_by, id", limit)
 }
 
 // PaidOrders counts a shop's orders paid in [from, to): the Douyin score is

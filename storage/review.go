@@ -127,5 +127,5 @@ func (db *DB) BadReviews(ctx context.Context, f ReviewFilter) ([]Review, int, er
 		err := q.Count(&total).Error
 		return nil, int(total), err
 	}
-	return counted[Review](q, "created_at DESC, id DESC", f.Limit)
+	return counted[Review](db.d, q, "created_at DESC, id DESC", f.Limit)
 }
