@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Promise is the ship-by promise an order was sold under.
@@ -116,23 +114,7 @@ func (db *DB) OpenOrders(ctx context.Context, shopID string, from, to time.Time,
 		q = q.Where("ship_by >= ?", utc(from))
 	}
 	q = q.Where("ship_by < ?", utc(to))
-	// A Session makes q safe to finish twice (count, then list).
-	q = q.Session(&gorm.Session{})
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []Order
-	if total > 0 {
-		lq := q.Order("ship_by, id")
-		if limit > 0 {
-			lq = lq.Limit(limit)
-		}
-		if err := lq.Find(&rows).Error; err != nil {
-			return nil, 0, err
-		}
-	}
-	return rows, int(total), nil
+	return counted[Order](db.d, q, "ship_by, id", limit)
 }
 
 // PaidOrders counts a shop's orders paid in [from, to): the Douyin score is

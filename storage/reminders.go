@@ -257,7 +257,7 @@ type OutcomeStats struct {
 func (db *DB) Outcomes(ctx context.Context, shopID string, from, to time.Time) (*OutcomeStats, error) {
 	var rows []Review
 	err := db.gdb.WithContext(ctx).Select("outcome", "created_at", "closed_at").
-		Where("shop_id = ? AND status = ? AND closed_at >= ? AND closed_at < ?", shopID, StatusDone, utc(from), utc(to)).Find(&rows).Error
+		Where("shop_id = ? AND "+statusDoneSQL+" AND closed_at >= ? AND closed_at < ?", shopID, utc(from), utc(to)).Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}

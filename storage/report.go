@@ -69,50 +69,62 @@ func (r *DayReport) Stale() bool { return r.Latest != nil && r.Latest.Date != r.
 // caller holds (the card resolved it from the channel or the command, a
 // job listed it) rather than reading it again.
 func (db *DB) DayReport(ctx context.Context, shop *Shop, now time.Time) (*DayReport, error) {
+	r, _, err := db.dayReport(ctx, shop, now)
+	return r, err
+}
+
+// dayReport is DayReport and the week of scores it read on the way: those
+// from seven days before Latest up to it, oldest first (the digest's
+// Week; none without a Latest).
+func (db *DB) dayReport(ctx context.Context, shop *Shop, now time.Time) (*DayReport, []Score, error) {
 	shopID := shop.ID
-	var err error
 	loc := shop.Location()
 	local := now.In(loc)
 	r := &DayReport{Shop: *shop, Now: local, Today: local.Format(DateLayout)}
 
-	if r.Latest, err = db.latestScore(ctx, shopID, r.Today); err != nil {
-		return nil, err
+	week, err := db.latestWeek(ctx, shopID, r.Today)
+	if err != nil {
+		return nil, nil, err
 	}
-	if r.Latest != nil {
-		prev, week := addDays(r.Latest.Date, -1), addDays(r.Latest.Date, -7)
-		m, err := db.scoresByDates(ctx, shopID, prev, week)
-		if err != nil {
-			return nil, err
+	if n := len(week); n > 0 {
+		r.Latest = &week[n-1]
+		prev, ago := addDays(r.Latest.Date, -1), addDays(r.Latest.Date, -7)
+		for i := range week {
+			switch week[i].Date {
+			case prev:
+				r.Prev = &week[i]
+			case ago:
+				r.WeekAgo = &week[i]
+			}
 		}
-		r.Prev, r.WeekAgo = m[prev], m[week]
 	}
 	if r.Cause, err = db.topCause(ctx, shop, r.Latest, r.Prev, r.WeekAgo, now); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Counted only where the card shows it, beside a growth-stage score:
 	// it is a count over the shop's whole month of orders, the dearest
 	// query of the report, and the morning sweep makes one per shop.
 	if r.GrowthStage() {
 		if r.PaidOrders30d, err = db.PaidOrders(ctx, shopID, now.AddDate(0, 0, -30), now.Add(time.Second)); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 
 	y, m, d := local.Date()
 	r.NewSince = time.Date(y, m, d-1, 0, 0, 0, 0, loc)
 	if r.NewBad, r.NewBadCount, err = db.BadReviews(ctx, ReviewFilter{ShopID: shopID, Since: r.NewSince, Limit: ReportListLimit}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := db.openCounts(ctx, r, now); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if r.Late, r.LateCount, err = db.OpenOrders(ctx, shopID, time.Time{}, now, ReportListLimit); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if r.AtRisk, r.AtRiskCount, err = db.OpenOrders(ctx, shopID, now, now.Add(shop.WarnWindow()), ReportListLimit); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return r, nil
+	return r, week, nil
 }
 
 // openCounts fills a report's counts of open follow-ups (OpenCount,
@@ -125,8 +137,8 @@ func (db *DB) openCounts(ctx context.Context, r *DayReport, now time.Time) error
 	err := db.gdb.WithContext(ctx).Raw(`SELECT COUNT(*) AS open,
 		COALESCE(SUM(CASE WHEN created_at < ? THEN 1 ELSE 0 END), 0) AS older,
 		COALESCE(SUM(CASE WHEN opened_at < ? THEN 1 ELSE 0 END), 0) AS overdue
-		FROM reviews WHERE shop_id = ? AND status = ? AND rating <= ?`,
-		utc(r.NewSince), utc(now.Add(-r.Shop.FollowUpDeadline())), r.Shop.ID, StatusOpen, BadRating).Scan(&c).Error
+		FROM reviews WHERE shop_id = ? AND `+statusOpenSQL+` AND `+badRatingSQL,
+		utc(r.NewSince), utc(now.Add(-r.Shop.FollowUpDeadline())), r.Shop.ID).Scan(&c).Error
 	r.OpenCount, r.OlderOpen, r.OverdueOpen = c.Open, c.Older, c.Overdue
 	return err
 }

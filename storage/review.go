@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Follow-up states of a bad review. Reviews rated 3-5 have no follow-up and
@@ -114,7 +112,7 @@ type ReviewFilter struct {
 // BadReviews returns a shop's bad reviews matching f, newest first, and how
 // many match in all (the list is cut at f.Limit).
 func (db *DB) BadReviews(ctx context.Context, f ReviewFilter) ([]Review, int, error) {
-	q := db.gdb.WithContext(ctx).Model(&Review{}).Where("shop_id = ? AND rating <= ?", f.ShopID, BadRating)
+	q := db.gdb.WithContext(ctx).Model(&Review{}).Where("shop_id = ? AND "+badRatingSQL, f.ShopID)
 	if f.OpenOnly {
 		q = q.Where("status = ?", StatusOpen)
 	}
@@ -124,21 +122,10 @@ func (db *DB) BadReviews(ctx context.Context, f ReviewFilter) ([]Review, int, er
 	if !f.Since.IsZero() {
 		q = q.Where("created_at >= ?", utc(f.Since))
 	}
-	// A Session makes q safe to finish twice (count, then list).
-	q = q.Session(&gorm.Session{})
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
+	if f.Limit < 0 {
+		var total int64
+		err := q.Count(&total).Error
+		return nil, int(total), err
 	}
-	var rows []Review
-	if total > 0 && f.Limit >= 0 {
-		lq := q.Order("created_at DESC, id DESC")
-		if f.Limit > 0 {
-			lq = lq.Limit(f.Limit)
-		}
-		if err := lq.Find(&rows).Error; err != nil {
-			return nil, 0, err
-		}
-	}
-	return rows, int(total), nil
+	return counted[Review](db.d, q, "created_at DESC, id DESC", f.Limit)
 }

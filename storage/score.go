@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -182,6 +183,27 @@ func (db *DB) latestScore(ctx context.Context, shopID, day string) (*Score, erro
 		return nil, err
 	}
 	return &rows[0], nil
+}
+
+// latestWeek returns a shop's newest score on or before the day and those
+// of the seven days before it, oldest first, in one query rather than one
+// for the newest and another for the days it is compared with: a shop has
+// one score a day, so they are at most the eight newest.
+func (db *DB) latestWeek(ctx context.Context, shopID, day string) ([]Score, error) {
+	var rows []Score
+	err := db.gdb.WithContext(ctx).Where("shop_id = ? AND date <= ?", shopID, day).
+		Order("date DESC").Limit(8).Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	first := addDays(rows[0].Date, -7)
+	n := 0
+	for n < len(rows) && rows[n].Date >= first {
+		n++
+	}
+	rows = rows[:n]
+	slices.Reverse(rows)
+	return rows, nil
 }
 
 // ScoreHistory returns a shop's scores from first to last (local days,
