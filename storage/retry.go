@@ -25,6 +25,9 @@ type RetryPolicy struct {
 	// MaxAttempts bounds the tries of one call; 0 is unbounded (the
 	// outbox gives up by the message's age instead).
 	MaxAttempts int
+	// MaxWait, when set, is the longest wait the service may ask for: a
+	// 429 asking for more is final (a digest's chart is not worth it).
+	MaxWait time.Duration
 }
 
 // The paces of the two deliveries.
@@ -50,13 +53,17 @@ func (p RetryPolicy) Backoff(attempt int) time.Duration {
 // how long. An error may carry the service's advice: RetryAfter() > 0 (it
 // asked us to wait, HTTP 429: asked is true and the wait is its own), or
 // Temporary() (a server or network error: Backoff). Anything else is
-// final, and so is every error once MaxAttempts tries were made.
+// final, and so is every error once MaxAttempts tries were made, and a
+// wait asked for past MaxWait.
 func (p RetryPolicy) Next(err error, attempt int) (wait time.Duration, asked, retry bool) {
 	if err == nil || (p.MaxAttempts > 0 && attempt >= p.MaxAttempts) {
 		return 0, false, false
 	}
 	var ra interface{ RetryAfter() time.Duration }
 	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
+		if p.MaxWait > 0 && ra.RetryAfter() > p.MaxWait {
+			return 0, false, false
+		}
 		return ra.RetryAfter(), true, true
 	}
 	var tmp interface{ Temporary() bool }
@@ -64,6 +71,33 @@ func (p RetryPolicy) Next(err error, attempt int) (wait time.Duration, asked, re
 		return p.Backoff(attempt), false, true
 	}
 	return 0, false, false
+}
+
+// Do is the one loop of tries in process: try is called with the attempt
+// number (from 1) until it returns nil or an error Next calls final, with
+// sleep between (it ends the loop when ctx does); waiting, when set, hears
+// of each failed attempt and the wait before the next. It returns try's
+// last error, or sleep's. try returns its error as the service's advice
+// reads (classified: RetryAfter, Temporary). The answers to a person and a
+// digest chart's upload retry through it; the outbox sleeps on nothing:
+// its sender reschedules the message (jobs.Sender).
+func (p RetryPolicy) Do(ctx context.Context, sleep func(context.Context, time.Duration) error, try func(attempt int) error, waiting func(attempt int, wait time.Duration, err error)) error {
+	for attempt := 1; ; attempt++ {
+		err := try(attempt)
+		if err == nil {
+			return nil
+		}
+		wait, _, retry := p.Next(err, attempt)
+		if !retry {
+			return err
+		}
+		if waiting != nil {
+			waiting(attempt, wait, err)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
 }
 
 // Sleep waits d between two tries, or until ctx ends (then its error):

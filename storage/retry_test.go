@@ -53,6 +53,13 @@ func TestRetryPolicyNext(t *testing.T) {
 			}
 		})
 	}
+	capped := RetryPolicy{First: time.Second, Ceiling: 8 * time.Second, MaxWait: 30 * time.Second}
+	if w, asked, retry := capped.Next(advice{after: 30 * time.Second}, 1); !retry || !asked || w != 30*time.Second {
+		t.Errorf("a 429 asking for MaxWait: %v %v %v, want waited for", w, asked, retry)
+	}
+	if _, _, retry := capped.Next(advice{after: 31 * time.Second}, 1); retry {
+		t.Error("a 429 asking for more than MaxWait was waited for")
+	}
 	if _, _, retry := OutboxRetry.Next(advice{temp: true}, 1000); !retry {
 		t.Error("the outbox gave up by attempts; it gives up by a message's age")
 	}

@@ -84,33 +84,35 @@ func (c *Client) Post(ctx context.Context, channel, threadTS string, m bot.Messa
 		opts = append(opts, slackapi.MsgOptionTS(threadTS))
 	}
 	started := time.Now().Add(-time.Minute)
+	var ts string
 	var lastErr error
-	for attempt := 1; ; attempt++ {
+	err := c.Retry.Do(ctx, c.Sleep, func(attempt int) error {
 		if attempt > 1 && ambiguous(lastErr) {
 			// The last try may have reached Slack: look before posting again.
 			// If the lookup fails (no history scope), post again: a rare
 			// duplicate is better than a lost message.
-			ts, found, err := c.findPosted(ctx, channel, threadTS, key, started)
+			found, ok, err := c.findPosted(ctx, channel, threadTS, key, started)
 			if err != nil {
 				c.log.WarnContext(ctx, "cannot check whether a message was posted", "channel", channel, "err", err)
-			} else if found {
-				return ts, nil
+			} else if ok {
+				ts = found
+				return nil
 			}
 		}
-		_, ts, err := c.api.PostMessageContext(ctx, channel, opts...)
-		if err == nil {
-			return ts, nil
+		_, posted, err := c.api.PostMessageContext(ctx, channel, opts...)
+		if err != nil {
+			lastErr = err
+			return classify(err)
 		}
-		lastErr = err
-		wait, _, retry := c.Retry.Next(classify(err), attempt)
-		if !retry {
-			return "", err
-		}
+		ts = posted
+		return nil
+	}, func(attempt int, wait time.Duration, err error) {
 		c.log.WarnContext(ctx, "slack post failed; retrying", "channel", channel, "attempt", attempt, "wait", wait, "err", err)
-		if err := c.Sleep(ctx, wait); err != nil {
-			return "", err
-		}
+	})
+	if err != nil {
+		return "", err
 	}
+	return ts, nil
 }
 
 // Respond sends m to a slash command's or an action's response_url,
@@ -122,19 +124,9 @@ func (c *Client) Respond(ctx context.Context, responseURL string, m bot.Message,
 	} else {
 		msg.ResponseType = slackapi.ResponseTypeEphemeral
 	}
-	for attempt := 1; ; attempt++ {
-		err := slackapi.PostWebhookCustomHTTPContext(ctx, responseURL, c.http, msg)
-		if err == nil {
-			return nil
-		}
-		wait, _, retry := c.Retry.Next(classify(err), attempt)
-		if !retry {
-			return err
-		}
-		if err := c.Sleep(ctx, wait); err != nil {
-			return err
-		}
-	}
+	return c.Retry.Do(ctx, c.Sleep, func(int) error {
+		return classifyOrNil(slackapi.PostWebhookCustomHTTPContext(ctx, responseURL, c.http, msg))
+	}, nil)
 }
 
 // ambiguous reports an error after which Slack may or may not have acted: a
@@ -270,6 +262,14 @@ func classify(err error) error {
 		return &DeliveryError{Err: err, After: after}
 	}
 	return &DeliveryError{Err: err, Temp: ambiguous(err)}
+}
+
+// classifyOrNil is classify for a call that may have succeeded.
+func classifyOrNil(err error) error {
+	if err == nil {
+		return nil
+	}
+	return classify(err)
 }
 
 // newKey returns a random message key.

@@ -111,7 +111,7 @@ func TestRunDigestUploadFails(t *testing.T) {
 	for name, refuse := range map[string]func(*slacktest.Slack){
 		"error": func(s *slacktest.Slack) { s.ErrorNextUpload(0, "internal_error") },
 		"429": func(s *slacktest.Slack) {
-			for i := 0; i < uploadAttempts; i++ {
+			for i := 0; i < uploadRetry.MaxAttempts; i++ {
 				s.ErrorNextUpload(429, "")
 			}
 		},
@@ -129,8 +129,8 @@ func TestRunDigestUploadFails(t *testing.T) {
 			if len(posts) != 1 || len(imageFiles(t, posts[0])) != 0 || !strings.Contains(posts[0].Text, "Week: ") {
 				t.Fatalf("posts %+v, want one text digest with its sparkline", posts)
 			}
-			if n := slack.Calls("files.getUploadURLExternal"); name == "429" && n != uploadAttempts {
-				t.Errorf("%d upload attempts, want %d", n, uploadAttempts)
+			if n := slack.Calls("files.getUploadURLExternal"); name == "429" && n != uploadRetry.MaxAttempts {
+				t.Errorf("%d upload attempts, want %d", n, uploadRetry.MaxAttempts)
 			}
 			if out, _, _ := runSlack(t, db, slack, clock, "run", "digest", "--shop", "s1"); len(slack.Posts()) != 1 || len(slack.Files()) != 0 {
 				t.Fatalf("a second run posted or uploaded again:\n%s", out)

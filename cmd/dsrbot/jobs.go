@@ -45,21 +45,16 @@ func (c digestCharts) DigestChart(ctx context.Context, s *storage.Shop, now time
 	return &jobs.Chart{Name: img.Name, PNG: img.PNG, Alt: img.Alt}, nil
 }
 
-// Upload limits. A digest's chart is worth a short wait and no more: the
-// digest goes out as text past them. Retries follow the one policy
-// (storage.RetryPolicy: Slack's Retry-After on 429, backoff on a server or
-// network error) for uploadAttempts tries, and a 429 asking for more than
-// uploadMaxWait is not waited for. uploadTimeLimit bounds one chart's
-// upload whole, so a Slack whose file endpoints hang holds up the 09:00
-// sweep (which uploads shop after shop) by at most that per shop.
-const (
-	uploadAttempts  = 3
-	uploadMaxWait   = 30 * time.Second
-	uploadTimeLimit = 45 * time.Second
-)
+// uploadRetry paces a digest chart's upload: the chart is worth a short
+// wait and no more, and the digest goes out as text past it. Three tries
+// on the one policy (Slack's Retry-After on 429, backoff on a server or
+// network error), a 429 asking for more than 30 s not waited for.
+var uploadRetry = storage.RetryPolicy{First: time.Second, Ceiling: 10 * time.Second, MaxAttempts: 3, MaxWait: 30 * time.Second}
 
-// uploadRetry is the pace of a chart's upload.
-var uploadRetry = storage.RetryPolicy{First: time.Second, Ceiling: 10 * time.Second, MaxAttempts: uploadAttempts}
+// uploadTimeLimit bounds one chart's upload whole, so a Slack whose file
+// endpoints hang holds up the 09:00 sweep (which uploads shop after shop)
+// by at most that per shop.
+const uploadTimeLimit = 45 * time.Second
 
 // chartUploads uploads a digest's chart unshared: the digest shows it by
 // its file ID (see bot.RenderDigestChart), so the file appears in the one
@@ -72,21 +67,18 @@ type chartUploads struct {
 func (u chartUploads) UploadChart(ctx context.Context, c jobs.Chart) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, uploadTimeLimit)
 	defer cancel()
-	for attempt := 1; ; attempt++ {
-		// An attempt refused midway leaves at most an unshared file that
-		// nobody sees; the next one uploads afresh.
-		id, err := u.c.Upload(ctx, "", "", bot.Image{Name: c.Name, PNG: c.PNG, Alt: c.Alt})
-		if err == nil {
-			return id, nil
-		}
-		wait, asked, retry := uploadRetry.Next(err, attempt)
-		if !retry || (asked && wait > uploadMaxWait) {
-			return "", err
-		}
-		if serr := u.sleep(ctx, wait); serr != nil {
-			return "", err
-		}
+	var id string
+	// An attempt refused midway leaves at most an unshared file that
+	// nobody sees; the next one uploads afresh.
+	err := uploadRetry.Do(ctx, u.sleep, func(int) error {
+		var err error
+		id, err = u.c.Upload(ctx, "", "", bot.Image{Name: c.Name, PNG: c.PNG, Alt: c.Alt})
+		return err
+	}, nil)
+	if err != nil {
+		return "", err
 	}
+	return id, nil
 }
 
 // sleep is Main's Sleep, or a real one.
