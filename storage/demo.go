@@ -362,19 +362,27 @@ func demoOrder(rng *rand.Rand, s *demoShop, si, i, n int, now time.Time, loc *ti
 		return o, nil
 	}
 	rv := &Review{ShopID: s.ID, OrderID: o.OrderID, ProductID: p.id, Product: p.name, CreatedAt: created.Truncate(time.Second)}
+	demoRate(rng, rv, 0.05, 0.05)
+	return o, rv
+}
+
+// demoRate gives a demo review its stars and words: bad (1-2★, one of
+// demoBad, sorted into aspects) with probability bad, neutral (3★) with
+// probability neutral, else good (4-5★). The draws are the same whatever
+// the shares, so the demo's random stream does not depend on them.
+func demoRate(rng *rand.Rand, rv *Review, bad, neutral float64) {
 	switch r := rng.Float64(); {
-	case r < 0.05:
+	case r < bad:
 		rv.Rating = 1 + rng.IntN(2)
 		rv.Content = demoBad[rng.IntN(len(demoBad))]
 		rv.Aspects = joinAspects(Classify(rv.Content))
-	case r < 0.10:
+	case r < bad+neutral:
 		rv.Rating = 3
 		rv.Content = demoNeutral[rng.IntN(len(demoNeutral))]
 	default:
 		rv.Rating = 4 + rng.IntN(2)
 		rv.Content = demoGood[rng.IntN(len(demoGood))]
 	}
-	return o, rv
 }
 
 // The products of the demo's /dsr products story, both of dy-fashion: a
@@ -452,18 +460,7 @@ func demoRatingHistory(s *demoShop, seed uint64, si int, today time.Time) []Revi
 				ShopID: s.ID, OrderID: fmt.Sprintf("H%02d%03d%02d", si, d, k), ProductID: p.id, Product: p.name,
 				CreatedAt: day.Add(time.Duration(8*3600+rng.IntN(14*3600)) * time.Second),
 			}
-			switch r := rng.Float64(); {
-			case r < 0.04:
-				rv.Rating = 1 + rng.IntN(2)
-				rv.Content = demoBad[rng.IntN(len(demoBad))]
-				rv.Aspects = joinAspects(Classify(rv.Content))
-			case r < 0.09:
-				rv.Rating = 3
-				rv.Content = demoNeutral[rng.IntN(len(demoNeutral))]
-			default:
-				rv.Rating = 4 + rng.IntN(2)
-				rv.Content = demoGood[rng.IntN(len(demoGood))]
-			}
+			demoRate(rng, &rv, 0.04, 0.05)
 			out = append(out, rv)
 		}
 	}
